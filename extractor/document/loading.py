@@ -1,0 +1,87 @@
+"""Reading a report file: size, emptiness, binary content and encoding checks."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from extractor.document.source import SourceText
+from extractor.errors import (
+    BinaryReportError,
+    EmptyReportError,
+    EncodingError,
+    ReportNotFoundError,
+    ReportTooLargeError,
+)
+from extractor.settings import Settings
+
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP archive (DOCX/XLSX?)",
+    b"\xd0\xcf\x11\xe0": "an OLE document (DOC/XLS?)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+
+
+def load_report(path: Path, settings: Settings) -> SourceText:
+    """Read and decode the report at ``path``.
+
+    Raises a subclass of :class:`~extractor.errors.InputError` with a message
+    that says what to do when the file cannot be used.
+    """
+    if not path.exists():
+        raise ReportNotFoundError(f"{path}: no such file. Check the path and try again.")
+    if not path.is_file():
+        raise ReportNotFoundError(f"{path}: not a file. Pass a report file or a folder of them.")
+    size = path.stat().st_size
+    if size > settings.max_report_bytes:
+        raise ReportTooLargeError(
+            f"{path}: {size / 1048576:.1f} MB is over the {settings.max_report_mb:g} MB limit; "
+            "raise EXTRACTOR_MAX_REPORT_MB if the report is genuine."
+        )
+    return decode_report(path.read_bytes(), path.name)
+
+
+def decode_report(data: bytes, name: str) -> SourceText:
+    """Decode report bytes (UTF-8, or GB18030/GBK) into a :class:`SourceText`."""
+    if not data.strip():
+        raise EmptyReportError(f"{name}: the file is empty. Extract the report's text first.")
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise BinaryReportError(
+                f"{name}: this is {kind}, not text. Convert it to text first (e.g. `pdftotext -layout`)."
+            )
+    if b"\x00" in data[:65536]:
+        raise BinaryReportError(
+            f"{name}: the file holds NUL bytes, so it is binary or UTF-16; save it as UTF-8 text."
+        )
+    text, encoding = _decode(data, name)
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(16, len(text[:65536]) // 100):
+        raise BinaryReportError(f"{name}: the file looks binary ({controls} control characters).")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    sha256 = hashlib.sha256(data).hexdigest()
+    return SourceText.from_text(name, text, sha256, encoding)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK and GB2312: one strict decode covers all three.
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise EncodingError(
+            f"{name}: cannot tell the text encoding (tried UTF-8 and GB18030). Save the file as UTF-8."
+        )
+    return str(best), best.encoding

@@ -1,0 +1,152 @@
+"""The report text, normalised line by line with a map back to the original.
+
+Parsers work on :class:`Line` objects whose ``text`` is normalised (HTML
+fragments and Markdown emphasis removed, full-width digits and signs folded to
+ASCII); :meth:`SourceText.span` turns a position in a normalised line back into
+a :class:`~schemas.Span` of the original text, so provenance always points at
+what the user gave.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas import Span
+
+# Full-width digits, Latin letters and the signs that matter for figures fold to
+# ASCII; Chinese punctuation (，：；（）) stays as written.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_FOLD.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FOLD.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FOLD.update({ord(c): ord(a) for c, a in zip("％．＋－＞＜＝～", "%.+-><=~")})
+_FOLD[0x3000] = ord(" ")  # ideographic space
+_FOLD[0x00A0] = ord(" ")
+
+_MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\*\*")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_BARE_INTEGER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the report. ``number`` is 1-based; ``start`` is the offset
+    of the line in the original text; ``offsets[i]`` is the original offset
+    (relative to ``start``) of normalised character ``i``."""
+
+    number: int
+    text: str
+    raw: str
+    start: int
+    offsets: tuple[int, ...]
+    heading_level: int = 0  # Markdown heading depth (``##`` -> 2), 0 if none
+    page_number: bool = False  # a page number printed inside the text flow
+
+    @property
+    def blank(self) -> bool:
+        return self.page_number or not self.text.strip()
+
+    @property
+    def cells(self) -> list[str]:
+        """The tab-separated cells of the normalised line."""
+        return self.text.split("\t")
+
+
+def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
+    """Normalise one line; return the text, the offset map and the Markdown heading level."""
+    heading = 0
+    keep = [True] * len(raw)
+    match = _MD_HEADING.match(raw)
+    if match:
+        heading = raw[: match.end()].count("#")
+        for i in range(match.end()):
+            keep[i] = False
+    for markup in _MARKUP.finditer(raw):
+        for i in range(markup.start(), markup.end()):
+            keep[i] = False
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(raw):
+        if keep[i]:
+            chars.append(ch)
+            offsets.append(i)
+    text = "".join(chars).translate(_FOLD).rstrip("\r")
+    return text, tuple(offsets[: len(text)]), heading
+
+
+@dataclass
+class SourceText:
+    """A decoded report: its original text, identity, and normalised lines."""
+
+    name: str
+    text: str
+    sha256: str
+    encoding: str
+    lines: list[Line] = field(default_factory=list)
+
+    @classmethod
+    def from_text(cls, name: str, text: str, sha256: str, encoding: str) -> SourceText:
+        """Split and normalise ``text``; page numbers in the flow are flagged."""
+        lines: list[Line] = []
+        start = 0
+        for number, raw in enumerate(text.split("\n"), start=1):
+            norm, offsets, heading = normalise_line(raw)
+            lines.append(Line(number, norm, raw, start, offsets, heading))
+            start += len(raw) + 1
+        source = cls(name=name, text=text, sha256=sha256, encoding=encoding, lines=lines)
+        source._flag_page_numbers()
+        return source
+
+    def line(self, number: int) -> Line:
+        """The line with 1-based ``number``."""
+        return self.lines[number - 1]
+
+    def span(self, number: int, start: int = 0, end: int | None = None) -> Span:
+        """The original span of ``line(number).text[start:end]``."""
+        line = self.line(number)
+        end = len(line.text) if end is None else end
+        if not line.offsets:
+            return Span(line_start=number, line_end=number, char_start=line.start, char_end=line.start)
+        first = line.offsets[min(start, len(line.offsets) - 1)]
+        last = line.offsets[max(min(end, len(line.offsets)) - 1, 0)] + 1 if end > start else first
+        return Span(
+            line_start=number, line_end=number, char_start=line.start + first, char_end=line.start + last
+        )
+
+    def lines_span(self, first: int, last: int) -> Span:
+        """The span covering whole lines ``first``..``last``."""
+        return self.span(first).merge(self.span(last))
+
+    def find(self, needle: str, number: int, begin: int = 0) -> Span | None:
+        """The span of the first ``needle`` in line ``number`` at or after ``begin``."""
+        index = self.line(number).text.find(needle, begin)
+        if index < 0:
+            return None
+        return self.span(number, index, index + len(needle))
+
+    def original(self, span: Span) -> str:
+        """The original text a span covers."""
+        return self.text[span.char_start : span.char_end]
+
+    def _flag_page_numbers(self) -> None:
+        """A bare integer line followed by the start of a new block is a page
+        number that PDF text extraction left in the flow."""
+        content = [line for line in self.lines if line.text.strip()]
+        for index, line in enumerate(content[:-1]):
+            if "\t" in line.raw or not _BARE_INTEGER.match(line.text):
+                continue
+            following = content[index + 1].text.strip()
+            if _starts_block(following):
+                self.lines[line.number - 1] = Line(
+                    line.number, line.text, line.raw, line.start, line.offsets, line.heading_level, True
+                )
+
+
+_BLOCK_START = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\(?[一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）"
+    r"|项目支出绩效(自评|目标)表|.{0,40}(决算|预算)表\s*$|公开\s*\d+\s*表)"
+)
+
+
+def _starts_block(text: str) -> bool:
+    return bool(_BLOCK_START.match(text))

@@ -1,0 +1,41 @@
+"""The error hierarchy. Every message says what went wrong and what to do."""
+
+
+class ExtractorError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InputError(ExtractorError):
+    """The report given cannot be read as a disclosure report."""
+
+
+class ReportNotFoundError(InputError):
+    """The path does not exist or is not a file."""
+
+
+class EmptyReportError(InputError):
+    """The file holds no text."""
+
+
+class BinaryReportError(InputError):
+    """The file is binary (a PDF, an image, an archive), not extracted text."""
+
+
+class EncodingError(InputError):
+    """The bytes decode as neither UTF-8 nor GB18030/GBK."""
+
+
+class ReportTooLargeError(InputError):
+    """The file is larger than the configured limit."""
+
+
+class ConfigError(ExtractorError):
+    """A setting is missing or inconsistent."""
+
+
+class LLMError(ExtractorError):
+    """A language-model call failed for good (after retries)."""
+
+
+class OutputError(ExtractorError):
+    """An output file could not be written."""

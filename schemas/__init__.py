@@ -1,0 +1,60 @@
+"""Pydantic models: the contract between the stages of ``extractor``.
+
+This package imports nothing from ``extractor`` (an import-linter contract
+checks it), so any consumer can read an extraction without the pipeline.
+"""
+
+from schemas.document import DocumentInfo, DocumentKind, ReportPart
+from schemas.extraction import ExtractionResult, Failure, RunInfo, Usage
+from schemas.findings import Classification, Finding, Location, Severity
+from schemas.forms import (
+    Comparator,
+    FormKind,
+    FundRow,
+    FundRowKind,
+    Goals,
+    Indicator,
+    ParsedTarget,
+    PerformanceForm,
+    ScoreTable,
+    ScoreTableRow,
+)
+from schemas.narrative import Direction, NarrativeParagraph, NarrativeStatement
+from schemas.provenance import Span
+from schemas.tables import Cell, Column, Table, TableRow, TableStatus
+
+SCHEMA_VERSION = "1"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Cell",
+    "Classification",
+    "Column",
+    "Comparator",
+    "Direction",
+    "DocumentInfo",
+    "DocumentKind",
+    "ExtractionResult",
+    "Failure",
+    "Finding",
+    "FormKind",
+    "FundRow",
+    "FundRowKind",
+    "Goals",
+    "Indicator",
+    "Location",
+    "NarrativeParagraph",
+    "NarrativeStatement",
+    "ParsedTarget",
+    "PerformanceForm",
+    "ReportPart",
+    "RunInfo",
+    "ScoreTable",
+    "ScoreTableRow",
+    "Severity",
+    "Span",
+    "Table",
+    "TableRow",
+    "TableStatus",
+    "Usage",
+]
