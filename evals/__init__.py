@@ -1,0 +1,1 @@
+"""Evaluation harness: hand-labeled gold (evals/gold/) and the scorer (evals.scoring)."""

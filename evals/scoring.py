@@ -1,0 +1,411 @@
+"""Scoring an extraction against hand-labeled gold (see evals/gold/README.md).
+
+Each record type has typed fields: numbers (equal within 0.005 after unit
+normalisation), short strings and codes (exact after NFKC and punctuation
+folding), long text (character-level F1 >= threshold). Lists are aligned by
+optimal assignment before their fields are scored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from evals.alignment import align
+from evals.comparators import char_f1, fold_text, is_null, numbers_equal, short_equal, text_equal
+from evals.gold_io import GoldBundle, GoldTableRow
+from evals.results import FieldDiff, Outcome, RecordCounts, ScoreReport, TypeScore
+from schemas import ExtractionResult, FundRow, Indicator, NarrativeStatement, PerformanceForm, Table, TableRow
+
+FieldKind = Literal["number", "short", "text", "texts"]
+
+# Alignment thresholds: below these similarities two items are not the same item.
+FORM_MIN_SIMILARITY = 0.5
+INDICATOR_MIN_SIMILARITY = 0.4
+STATEMENT_MIN_SIMILARITY = 0.5
+ROW_MIN_SIMILARITY = 0.6
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How to read and compare one field; ``unit`` gives the unit of an amount."""
+
+    name: str
+    kind: FieldKind
+    get: Callable[[Any], Any]
+    unit: Callable[[Any], str | None] | None = None
+
+
+def _attr(name: str) -> Callable[[Any], Any]:
+    return lambda record: getattr(record, name)
+
+
+FORM_FIELDS = (
+    FieldSpec("kind", "short", _attr("kind")),
+    FieldSpec("project_name", "short", _attr("project_name")),
+    FieldSpec("department", "short", _attr("department")),
+    FieldSpec("implementing_unit", "short", _attr("implementing_unit")),
+    FieldSpec("total_score", "number", _attr("total_score")),
+    FieldSpec("goals.expected", "text", lambda f: f.goals.expected),
+    FieldSpec("goals.actual", "text", lambda f: f.goals.actual),
+)
+FUND_FIELDS = tuple(
+    FieldSpec(f"funds.{name}", "number", _attr(name))
+    for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score")
+)
+INDICATOR_FIELDS = (
+    FieldSpec("indicators.level1", "short", _attr("level1")),
+    FieldSpec("indicators.level2", "short", _attr("level2")),
+    FieldSpec("indicators.level3", "short", _attr("level3")),
+    FieldSpec("indicators.target", "short", _attr("target")),
+    FieldSpec("indicators.actual", "short", _attr("actual")),
+    FieldSpec("indicators.weight", "number", _attr("weight")),
+    FieldSpec("indicators.score", "number", _attr("score")),
+    FieldSpec("indicators.deviation_reason", "text", _attr("deviation_reason")),
+)
+_UNIT = _attr("unit")
+STATEMENT_FIELDS = (
+    FieldSpec("metric", "text", _attr("metric")),
+    FieldSpec("amount", "number", _attr("amount"), _UNIT),
+    FieldSpec("unit", "short", _attr("unit")),
+    FieldSpec("prior_amount", "number", _attr("prior_amount"), _UNIT),
+    FieldSpec("change_amount", "number", _attr("change_amount"), _UNIT),
+    FieldSpec("change_pct", "number", _attr("change_pct")),
+    FieldSpec("direction", "short", _attr("direction")),
+    FieldSpec("share_pct", "number", _attr("share_pct")),
+    FieldSpec("completion_pct", "number", _attr("completion_pct")),
+    FieldSpec("budget_amount", "number", _attr("budget_amount"), _UNIT),
+    FieldSpec("reasons", "texts", _attr("reasons")),
+    FieldSpec("paragraph_id", "short", _attr("paragraph_id")),
+)
+
+
+def _equal(spec: FieldSpec, gold_value: Any, pred_value: Any, gold: Any, pred: Any) -> bool:
+    if spec.kind == "number":
+        gold_unit = spec.unit(gold) if spec.unit else None
+        pred_unit = spec.unit(pred) if spec.unit else None
+        return numbers_equal(float(gold_value), float(pred_value), gold_unit, pred_unit)
+    if spec.kind == "short":
+        return short_equal(str(gold_value), str(pred_value))
+    if spec.kind == "texts":
+        return text_equal("；".join(gold_value), "；".join(pred_value))
+    return text_equal(str(gold_value), str(pred_value))
+
+
+def _show(value: Any) -> str | None:
+    if is_null(value):
+        return None
+    return "；".join(value) if isinstance(value, list) else str(value)
+
+
+def score_fields(score: TypeScore, label: str, specs: Sequence[FieldSpec], gold: Any, pred: Any) -> None:
+    """Count the outcome of every field of one aligned pair; ``None`` stands for an unmatched side."""
+    for spec in specs:
+        gold_value = spec.get(gold) if gold is not None else None
+        pred_value = spec.get(pred) if pred is not None else None
+        gold_null, pred_null = is_null(gold_value), is_null(pred_value)
+        outcome: Outcome
+        if gold_null and pred_null:
+            if gold is None or pred is None:
+                continue  # an unmatched record says nothing about its empty fields
+            outcome = "correct_null"
+        elif gold_null:
+            outcome = "spurious"
+        elif pred_null:
+            outcome = "missed"
+        else:
+            outcome = "correct" if _equal(spec, gold_value, pred_value, gold, pred) else "wrong"
+        score.count(spec.name, outcome)
+        if outcome not in ("correct", "correct_null"):
+            score.diffs.append(
+                FieldDiff(
+                    record=label,
+                    field=spec.name,
+                    outcome=outcome,
+                    gold=_show(gold_value),
+                    predicted=_show(pred_value),
+                )
+            )
+
+
+def _line_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    """Intersection over union of two inclusive line ranges."""
+    inter = min(a_end, b_end) - max(a_start, b_start) + 1
+    if inter <= 0:
+        return 0.0
+    union = max(a_end, b_end) - min(a_start, b_start) + 1
+    return inter / union
+
+
+def _form_similarity(gold: PerformanceForm, pred: PerformanceForm) -> float:
+    lines = _line_overlap(gold.line_start, gold.line_end, pred.line_start, pred.line_end)
+    if gold.project_name and pred.project_name:
+        return 0.7 * char_f1(gold.project_name, pred.project_name) + 0.3 * lines
+    return lines
+
+
+def _indicator_similarity(gold: Indicator, pred: Indicator) -> float:
+    name = char_f1(gold.level3 or "", pred.level3 or "") if (gold.level3 or pred.level3) else 0.0
+    target = 1.0 if gold.target and pred.target and short_equal(gold.target, pred.target) else 0.0
+    lines = 1.0 if _line_overlap(gold.line_start, gold.line_end, pred.line_start, pred.line_end) else 0.0
+    return 0.6 * name + 0.2 * target + 0.2 * lines
+
+
+def _record_counts(gold: int, pred: int, pairs: int, complete: bool) -> RecordCounts:
+    return RecordCounts(
+        gold=gold,
+        predicted=pred,
+        matched=pairs,
+        missed=gold - pairs,
+        spurious=pred - pairs if complete else 0,
+    )
+
+
+def _merge_records(score: TypeScore, name: str, counts: RecordCounts) -> None:
+    score.records[name] = score.records.get(name, RecordCounts()).merge(counts)
+
+
+def _score_sublists(
+    score: TypeScore,
+    label: str,
+    gold_form: PerformanceForm | None,
+    pred_form: PerformanceForm | None,
+) -> None:
+    """Funds (aligned by kind) and indicators (aligned by similarity) of one form pair."""
+    gold_funds: list[FundRow] = gold_form.funds if gold_form else []
+    pred_funds: list[FundRow] = pred_form.funds if pred_form else []
+    pairs, lost, extra = align(gold_funds, pred_funds, lambda g, p: float(g.kind == p.kind), 1.0)
+    _merge_records(score, "funds", _record_counts(len(gold_funds), len(pred_funds), len(pairs), True))
+    for gi, pi in pairs:
+        score_fields(score, f"{label} / {gold_funds[gi].label}", FUND_FIELDS, gold_funds[gi], pred_funds[pi])
+    for gi in lost:
+        score_fields(score, f"{label} / {gold_funds[gi].label}", FUND_FIELDS, gold_funds[gi], None)
+    for pi in extra:
+        score_fields(score, f"{label} / {pred_funds[pi].label}", FUND_FIELDS, None, pred_funds[pi])
+
+    gold_ind: list[Indicator] = gold_form.indicators if gold_form else []
+    pred_ind: list[Indicator] = pred_form.indicators if pred_form else []
+    pairs, lost, extra = align(gold_ind, pred_ind, _indicator_similarity, INDICATOR_MIN_SIMILARITY)
+    _merge_records(score, "indicators", _record_counts(len(gold_ind), len(pred_ind), len(pairs), True))
+    for gi, pi in pairs:
+        score_fields(score, f"{label} / {gold_ind[gi].level3}", INDICATOR_FIELDS, gold_ind[gi], pred_ind[pi])
+    for gi in lost:
+        score_fields(score, f"{label} / {gold_ind[gi].level3}", INDICATOR_FIELDS, gold_ind[gi], None)
+    for pi in extra:
+        score_fields(score, f"{label} / {pred_ind[pi].level3}", INDICATOR_FIELDS, None, pred_ind[pi])
+
+
+def score_forms(
+    gold: Sequence[PerformanceForm], predicted: Sequence[PerformanceForm], complete: bool = True
+) -> TypeScore:
+    """Score performance forms: forms aligned by project name and lines, then their
+    fields, funds and indicators. With ``complete=False`` (gold labels a subset of
+    the report's forms) unmatched predicted forms are not counted as spurious."""
+    score = TypeScore(record_type="forms")
+    pairs, lost, extra = align(gold, predicted, _form_similarity, FORM_MIN_SIMILARITY)
+    score.records["forms"] = _record_counts(len(gold), len(predicted), len(pairs), complete)
+    for gi, pi in pairs:
+        label = gold[gi].project_name or gold[gi].title
+        score_fields(score, label, FORM_FIELDS, gold[gi], predicted[pi])
+        _score_sublists(score, label, gold[gi], predicted[pi])
+    for gi in lost:
+        label = gold[gi].project_name or gold[gi].title
+        score_fields(score, label, FORM_FIELDS, gold[gi], None)
+        _score_sublists(score, label, gold[gi], None)
+    if complete:
+        for pi in extra:
+            label = predicted[pi].project_name or predicted[pi].title
+            score_fields(score, label, FORM_FIELDS, None, predicted[pi])
+            _score_sublists(score, label, None, predicted[pi])
+    return score
+
+
+def _statement_similarity(gold: NarrativeStatement, pred: NarrativeStatement) -> float:
+    if gold.amount is not None and pred.amount is not None:
+        value = float(numbers_equal(gold.amount, pred.amount, gold.unit, pred.unit))
+    elif gold.amount is None and pred.amount is None:
+        same_pct = gold.change_pct is not None and pred.change_pct is not None
+        value = float(same_pct and numbers_equal(gold.change_pct or 0.0, pred.change_pct or 0.0))
+    else:
+        value = 0.0
+    paragraph = float(short_equal(gold.paragraph_id, pred.paragraph_id))
+    return 0.4 * char_f1(gold.metric, pred.metric) + 0.4 * value + 0.2 * paragraph
+
+
+def score_statements(
+    gold: Sequence[NarrativeStatement], predicted: Sequence[NarrativeStatement], complete: bool = True
+) -> TypeScore:
+    """Score narrative quantitative statements, aligned by metric, amount and paragraph."""
+    score = TypeScore(record_type="statements")
+    pairs, lost, extra = align(gold, predicted, _statement_similarity, STATEMENT_MIN_SIMILARITY)
+    score.records["statements"] = _record_counts(len(gold), len(predicted), len(pairs), complete)
+    for gi, pi in pairs:
+        score_fields(
+            score, f"{gold[gi].paragraph_id} {gold[gi].metric}", STATEMENT_FIELDS, gold[gi], predicted[pi]
+        )
+    for gi in lost:
+        score_fields(score, f"{gold[gi].paragraph_id} {gold[gi].metric}", STATEMENT_FIELDS, gold[gi], None)
+    if complete:
+        for pi in extra:
+            label = f"{predicted[pi].paragraph_id} {predicted[pi].metric}"
+            score_fields(score, label, STATEMENT_FIELDS, None, predicted[pi])
+    return score
+
+
+_LEADING_ZERO = re.compile(r"(?<!\d)0+(\d)")
+
+
+def table_key(table_id: str) -> str:
+    """A table id folded for comparison: 公开01表 == 公开1表 == 公开 01 表."""
+    return _LEADING_ZERO.sub(r"\1", fold_text(table_id))
+
+
+def header_path(key: str) -> tuple[str, ...]:
+    """A column key as a tuple of folded header parts (white space removed)."""
+    return tuple(part for part in (fold_text(p) for p in key.split("/")) if part)
+
+
+def header_matches(gold_key: str, pred_key: str, pred_side: str | None = None) -> bool:
+    """Same header path, tolerant to a missing top-level prefix on either side."""
+    gold_path = header_path(gold_key)
+    candidates = [header_path(pred_key)]
+    if pred_side:
+        candidates.append((fold_text(pred_side), *candidates[0]))
+    for pred_path in candidates:
+        if gold_path == pred_path or gold_path[1:] == pred_path or pred_path[1:] == gold_path:
+            return True
+    return False
+
+
+def _row_similarity(gold: GoldTableRow, pred: TableRow) -> float:
+    name = 1.0 if short_equal(gold.name, pred.name) else char_f1(gold.name, pred.name)
+    return 0.7 * name + 0.3 * float(gold.line == pred.line)
+
+
+def score_table_rows(gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -> TypeScore:
+    """Score labeled table rows (gold covers only some rows, e.g. totals: predicted rows
+    without gold are not counted). Cells are matched by normalised header path."""
+    score = TypeScore(record_type="table_rows")
+    rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
+    for table in predicted:
+        rows_by_table.setdefault(table_key(table.id), []).extend((table, row) for row in table.rows)
+    by_table: dict[str, list[GoldTableRow]] = {}
+    for row in gold:
+        by_table.setdefault(table_key(row.table_id), []).append(row)
+    for key, gold_rows in by_table.items():
+        candidates = rows_by_table.get(key, [])
+        pairs, lost, _ = align(
+            gold_rows, candidates, lambda g, c: _row_similarity(g, c[1]), ROW_MIN_SIMILARITY
+        )
+        _merge_records(score, "rows", _record_counts(len(gold_rows), len(pairs), len(pairs), False))
+        for gi, pi in pairs:
+            _score_row(score, gold_rows[gi], *candidates[pi])
+        for gi in lost:
+            _score_row(score, gold_rows[gi], None, None)
+    return score
+
+
+def _score_row(score: TypeScore, gold: GoldTableRow, table: Table | None, pred: TableRow | None) -> None:
+    label = f"{gold.table_id}/{gold.name}@{gold.line}"
+    score_fields(score, label, (FieldSpec("code", "short", _attr("code")),), gold, pred)
+    used: set[str] = set()
+    for gold_key, gold_cell in gold.cells.items():
+        pred_key = None
+        if pred is not None:
+            pred_key = next(
+                (k for k in pred.cells if k not in used and header_matches(gold_key, k, pred.side)), None
+            )
+        if pred_key is not None:
+            used.add(pred_key)
+        pred_value = pred.cells[pred_key].value if pred is not None and pred_key is not None else None
+        _count_cell(
+            score,
+            f"{label}/{gold_key}",
+            gold_cell.value,
+            gold.unit,
+            pred_value,
+            table.unit if table else None,
+            matched=pred is not None,
+        )
+    if pred is not None:
+        for key, cell in pred.cells.items():
+            if key not in used and cell.value is not None:
+                _count_cell(
+                    score,
+                    f"{label}/{key}",
+                    None,
+                    gold.unit,
+                    cell.value,
+                    table.unit if table else None,
+                    matched=True,
+                )
+
+
+def _count_cell(
+    score: TypeScore,
+    label: str,
+    gold: float | None,
+    gold_unit: str,
+    pred: float | None,
+    pred_unit: str | None,
+    matched: bool,
+) -> None:
+    outcome: Outcome
+    if gold is None and pred is None:
+        if not matched:
+            return
+        outcome = "correct_null"
+    elif gold is None:
+        outcome = "spurious"
+    elif pred is None:
+        outcome = "missed"
+    else:
+        outcome = "correct" if numbers_equal(gold, pred, gold_unit, pred_unit) else "wrong"
+    score.count("cells", outcome)
+    if outcome not in ("correct", "correct_null"):
+        score.diffs.append(
+            FieldDiff(
+                record=label,
+                field="cells",
+                outcome=outcome,
+                gold=None if gold is None else str(gold),
+                predicted=None if pred is None else str(pred),
+            )
+        )
+
+
+def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> ScoreReport:
+    """Score one extraction against its report's gold: every record type that has gold."""
+    report = ScoreReport(report=gold_bundle.key)
+    complete = gold_bundle.complete
+    if gold_bundle.forms or complete.get("forms"):
+        report.types["forms"] = score_forms(
+            gold_bundle.forms, extraction.performance_forms, complete.get("forms", False)
+        )
+    if gold_bundle.statements or complete.get("statements"):
+        report.types["statements"] = score_statements(
+            gold_bundle.statements, extraction.narrative_statements, complete.get("statements", False)
+        )
+    if gold_bundle.table_rows:
+        report.types["table_rows"] = score_table_rows(gold_bundle.table_rows, extraction.tables)
+    return report
+
+
+def merge_reports(reports: Sequence[ScoreReport], name: str = "all") -> ScoreReport:
+    """Sum the counts of several reports' scores (for a corpus-wide figure)."""
+    merged = ScoreReport(report=name)
+    for report in reports:
+        for type_name, score in report.types.items():
+            target = merged.types.setdefault(type_name, TypeScore(record_type=type_name))
+            for field, counts in score.fields.items():
+                target.fields[field] = (
+                    target.fields[field].merge(counts) if field in target.fields else counts
+                )
+            for list_name, counts in score.records.items():
+                _merge_records(target, list_name, counts)
+            target.diffs.extend(
+                d.model_copy(update={"record": f"{report.report}: {d.record}"}) for d in score.diffs
+            )
+    return merged

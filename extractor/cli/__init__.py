@@ -1,0 +1,21 @@
+"""The ``extractor`` command line (typer). The core never imports this package."""
+
+from __future__ import annotations
+
+import typer
+
+from extractor.cli import extract as _extract
+
+app = typer.Typer(
+    name="extractor",
+    help="Structured, reconciled extraction of 部门预算/决算公开 reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("extract")(_extract.extract_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

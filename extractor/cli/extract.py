@@ -1,0 +1,101 @@
+"""``extractor extract``: reports in, one JSON document per report out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from schemas import ExtractionResult
+
+from extractor.cli.output import write_atomic
+from extractor.document import load_report
+from extractor.errors import ExtractorError
+from extractor.pipeline import extract
+from extractor.settings import Backend, Settings
+
+REPORT_SUFFIXES = {".txt", ".md", ".text"}
+
+
+def collect_reports(paths: list[Path]) -> list[Path]:
+    """Expand folders into the report files they hold (sorted), keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def summary_table(results: list[tuple[Path, ExtractionResult | None, str | None]]) -> RichTable:
+    """One line per report: counts, or the reason it failed."""
+    table = RichTable(title="extraction summary")
+    for column in ("report", "kind", "tables", "forms", "paragraphs", "statements", "findings", "status"):
+        table.add_column(column)
+    for path, result, error in results:
+        if result is None:
+            table.add_row(path.name, "", "", "", "", "", "", f"[red]failed: {error}")
+            continue
+        present = sum(1 for t in result.tables if t.status != "missing")
+        errors = sum(1 for f in result.findings if f.severity == "error")
+        table.add_row(
+            path.name,
+            result.document.kind,
+            f"{present}/{len(result.tables)}",
+            str(len(result.performance_forms)),
+            str(len(result.narratives)),
+            str(len(result.narrative_statements)),
+            f"{len(result.findings)} ({errors} errors)",
+            "[green]ok" if not result.failures else f"[yellow]{len(result.failures)} chunk failures",
+        )
+    return table
+
+
+def extract_command(
+    reports: Annotated[list[Path], typer.Argument(help="report text files or folders of them")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="output file (one report) or folder (several); default: stdout / ./extractions"),
+    ] = None,
+    backend: Annotated[Backend, typer.Option(help="rules (offline default), llm or hybrid")] = "rules",
+) -> None:
+    """Extract tables, performance forms and narrative from reports into JSON."""
+    console = Console(stderr=True)
+    settings = Settings(backend=backend)
+    paths = collect_reports(reports)
+    if not paths:
+        console.print("[red]no report files found[/] (looked for *.txt / *.md in the folders given)")
+        raise typer.Exit(2)
+    single = len(paths) == 1 and not reports[0].is_dir()
+    out_dir = None if single else (output or Path("extractions"))
+    results: list[tuple[Path, ExtractionResult | None, str | None]] = []
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=single,
+    ) as progress:
+        task = progress.add_task("extracting", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"extracting {path.name}")
+            try:
+                result = extract(load_report(path, settings), settings)
+                payload = result.model_dump_json(indent=2)
+                if out_dir is not None:
+                    write_atomic(out_dir / f"{path.stem}.json", payload)
+                elif output is not None:
+                    write_atomic(output, payload)
+                else:
+                    typer.echo(payload)
+                results.append((path, result, None))
+            except ExtractorError as exc:
+                results.append((path, None, str(exc)))
+            progress.advance(task)
+    console.print(summary_table(results))
+    failed = sum(1 for _, result, _ in results if result is None)
+    if failed:
+        console.print(f"[red]{failed} of {len(results)} reports could not be extracted[/]")
+        raise typer.Exit(1)

@@ -1,0 +1,80 @@
+"""Who published the report, for which year, and whether it is a budget or a final account."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from schemas import DocumentInfo
+
+from extractor.document.segment import find_parts
+from extractor.document.source import SourceText
+
+_TITLE = re.compile(
+    r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*部门(?P<kind>决算|预算)"
+)
+_YEAR = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?(决算|预算)")
+_DEPT_FIELD = re.compile(r"^(?:部门|部门名称|预算单位|单位名称|编制单位)\s*[:：]\s*(?P<dept>[^\t]+?)\s*(?:[（(](?:汇总|本级)[)）])?\s*$")
+_ORG = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|办公室|委|院|所|中心|部|会))(?:本级)?")
+_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|千元)")
+_HEAD_LINES = 40
+
+
+def describe(source: SourceText) -> DocumentInfo:
+    """Read department, year, kind and currency unit from the report's own words."""
+    head = [line for line in source.lines[:_HEAD_LINES] if not line.blank]
+    department, year, kind = _from_title(head)
+    if department is None:
+        department = _from_fields(source) or _most_named_org(source)
+    if year is None or kind is None:
+        fallback_year, fallback_kind = _year_and_kind(source)
+        year = year or fallback_year
+        kind = kind or fallback_kind
+    units = Counter(m.group(1) for line in source.lines if (m := _UNIT.search(line.text)))
+    return DocumentInfo(
+        source_name=source.name,
+        sha256=source.sha256,
+        encoding=source.encoding,
+        department=department,
+        year=year,
+        kind=kind or "unknown",
+        currency_unit=units.most_common(1)[0][0] if units else "万元",
+        line_count=len(source.lines),
+        char_count=len(source.text),
+        parts=find_parts(source),
+    )
+
+
+def _from_title(head: list) -> tuple[str | None, int | None, str | None]:
+    # Titles break over lines ("延边…信息化局" / "(本级) 2024 年部门预算"): try pairs too.
+    texts = [line.text.strip() for line in head]
+    candidates = texts + [a + b for a, b in zip(texts, texts[1:])] + [
+        a + b + c for a, b, c in zip(texts, texts[1:], texts[2:])
+    ]
+    for text in candidates:
+        match = _TITLE.search(text)
+        if match and not match.group("dept").startswith(("第", "目")):
+            kind = "final_account" if match.group("kind") == "决算" else "budget"
+            year = int(match.group("year")) if match.group("year") else None
+            return match.group("dept"), year, kind
+    return None, None, None
+
+
+def _from_fields(source: SourceText) -> str | None:
+    names = Counter(
+        m.group("dept").strip() for line in source.lines if (m := _DEPT_FIELD.match(line.text.strip()))
+    )
+    return names.most_common(1)[0][0] if names else None
+
+
+def _most_named_org(source: SourceText) -> str | None:
+    names = Counter(m.group(1) for line in source.lines[:400] for m in _ORG.finditer(line.text))
+    return names.most_common(1)[0][0] if names else None
+
+
+def _year_and_kind(source: SourceText) -> tuple[int | None, str | None]:
+    found = Counter(m.groups() for line in source.lines for m in _YEAR.finditer(line.text))
+    if not found:
+        return None, None
+    (year, kind), _ = found.most_common(1)[0]
+    return int(year), "final_account" if kind == "决算" else "budget"

@@ -1,0 +1,113 @@
+"""Reflowing prose into paragraphs with their section path.
+
+PDF text extraction breaks paragraphs at the page width ("…协调、" / "监督等工作"),
+sometimes with a blank line between every visual line. A line continues into
+the next unless it ends a sentence well short of the page width, or the next
+line is a heading.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from schemas import NarrativeParagraph, Span
+
+from extractor.document.segment import heading_of, toc_end
+from extractor.document.source import SourceText
+
+_TERMINAL = tuple("。！？；：")
+_WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap
+
+
+@dataclass
+class Paragraph:
+    """A paragraph and, for each character of its text, where it stands in the source."""
+
+    model: NarrativeParagraph
+    lines: list[int] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # original char offset per text char
+    line_of: list[int] = field(default_factory=list)  # source line per text char
+
+    def span(self, start: int, end: int) -> Span:
+        """The original span of ``model.text[start:end]`` (end exclusive)."""
+        start = min(max(start, 0), len(self.offsets) - 1)
+        end = min(max(end, start + 1), len(self.offsets))
+        return Span(
+            line_start=self.line_of[start],
+            line_end=self.line_of[end - 1],
+            char_start=self.offsets[start],
+            char_end=self.offsets[end - 1] + 1,
+        )
+
+
+def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = ()) -> list[Paragraph]:
+    """The report's prose paragraphs, outside the table of contents and outside
+    ``claimed`` line ranges (tables and forms found by other parsers)."""
+    taken = _claimed_lines(claimed)
+    first = toc_end(source) + 1
+    width = _wrap_width(source, first)
+    path: list[tuple[int, str]] = []
+    paragraphs: list[Paragraph] = []
+    current: list[int] = []
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(_build(source, current, [title for _, title in path]))
+            current.clear()
+
+    for line in source.lines[first - 1 :]:
+        if line.number in taken or "\t" in line.text:
+            flush()
+            continue
+        if line.blank:
+            continue
+        text = line.text.strip()
+        level = heading_of(text, line.heading_level)
+        if level is not None:
+            flush()
+            path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, text)]
+            continue
+        current.append(line.number)
+        if text.endswith(_TERMINAL) and len(text) < _WRAP_FILL * width:
+            flush()
+    flush()
+    return paragraphs
+
+
+def _build(source: SourceText, numbers: list[int], path: list[str]) -> Paragraph:
+    chars: list[str] = []
+    offsets: list[int] = []
+    line_of: list[int] = []
+    for number in numbers:
+        line = source.line(number)
+        text = line.text
+        lead = len(text) - len(text.lstrip())
+        body = text.strip()
+        for index, ch in enumerate(body, start=lead):
+            chars.append(ch)
+            offsets.append(line.start + line.offsets[index])
+            line_of.append(number)
+    text = "".join(chars)
+    span = Span(
+        line_start=numbers[0], line_end=numbers[-1], char_start=offsets[0], char_end=offsets[-1] + 1
+    )
+    model = NarrativeParagraph(id=f"p{numbers[0]}", section_path=path, text=text, span=span)
+    return Paragraph(model=model, lines=list(numbers), offsets=offsets, line_of=line_of)
+
+
+def _claimed_lines(ranges: Iterable[tuple[int, int]]) -> set[int]:
+    taken: set[int] = set()
+    for first, last in ranges:
+        taken.update(range(first, last + 1))
+    return taken
+
+
+def _wrap_width(source: SourceText, first: int) -> float:
+    """The page width in characters: the typical length of the longest prose lines."""
+    lengths = sorted(len(line.text.strip()) for line in source.lines[first - 1 :] if line.text.strip())
+    if not lengths:
+        return 1.0
+    top = lengths[int(len(lengths) * 0.75) :]
+    return float(statistics.median(top)) if top else float(lengths[-1])

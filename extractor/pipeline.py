@@ -1,0 +1,45 @@
+"""One report in, one :class:`~schemas.ExtractionResult` out.
+
+The deterministic parsers always run; the statements come from the backend
+(rules, llm or hybrid), and reconciliation checks everything at the end.
+"""
+
+from __future__ import annotations
+
+import time
+
+from schemas import ExtractionResult, Failure, RunInfo
+
+from extractor import __version__
+from extractor.document import SourceText
+from extractor.document.identity import describe
+from extractor.forms import extract_forms, extract_score_tables
+from extractor.narrative import extract_paragraphs
+from extractor.settings import Settings
+from extractor.tables import extract_tables
+
+
+def extract(source: SourceText, settings: Settings) -> ExtractionResult:
+    """Extract tables, performance forms and narrative from one loaded report."""
+    started = time.perf_counter()
+    failures: list[Failure] = []
+    document = describe(source)
+    tables = extract_tables(source)
+    forms = extract_forms(source)
+    score_tables = extract_score_tables(source)
+    claimed = [(t.line_start, t.line_end) for t in tables if t.line_start and t.line_end]
+    claimed += [(f.line_start, f.line_end) for f in forms]
+    claimed += [(s.line_start, s.line_end) for s in score_tables]
+    paragraphs = extract_paragraphs(source, claimed)
+    result = ExtractionResult(
+        document=document,
+        tables=tables,
+        performance_forms=forms,
+        score_tables=score_tables,
+        narratives=[p.model for p in paragraphs],
+        failures=failures,
+        missing=[t.id for t in tables if t.status == "missing"],
+        run=RunInfo(backend=settings.backend, extractor_version=__version__),
+    )
+    result.run.seconds = round(time.perf_counter() - started, 4)
+    return result
