@@ -270,18 +270,23 @@ def header_path(key: str) -> tuple[str, ...]:
 def header_matches(gold_key: str, pred_key: str, pred_side: str | None = None) -> bool:
     """Same header path, tolerant to a missing top-level prefix on either side."""
     gold_path = header_path(gold_key)
-    candidates = [header_path(pred_key)]
-    if pred_side:
-        candidates.append((fold_text(pred_side), *candidates[0]))
-    for pred_path in candidates:
-        if gold_path == pred_path or gold_path[1:] == pred_path or pred_path[1:] == gold_path:
-            return True
-    return False
+    pred_path = header_path(pred_key)
+    if pred_side and len(gold_path) == len(pred_path) + 1:
+        # the row's side is the missing top level: a 支出 cell never answers for 收入/决算数
+        return gold_path == (fold_text(pred_side), *pred_path)
+    return gold_path == pred_path or gold_path[1:] == pred_path or pred_path[1:] == gold_path
 
 
 def _row_similarity(gold: GoldTableRow, pred: TableRow) -> float:
-    name = 1.0 if short_equal(gold.name, pred.name) else char_f1(gold.name, pred.name)
-    return 0.7 * name + 0.3 * float(gold.line == pred.line)
+    """Name, line and shared columns: two 总计 rows on one line (收入 and 支出 side of a
+    two-sided table) are told apart by their columns."""
+    if not gold.name:  # a row printed without a label (公开09表): known by line and columns
+        name = 1.0
+    else:
+        name = 1.0 if short_equal(gold.name, pred.name) else char_f1(gold.name, pred.name)
+    keys = [k for k in gold.cells if any(header_matches(k, p, pred.side) for p in pred.cells)]
+    columns = len(keys) / len(gold.cells) if gold.cells else 0.0
+    return 0.5 * name + 0.2 * float(gold.line == pred.line) + 0.3 * columns
 
 
 def score_table_rows(gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -> TypeScore:
@@ -290,7 +295,9 @@ def score_table_rows(gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -
     score = TypeScore(record_type="table_rows")
     rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
     for table in predicted:
-        rows_by_table.setdefault(table_key(table.id), []).extend((table, row) for row in table.rows)
+        # tables without a printed number (三公 tables of a budget, ...) are known by their title
+        for key in {table_key(table.id), table_key(table.title)}:
+            rows_by_table.setdefault(key, []).extend((table, row) for row in table.rows)
     by_table: dict[str, list[GoldTableRow]] = {}
     for row in gold:
         by_table.setdefault(table_key(row.table_id), []).append(row)

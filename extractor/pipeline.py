@@ -11,6 +11,7 @@ import time
 from schemas import ExtractionResult, Failure, RunInfo
 
 from extractor import __version__
+from extractor.backends import BackendJob, make_backend
 from extractor.document import SourceText
 from extractor.document.identity import describe
 from extractor.forms import extract_forms, extract_score_tables
@@ -31,15 +32,24 @@ def extract(source: SourceText, settings: Settings) -> ExtractionResult:
     claimed += [(f.line_start, f.line_end) for f in forms]
     claimed += [(s.line_start, s.line_end) for s in score_tables]
     paragraphs = extract_paragraphs(source, claimed)
+    read = make_backend(settings).statements(BackendJob(source=source, paragraphs=paragraphs))
+    failures.extend(read.failures)
     result = ExtractionResult(
         document=document,
         tables=tables,
         performance_forms=forms,
         score_tables=score_tables,
         narratives=[p.model for p in paragraphs],
+        narrative_statements=read.statements,
         failures=failures,
         missing=[t.id for t in tables if t.status == "missing"],
-        run=RunInfo(backend=settings.backend, extractor_version=__version__),
+        run=RunInfo(
+            backend=settings.backend,
+            extractor_version=__version__,
+            model=read.model,
+            prompts=read.prompts,
+            usage=read.usage,
+        ),
     )
     result.run.seconds = round(time.perf_counter() - started, 4)
     return result

@@ -5,14 +5,53 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Backend = Literal["rules", "llm", "hybrid"]
+LLMMode = Literal["tools", "json_schema", "json", "md_json"]
 
 
 def _default_home() -> Path:
     return Path(user_data_dir("extractor", appauthor=False))
+
+
+class LLMSettings(BaseSettings):
+    """The language-model client. Variables use the ``EXTRACTOR_LLM_`` prefix;
+    base URL, key and model fall back to the openai SDK's own ``OPENAI_*``."""
+
+    model_config = SettingsConfigDict(env_prefix="EXTRACTOR_LLM_", extra="ignore")
+
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("EXTRACTOR_LLM_BASE_URL", "OPENAI_BASE_URL", "base_url")
+    )
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("EXTRACTOR_LLM_API_KEY", "OPENAI_API_KEY", "api_key")
+    )
+    model: str | None = Field(
+        default=None, validation_alias=AliasChoices("EXTRACTOR_LLM_MODEL", "OPENAI_MODEL", "model")
+    )
+    mode: LLMMode = Field(default="tools", description="structured-output mode; Ollama/vLLM need json")
+    timeout: float = Field(default=60.0, gt=0, description="seconds per call")
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int = Field(default=2048, gt=0, description="completion limit per call")
+    max_reasks: int = Field(default=2, ge=0, description="validation errors sent back to the model")
+    max_retries: int = Field(default=4, ge=0, description="transport retries per call (429, 5xx, timeouts)")
+    backoff_initial: float = Field(default=1.0, ge=0, description="first backoff, seconds")
+    backoff_max: float = Field(default=30.0, ge=0, description="longest single backoff, seconds")
+    retry_budget: float = Field(default=180.0, gt=0, description="total seconds one call may spend retrying")
+    concurrency: int = Field(default=4, ge=1, description="calls in flight at once")
+    requests_per_minute: int | None = Field(default=None, gt=0)
+    tokens_per_minute: int | None = Field(default=None, gt=0)
+    price_prompt_per_1k: float | None = Field(default=None, ge=0, description="cost per 1k prompt tokens")
+    price_completion_per_1k: float | None = Field(default=None, ge=0)
+    cache: bool = Field(default=True, description="false: never read or write the response cache")
+    repeat: int = Field(default=0, ge=0, description="repeat index, so eval repeats are not cache hits")
+    narrative_prompt: str = "v2"
+    form_prompt: str = "v1"
+    prompts_dir: Path | None = Field(default=None, description="prompt templates; default: bundled")
+    chunk_chars: int = Field(default=1500, gt=0, description="paragraph text per call, at most")
+    chunk_paragraphs: int = Field(default=3, ge=1, description="paragraphs per call, at most")
 
 
 class Settings(BaseSettings):
@@ -24,6 +63,16 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="cache, databases, uploads")
     backend: Backend = "rules"
     max_report_mb: float = Field(default=50.0, gt=0, description="largest report accepted")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="language-model client")
+    # The HTTP service (extractor.service) and `extractor batch`.
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite (WAL) at HOME/service.sqlite3"
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, description="largest upload the service accepts (413)")
+    max_queued_jobs_per_key: int = Field(default=100, ge=1, description="queued jobs per API key (429)")
+    service_workers: int = Field(default=2, ge=0, description="job worker threads; 0: API only")
+    job_max_attempts: int = Field(default=3, ge=1, description="runs of a job interrupted by a crash")
+    job_stale_seconds: float = Field(default=120.0, gt=0, description="heartbeat age that orphans a job")
 
     @property
     def max_report_bytes(self) -> int:

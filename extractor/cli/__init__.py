@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from extractor.cli import check as _check
 from extractor.cli import extract as _extract
 
 app = typer.Typer(
@@ -14,8 +15,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("extract")(_extract.extract_command)
+app.command("check")(_check.check_command)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# The HTTP service, batch runs and API keys (extractor.cli.service).
+from extractor.cli import service as _service  # noqa: E402
+
+_service.register(app)

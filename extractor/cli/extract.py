@@ -18,7 +18,9 @@ from extractor.errors import ExtractorError
 from extractor.pipeline import extract
 from extractor.settings import Backend, Settings
 
-REPORT_SUFFIXES = {".txt", ".md", ".text"}
+# A folder is scanned for *.txt; Markdown-flavoured reports (.md) are taken when named explicitly,
+# so a folder's README is not mistaken for a report.
+FOLDER_SUFFIXES = {".txt", ".text"}
 
 
 def collect_reports(paths: list[Path]) -> list[Path]:
@@ -26,7 +28,7 @@ def collect_reports(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES))
         else:
             found.append(path)
     return found
@@ -69,7 +71,7 @@ def extract_command(
     settings = Settings(backend=backend)
     paths = collect_reports(reports)
     if not paths:
-        console.print("[red]no report files found[/] (looked for *.txt / *.md in the folders given)")
+        console.print("[red]no report files found[/] (folders are scanned for *.txt)")
         raise typer.Exit(2)
     single = len(paths) == 1 and not reports[0].is_dir()
     out_dir = None if single else (output or Path("extractions"))

@@ -104,3 +104,9 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
     if markdown_level and not sentence:
         return min(markdown_level + 1, 6)
     return None
+
+
+def starts_item(text: str) -> bool:
+    """True when ``text`` opens with list numbering (一、 / （一） / 1. / (1) / ①)."""
+    stripped = text.strip()
+    return any(pattern.match(stripped) for _, pattern in _HEADING_PATTERNS)

@@ -1,8 +1,9 @@
 """Performance forms (项目支出绩效自评表 / 绩效目标表) and self-evaluation score tables.
 
 Entry points for the pipeline: :func:`extract_forms` and :func:`extract_score_tables`.
-The parsers are imported inside the functions so that importing a small helper
-(``extractor.forms.targets``) does not pull in every parser.
+Forms are found by :func:`extractor.forms.detect.find_form_blocks`; a block whose
+rows are tab-separated goes to the tab-separated parser, any other block to the
+line-flow parser (PDF text with one visual line per text line).
 """
 
 from __future__ import annotations
@@ -11,20 +12,63 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from extractor.document import SourceText
-    from schemas import PerformanceForm, ScoreTable
+    from schemas import FormKind, PerformanceForm, ScoreTable
 
-__all__ = ["extract_forms", "extract_score_tables"]
+__all__ = ["extract_forms", "extract_score_tables", "is_tabbed_block", "parse_form_block"]
+
+_MIN_TABBED_ROWS = 3  # rows with two tabs or more that make a block tab-separated
 
 
 def extract_forms(source: SourceText) -> list[PerformanceForm]:
     """Every performance form of the report, in reading order."""
-    from extractor.forms.dispatch import parse_blocks
+    from extractor.forms.detect import find_form_blocks
 
-    return parse_blocks(source)
+    forms: list[PerformanceForm] = []
+    for first, last, kind in find_form_blocks(source):
+        try:
+            forms.append(parse_form_block(source, first, last, kind))
+        except Exception as error:  # noqa: BLE001 - one unreadable form must not lose the others
+            forms.append(
+                _unread(source, first, last, kind, f"form could not be read: {type(error).__name__}: {error}")
+            )
+    return forms
 
 
 def extract_score_tables(source: SourceText) -> list[ScoreTable]:
-    """The score tables of a department's self-evaluation report (may be empty)."""
+    """The score tables of self-evaluation and evaluation reports (may be empty):
+    tab-separated ones and those printed in PDF line flow."""
+    from extractor.forms.score_flow import find_flow_score_tables
     from extractor.forms.score_tables import find_score_tables
 
-    return find_score_tables(source)
+    tables = find_score_tables(source) + find_flow_score_tables(source)
+    return sorted(tables, key=lambda table: table.line_start)
+
+
+def is_tabbed_block(source: SourceText, first: int, last: int) -> bool:
+    """True when the block's rows are tab-separated cells."""
+    rows = sum(1 for number in range(first, last + 1) if source.line(number).text.count("\t") >= 2)
+    return rows >= _MIN_TABBED_ROWS
+
+
+def parse_form_block(source: SourceText, first: int, last: int, kind: FormKind) -> PerformanceForm:
+    """Parse one detected block with the parser its layout needs."""
+    if is_tabbed_block(source, first, last):
+        from extractor.forms.tabbed import parse_tabbed_form
+
+        return parse_tabbed_form(source, first, last, kind)
+    try:
+        from extractor.forms.lineflow import parse_lineflow_form
+    except ImportError:  # the line-flow parser is optional while it is being written
+        return _unread(source, first, last, kind, "line-flow layout: no parser available, form not read")
+    form = parse_lineflow_form(source, first, last)
+    if form.kind != kind:
+        form = form.model_copy(update={"kind": kind})
+    return form
+
+
+def _unread(source: SourceText, first: int, last: int, kind: FormKind, warning: str) -> PerformanceForm:
+    """A form found but not read: its place and the reason, so nothing is silently lost."""
+    from schemas import PerformanceForm
+
+    title = source.line(first).text.strip()
+    return PerformanceForm(kind=kind, title=title, line_start=first, line_end=last, warnings=[warning])

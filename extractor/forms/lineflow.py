@@ -1,143 +1,513 @@
 """Performance forms in PDF line-flow layout (no tab-separated cells).
 
-Text extraction printed every visual line of the form on its own line: cells
-broken across lines (``年度指`` / ``标值``), several cells of one visual row on
-one line separated by spaces (``平台数量 1 1``), page numbers in the flow. The
-parser works on *tokens* (space-separated pieces of non-blank lines), rejoins
-broken labels against the indicator vocabulary and reads indicator rows by
-their shape: a name, then the target (年度指标值), then the actual (实际完成值),
-then an optional deviation reason (偏差原因分析及改进措施).
+Text extraction printed one visual line of the form per text line: cells broken
+over lines (``年度指`` / ``标值``), several cells of a row on one line
+(``当年财政拨款 35 35 34.96 99.89``), page numbers in the flow (flagged blank
+by :class:`~extractor.document.SourceText`). The form is read section by
+section: the header fields (项目名称 / 主管部门 / 实施单位), the funds block
+(资金情况), the overall goals (年度总体目标: 预期目标 and 实际完成情况) and the
+indicator table (绩效指标), whose rows :mod:`extractor.forms.lineflow_tokens`
+reads. What cannot be placed is said in ``form.warnings``, not guessed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import statistics
 
-from extractor.document import SourceText
+from extractor.document import Line, SourceText
+from extractor.errors import InputError
 from extractor.forms import vocabulary
+from extractor.forms.lineflow_tokens import (
+    Label,
+    RowShape,
+    Token,
+    compact,
+    display_width,
+    is_value_start,
+    join_text,
+    match_child_alias,
+    match_label,
+    skip_header,
+    span_of,
+    split_rows,
+    tokenize,
+    tokenize_line,
+)
 from extractor.forms.targets import parse_target
-from extractor.numbers import try_amount
-from schemas import FundRow, Goals, Indicator, PerformanceForm, Span
+from extractor.numbers import is_empty_cell, try_amount
+from schemas import FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FundRowKind
 
-_SPACES = re.compile(r"\s+")
-_TOKEN = re.compile(r"\S+")
+__all__ = ["parse_lineflow_form"]
 
-
-@dataclass(frozen=True)
-class Token:
-    """A space-separated piece of one line: its text and where it stands."""
-
-    line: int
-    start: int
-    end: int
-    text: str
-
-
-def compact(text: str) -> str:
-    """Text without white space: broken cells compare equal to whole ones."""
-    return _SPACES.sub("", text)
-
-
-def tokenize(source: SourceText, first: int, last: int) -> list[Token]:
-    """The tokens of the non-blank lines ``first``..``last`` in reading order."""
-    tokens: list[Token] = []
-    for number in range(first, last + 1):
-        line = source.line(number)
-        if line.blank:
-            continue
-        for match in _TOKEN.finditer(line.text):
-            tokens.append(Token(number, match.start(), match.end(), match.group()))
-    return tokens
-
-
-def join_text(source: SourceText, tokens: list[Token]) -> str:
-    """The tokens' text as written: spaces kept within a line, line breaks dropped."""
-    parts: list[str] = []
-    for index, token in enumerate(tokens):
-        previous = tokens[index - 1] if index else None
-        if previous is not None and previous.line == token.line:
-            parts.append(source.line(token.line).text[previous.end : token.start])
-        parts.append(token.text)
-    return "".join(parts)
-
-
-def span_of(source: SourceText, tokens: list[Token]) -> Span:
-    """The span covering every token (all lines of a broken cell)."""
-    span = source.span(tokens[0].line, tokens[0].start, tokens[0].end)
-    for token in tokens[1:]:
-        span = span.merge(source.span(token.line, token.start, token.end))
-    return span
-
-
-# Column headers of the indicator table, whole; broken ones are rejoined first.
-_HEADER_WORDS = frozenset(
-    {
-        "绩效指标",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "年度目标值",
-        "指标值",
-        "实际完成值",
-        "全年实际完成值",
-        "实际值",
-        "完成值",
-        "偏差原因分析及改进措施",
-        "偏差原因分析",
-        "改进措施",
-        "分值",
-        "权重",
-        "得分",
-        "自评得分",
-    }
+# Header fields: key as printed -> PerformanceForm field.
+_FIELD_KEYS = {"项目名称": "project_name", "主管部门": "department", "实施单位": "implementing_unit"}
+_FIELD_KEY = re.compile(r"(项目名称|主管部门|实施单位)[:：]?")
+# Rows of the funds block (资金情况, in 万元).
+_FUND_LABELS: tuple[tuple[str, FundRowKind], ...] = (
+    ("年度资金总额", "annual_total"),
+    ("年度资金总和", "annual_total"),
+    ("资金总额", "annual_total"),
+    ("当年财政拨款", "current_year_appropriation"),
+    ("财政拨款", "current_year_appropriation"),
+    ("上年结转资金", "carryover"),
+    ("上年结转", "carryover"),
+    ("其他资金", "other"),
 )
-_MAX_PARTS = 4  # a label is broken over at most this many lines
+# Funds columns as printed in the block header; 分值 (weight) has no field in
+# FundRow and is only used to place the figures after it.
+_FUND_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("initial_budget", ("年初预算数", "年初预算")),
+    ("full_year_budget", ("全年预算数", "全年预算")),
+    ("executed", ("全年执行数", "全年执行", "执行数")),
+    ("weight", ("分值", "权重")),
+    ("execution_rate", ("执行率",)),
+    ("score", ("得分",)),
+)
+_ROW_PREFIX = re.compile(r"^其中[:：]?")  # 其中：当年财政拨款
+_DEFAULT_FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed", "execution_rate")
+# A line that reads "key value" (项目负责人 张三) ends the wrap of the value above.
+_OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]?\s+\S")
+_SECTION_AFTER_FIELDS = re.compile(
+    r"^(资金情况|项目资金|年度资金|当年财政|预算执行|预期目标|年度总体|年度绩效目标|年度目标|总体目标|绩效指标|一级指)"
+)
+_GOALS_HEADER = re.compile(r"^预期目标")
+# Target forms print one text under 年度目标 / 年度总体目标, no 预期 / 实际 pair.
+_SINGLE_GOAL_HEADER = re.compile(r"^(年度总体目标|年度绩效目标|年度目标|总体目标)")
+_INDICATORS_HEADER = re.compile(r"^(绩效指标|一级指)")
+# Labels of the goals block left in the text among the goal lines.
+_GOAL_LABELS = frozenset(
+    {"年度总体目标", "年度总体", "总体目标", "目标", "预期目标", "实际完成情况", "预期目标实际完成情况"}
+)
+_TOTAL = re.compile(r"^(总分|合计|总计)$")
+_SCORE_WORDS = {"分值": "weight", "权重": "weight", "得分": "score", "自评得分": "score"}
+_NAME_SLACK = 4  # half-width columns a name line may exceed the name column by
 
 
-@dataclass(frozen=True)
-class Label:
-    """A level-1 or level-2 indicator label, possibly broken over tokens."""
+def parse_lineflow_form(source: SourceText, first: int, last: int) -> PerformanceForm:
+    """Read the form printed on lines ``first``..``last`` (1-based, inclusive;
+    ``first`` is the title line) of a line-flow report."""
+    if not 1 <= first <= last <= len(source.lines):
+        raise InputError(f"form lines {first}..{last} are outside the report (1..{len(source.lines)})")
+    lines = [source.line(n) for n in range(first, last + 1) if not source.line(n).blank]
+    if not lines:
+        raise InputError(f"form lines {first}..{last} hold no text; pass the block starting at its title")
+    title = compact(lines[0].text)
+    form = PerformanceForm(
+        kind="target" if "目标表" in title else "self_evaluation",
+        title=title,
+        line_start=lines[0].number,
+        line_end=lines[-1].number,
+        provenance={"title": source.span(lines[0].number, *_stripped(lines[0]))},
+    )
+    keys = [compact(line.text) for line in lines]
+    goals_at = _find(keys, _GOALS_HEADER, 1)
+    indicators_at = _find(keys, _INDICATORS_HEADER, goals_at if goals_at is not None else 1)
+    fields_end = _find(keys, _SECTION_AFTER_FIELDS, 1)
+    body_end = len(lines) if indicators_at is None else indicators_at
+    _read_fields(source, lines[1 : fields_end if fields_end is not None else body_end], form)
+    _read_funds(source, lines[1 : goals_at if goals_at is not None else body_end], form)
+    single_at = _find(keys, _SINGLE_GOAL_HEADER, 1) if goals_at is None else None
+    if goals_at is not None:
+        _read_goals(source, lines[goals_at:body_end], form)
+    elif single_at is not None:
+        _read_single_goal(source, lines[single_at + 1 : body_end], form)
+    else:
+        form.warnings.append("no 预期目标 header: goals not read")
+    if indicators_at is not None:
+        _read_indicators(source, lines[indicators_at].number, lines[-1].number, form)
+    else:
+        form.warnings.append("no 绩效指标 header: indicators not read")
+    return form
 
-    name: str
-    level: int
-    tokens: tuple[Token, ...]
+
+def _stripped(line: Line) -> tuple[int, int]:
+    text = line.text
+    return len(text) - len(text.lstrip()), len(text.rstrip())
 
 
-def match_label(tokens: list[Token], index: int) -> Label | None:
-    """The longest vocabulary label formed by tokens from ``index`` on.
-
-    Only whole spellings ending in 指标 count: short aliases (``满意度``,
-    ``服务对象满意度``) are also how departments name their level-3 indicators.
-    """
-    best: Label | None = None
-    joined = ""
-    for count in range(1, _MAX_PARTS + 1):
-        if index + count > len(tokens):
-            break
-        joined += tokens[index + count - 1].text
-        if not joined.endswith("指标"):
-            continue
-        level = vocabulary.level_of(joined)
-        if level is not None:
-            best = Label(vocabulary.canonical(joined), level, tuple(tokens[index : index + count]))
-    return best
-
-
-def skip_header(tokens: list[Token], index: int) -> int:
-    """The index after the indicator table's column headers starting at ``index``."""
-    while index < len(tokens):
+def _find(keys: list[str], pattern: re.Pattern[str], begin: int) -> int | None:
+    """The first line from ``begin`` that, alone or joined with the next few
+    (``绩`` ``效`` ``指`` ``标``: a label printed one character per line), matches."""
+    for index in range(begin, len(keys)):
         joined = ""
-        step = 0
-        for count in range(1, _MAX_PARTS + 1):
-            if index + count > len(tokens):
-                break
-            joined += tokens[index + count - 1].text
-            if joined in _HEADER_WORDS:
-                step = count
-        if not step:
-            return index
-        index += step
-    return index
+        for key in keys[index : index + 4]:
+            joined += key
+            if pattern.match(joined):
+                return index
+    return None
+
+
+def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
+    """项目名称 / 主管部门 / 实施单位; a value may wrap onto lines without a key."""
+    current: str | None = None
+    for line in lines:
+        matches = list(_FIELD_KEY.finditer(line.text))
+        if not matches:
+            if _OTHER_FIELD.match(line.text.strip()):
+                current = None  # 项目负责人 张三 and the like: not a wrapped value
+            if current is not None and line.text.strip():
+                start, end = _stripped(line)
+                _extend_field(form, current, line.text[start:end], source.span(line.number, start, end))
+            continue
+        for index, match in enumerate(matches):
+            current = _FIELD_KEYS[match.group(1)]
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(line.text)
+            value = line.text[match.end() : end]
+            start = match.end() + len(value) - len(value.lstrip())
+            stop = match.end() + len(value.rstrip())
+            if stop > start:
+                _extend_field(form, current, line.text[start:stop], source.span(line.number, start, stop))
+
+
+def _extend_field(form: PerformanceForm, field: str, text: str, span: Span) -> None:
+    old = getattr(form, field)
+    setattr(form, field, text if old is None else old + text)
+    form.provenance[field] = span if field not in form.provenance else form.provenance[field].merge(span)
+
+
+def _fund_columns(header: str) -> list[str]:
+    """The funds columns in the order the block header prints them."""
+    found: list[tuple[int, str]] = []
+    for field, spellings in _FUND_COLUMNS:
+        positions = [header.find(spelling) for spelling in spellings if spelling in header]
+        if positions:
+            found.append((min(positions), field))
+    return [field for _, field in sorted(found)] or list(_DEFAULT_FUND_COLUMNS)
+
+
+def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
+    """The funds rows. A row printing fewer figures than there are columns
+    (``上年结转资金 0``: empty cells print nothing) fills the amount columns from
+    the left, 年初预算数 first; the 分值 / 得分 columns are skipped when the
+    figures fit the other columns exactly. A non-zero figure placed that way is
+    a guess and is warned about."""
+    header_parts: list[str] = []
+    columns: list[str] | None = None
+    for line in lines:
+        key = _ROW_PREFIX.sub("", compact(line.text))
+        label = next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
+        if label is None:
+            if columns is None and not _FIELD_KEY.match(line.text.strip()):
+                header_parts.append(key)
+            continue
+        if columns is None:
+            columns = _fund_columns("".join(header_parts))
+        text, kind = label
+        at = line.text.find(text[0])
+        # An empty-cell mark (——, -, /) holds its column: it is kept as None.
+        figures = [
+            (token, try_amount(token.text))
+            for token in tokenize_line(line)
+            if token.start >= at + len(text)
+            and (is_empty_cell(token.text) or try_amount(token.text) is not None)
+        ]
+        row = FundRow(
+            kind=kind, label=text, provenance={"label": source.span(line.number, at, at + len(text))}
+        )
+        for field, (token, value) in zip(_place_figures(columns, len(figures)), figures):
+            if field == "weight" or value is None:
+                continue
+            if token.text.endswith("%") and field not in ("execution_rate", "score"):
+                form.warnings.append(
+                    f"funds row {text}: a percentage ({token.text}) in the {field} column, not read"
+                )
+                continue
+            setattr(row, field, value)
+            row.provenance[field] = source.span(line.number, token.start, token.end)
+        amounts = [column for column in columns if column not in ("weight", "score")]
+        if len(figures) not in (len(columns), len(amounts)) and any(value for _, value in figures):
+            form.warnings.append(
+                f"funds row {text}: {len(figures)} figures for {len(columns)} columns, placed from the left"
+            )
+        form.funds.append(row)
+
+
+def _place_figures(columns: list[str], count: int) -> list[str]:
+    if count == len(columns):
+        return columns
+    amounts = [column for column in columns if column not in ("weight", "score")]
+    if count == len(amounts):
+        return amounts
+    return amounts[:count] if count < len(amounts) else columns[:count]
+
+
+def _read_goals(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
+    """预期目标 then 实际完成情况: side by side on each line, or one after the other."""
+    text_lines = [line for line in lines[1:] if compact(line.text) not in _GOAL_LABELS]
+    if not text_lines:
+        return
+    pieces = _side_by_side(text_lines)
+    if pieces is None:
+        pieces = _one_after_other(text_lines, form)
+    for field, part in zip(("expected", "actual"), pieces):
+        if part:
+            _set_goal(source, form, field, part)
+
+
+_Piece = tuple[int, int, int]  # line number, start, end in the normalised line
+# The gap between two columns: spaces with non-ASCII text on both sides (a
+# space next to a figure is how extraction prints ``完成 2024 年``).
+_COLUMN_GAP = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
+
+
+def _side_by_side(lines: list[Line]) -> tuple[list[_Piece], list[_Piece]] | None:
+    """Both texts on the same lines, one column gap per line, or None."""
+    expected: list[_Piece] = []
+    actual: list[_Piece] = []
+    for line in lines:
+        start, end = _stripped(line)
+        gaps = list(_COLUMN_GAP.finditer(line.text, start, end))
+        halves = _equal_halves(line.text[start:end])
+        if halves is not None:
+            cut, resume = start + halves[0], start + halves[1]
+        elif len(gaps) == 1:
+            cut, resume = gaps[0].start(), gaps[0].end()
+        else:
+            return None
+        expected.append((line.number, start, cut))
+        actual.append((line.number, resume, end))
+    return expected, actual
+
+
+def _read_single_goal(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
+    """A target form's one goal text (年度目标): read as the expected goal."""
+    pieces = [(line.number, *_stripped(line)) for line in lines if compact(line.text) not in _GOAL_LABELS]
+    pieces = [piece for piece in pieces if piece[2] > piece[1]]
+    if pieces:
+        _set_goal(source, form, "expected", pieces)
+
+
+def _set_goal(source: SourceText, form: PerformanceForm, field: str, pieces: list[_Piece]) -> None:
+    text = "".join(source.line(number).text[begin:end] for number, begin, end in pieces)
+    setattr(form.goals, field, text)
+    span = source.span(*pieces[0])
+    for piece in pieces[1:]:
+        span = span.merge(source.span(*piece))
+    form.goals.provenance[field] = span
+
+
+def _equal_halves(text: str) -> tuple[int, int] | None:
+    """Where ``text`` splits at a space into two halves reading the same."""
+    for gap in re.finditer(r" +", text):
+        if compact(text[: gap.start()]) == compact(text[gap.end() :]):
+            return gap.start(), gap.end()
+    return None
+
+
+def _one_after_other(lines: list[Line], form: PerformanceForm) -> tuple[list[_Piece], list[_Piece]]:
+    """The expected text first, then the actual, each wrapped at its column width.
+
+    The expected lines fill the width of its first line; it ends at a line
+    clearly shorter (the paragraph's last line) or before a line clearly wider
+    (the wider actual column).
+    """
+    widths = [display_width(line.text.strip()) for line in lines]
+    pieces = [(line.number, *_stripped(line)) for line in lines]
+    if _alternating(widths):
+        return pieces[0::2], pieces[1::2]
+    split = None
+    for index in range(1, len(lines)):
+        if widths[index - 1] < widths[0] - _NAME_SLACK or widths[index] > widths[0] + _NAME_SLACK:
+            split = index
+            break
+    if split is None:
+        if len(lines) == 2:
+            split = 1
+        else:
+            form.warnings.append(
+                "goals: the end of 预期目标 cannot be told from the line widths; all read as expected"
+            )
+            split = len(lines)
+    return pieces[:split], pieces[split:]
+
+
+def _alternating(widths: list[int]) -> bool:
+    """True when the lines alternate between two column widths (expected,
+    actual, expected, ...): the two cells of each visual line printed in turn.
+    The last line of each text may be short."""
+    if len(widths) < 6:  # two or three lines each: a sequential reading fits as well
+        return False
+    first, second = widths[0::2], widths[1::2]
+    if abs(first[0] - second[0]) <= _NAME_SLACK:
+        return False
+
+    def steady(column: list[int]) -> bool:
+        return all(abs(width - column[0]) <= _NAME_SLACK for width in column[:-1])
+
+    # The sequential reading needs one switch of width; alternation switches on every line.
+    return steady(first) and steady(second)
+
+
+def _read_indicators(source: SourceText, first: int, last: int, form: PerformanceForm) -> None:
+    """The indicator table: labels placed by the hierarchy, rows by their shape."""
+    tokens = tokenize(source, first, last)
+    start, headers = skip_header(tokens, 0)
+    extras = _extra_columns(headers)
+    body = tokens[start:]
+    stop = next((index for index, token in enumerate(body) if _TOTAL.match(token.text)), None)
+    if stop is not None:
+        _read_total(source, body[stop:], form)
+        body = body[:stop]
+    items = _items(body)
+    segments = [item for item in items if isinstance(item, list)]
+    width = _name_width(
+        [(segment, row) for segment in segments for row in split_rows(segment, len(extras), None)]
+    )
+    level1_labels: dict[str, Label] = {}
+    current1: Label | None = None
+    current2: Label | None = None
+    waiting: list[Indicator] = []  # rows seen before their level-2 label
+    for position, item in enumerate(items):
+        if isinstance(item, Label):
+            level = _level(item, current1, items[position + 1 :])
+            if level == 1:
+                current1 = item
+                level1_labels[item.name] = item
+                if current2 is not None and _parent(current2.name, 2) != item.name:
+                    current2 = None
+            else:
+                current2 = item
+                for indicator in waiting:
+                    if indicator.level1 in (None, _parent(item.name, 2)):
+                        _set_level(indicator, "level2", item.name, item, source)
+                        parent = _parent(item.name, 2)
+                        _set_level(indicator, "level1", parent, level1_labels.get(parent or ""), source)
+                waiting = [indicator for indicator in waiting if indicator.level2 is None]
+            continue
+        for shape in split_rows(item, len(extras), width):
+            indicator = _indicator(source, item, shape, extras)
+            if current2 is not None:
+                parent = _parent(current2.name, 2)
+                _set_level(indicator, "level2", current2.name, current2, source)
+                _set_level(indicator, "level1", parent, level1_labels.get(parent or ""), source)
+            else:
+                if current1 is not None:
+                    _set_level(indicator, "level1", current1.name, current1, source)
+                waiting.append(indicator)
+            form.indicators.append(indicator)
+    for indicator in form.indicators:
+        # A level-1 label may be printed after its first rows.
+        label = level1_labels.get(indicator.level1 or "")
+        if label is not None and "level1" not in indicator.provenance:
+            indicator.provenance["level1"] = span_of(source, list(label.tokens))
+        where = f"indicator {indicator.level3 or '?'} (line {indicator.line_start})"
+        if indicator.level2 is None:
+            form.warnings.append(f"{where}: no level-2 label")
+        if indicator.target is None or indicator.actual is None:
+            form.warnings.append(f"{where}: target and actual not found")
+
+
+def _extra_columns(headers: list[str]) -> list[str]:
+    """The figure columns printed after 实际完成值 (分值 -> weight, 得分 -> score)."""
+    after = next((index for index, word in enumerate(headers) if "实际" in word or "完成值" in word), None)
+    if after is None:
+        return []
+    extras: list[str] = []
+    for word in headers[after + 1 :]:
+        if word not in _SCORE_WORDS:
+            break
+        extras.append(_SCORE_WORDS[word])
+    return extras
+
+
+def _read_total(source: SourceText, tokens: list[Token], form: PerformanceForm) -> None:
+    """总分: the last figure on its line (after 分值's 100 when both print)."""
+    line = tokens[0].line
+    figures = [token for token in tokens[1:] if token.line == line and try_amount(token.text) is not None]
+    if figures:
+        form.total_score = try_amount(figures[-1].text)
+        form.provenance["total_score"] = span_of(source, [figures[-1]])
+
+
+def _items(tokens: list[Token]) -> list[Label | list[Token]]:
+    """Labels and the runs of tokens between them.
+
+    A label followed directly by a figure is a level-3 name that happens to
+    read like a label (``满意度指标`` ``=100分``): it stays with the tokens.
+    """
+    items: list[Label | list[Token]] = []
+    run: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        label = match_label(tokens, index)
+        previous = items[-1] if items and not run else None
+        if label is None and isinstance(previous, Label) and previous.level == 1:
+            label = match_child_alias(tokens, index, previous.name)
+        if label is not None:
+            after = index + len(label.tokens)
+            if after >= len(tokens) or not is_value_start(tokens[after]):
+                if run:
+                    items.append(run)
+                    run = []
+                items.append(label)
+                index = after
+                continue
+        run.append(tokens[index])
+        index += 1
+    if run:
+        items.append(run)
+    return items
+
+
+def _level(label: Label, current1: Label | None, following: list[Label | list[Token]]) -> int:
+    """1 or 2. 成本指标 is level 1 in newer forms (with 经济成本指标 under it)
+    and a level 2 of 产出指标 in older ones."""
+    if label.name != "成本指标":
+        return label.level
+    upcoming = next((item for item in following if isinstance(item, Label)), None)
+    if upcoming is not None and vocabulary.parent_of(upcoming.name) == "成本指标":
+        return 1
+    return 2 if current1 is not None and current1.name == "产出指标" else 1
+
+
+def _parent(name: str, level: int) -> str | None:
+    if level == 1:
+        return name
+    if name == "成本指标":
+        return "产出指标"
+    return vocabulary.parent_of(name)
+
+
+def _set_level(
+    indicator: Indicator, field: str, name: str | None, label: Label | None, source: SourceText
+) -> None:
+    if name is None:
+        return
+    setattr(indicator, field, name)
+    if label is not None and label.name == name:
+        indicator.provenance[field] = span_of(source, list(label.tokens))
+
+
+def _name_width(rows: list[tuple[list[Token], RowShape]]) -> int | None:
+    """The name column's width: the median first line of names broken over lines."""
+    widths: list[int] = []
+    for tokens, shape in rows:
+        name = tokens[shape.start : shape.target]
+        if len({token.line for token in name}) > 1:
+            widths.append(display_width("".join(t.text for t in name if t.line == name[0].line)))
+    return int(statistics.median(widths)) + _NAME_SLACK if widths else None
+
+
+def _indicator(source: SourceText, tokens: list[Token], shape: RowShape, extras: list[str]) -> Indicator:
+    used = tokens[shape.start : shape.stop]
+    indicator = Indicator(line_start=used[0].line, line_end=used[-1].line)
+    parts = {
+        "level3": tokens[shape.start : shape.target],
+        "target": tokens[shape.target : shape.actual],
+        "actual": tokens[shape.actual : shape.end],
+        "deviation_reason": tokens[(shape.extras[-1][1] if shape.extras else shape.end) : shape.stop],
+    }
+    for field, part in parts.items():
+        if part:
+            setattr(indicator, field, join_text(source, part))
+            indicator.provenance[field] = span_of(source, part)
+    for field, (begin, end) in zip(extras, shape.extras):
+        setattr(indicator, field, try_amount(tokens[begin].text))
+        indicator.provenance[field] = span_of(source, tokens[begin:end])
+    if indicator.target is not None:
+        indicator.target_parsed = parse_target(indicator.target)
+    if indicator.actual is not None:
+        indicator.actual_parsed = parse_target(indicator.actual)
+    return indicator

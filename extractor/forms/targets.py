@@ -78,6 +78,19 @@ _DOUBLED = re.compile(r"^(?P<number>\d+\.\d+)(?P=number)(?P<unit>[^\d]*)$")
 _DATE = re.compile(r"\d+\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月底|\d{4}\s*年")
 _TRAILING_NOISE = re.compile(r"[\s。；;，,、]+$|[（(][^（）()]*[)）]$")
 _MAX_UNIT = 6  # longer trailing text is words, not a unit
+# Some PDF converters print math as LaTeX: $\geq 98\%$.
+_LATEX = (
+    ("\\geqslant", "≥"),
+    ("\\leqslant", "≤"),
+    ("\\geq", "≥"),
+    ("\\leq", "≤"),
+    ("\\ge", "≥"),
+    ("\\le", "≤"),
+    ("\\gt", ">"),
+    ("\\lt", "<"),
+    ("\\%", "%"),
+    ("$", ""),
+)
 
 
 def parse_target(text: str) -> ParsedTarget | None:
@@ -104,12 +117,18 @@ def parse_target(text: str) -> ParsedTarget | None:
     unit = re.sub(r"\s+", "", match.group("unit")) or None
     if unit is not None and len(unit) > _MAX_UNIT:
         return None
-    return ParsedTarget(comparator=comparator, number=float(match.group("number").replace(",", "")), unit=unit)
+    return ParsedTarget(
+        comparator=comparator, number=float(match.group("number").replace(",", "")), unit=unit
+    )
 
 
 def _clean(text: str) -> str:
     """Drop spaces at the ends, trailing punctuation and a trailing remark in brackets."""
     rest = text.strip().replace("％", "%").replace("\u3000", " ")
+    if "\\" in rest or "$" in rest:
+        for latex, plain in _LATEX:
+            rest = rest.replace(latex, plain)
+        rest = rest.strip()
     rest = re.sub(r"[０-９]", lambda m: chr(ord(m.group()) - 0xFEE0), rest)
     rest = rest.replace("．", ".")
     previous = None

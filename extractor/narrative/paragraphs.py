@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from schemas import NarrativeParagraph, Span
 
-from extractor.document.segment import heading_of, toc_end
+from extractor.document.segment import heading_of, starts_item, toc_end
 from extractor.document.source import SourceText
 
-_TERMINAL = tuple("。！？；：")
+_TERMINAL = tuple("。！？")
 _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap
 
 
@@ -65,6 +65,11 @@ def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = 
             continue
         text = line.text.strip()
         level = heading_of(text, line.heading_level)
+        if level and level >= 3 and len(text) >= _WRAP_FILL * width:
+            # "1.…" filling the page width is a wrapped list item; 一、/（一） stay headings
+            level = None
+        if level is None and starts_item(text):
+            flush()  # a numbered item ("1.…", "（二）…") opens a paragraph of its own
         if level is not None:
             flush()
             path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, text)]

@@ -1,0 +1,208 @@
+"""``extractor serve``, ``extractor batch`` and ``extractor keys``."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+)
+from rich.table import Table as RichTable
+
+from extractor.cli.extract import collect_reports
+from extractor.cli.output import write_atomic
+from extractor.errors import ExtractorError
+from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256, options_key
+from extractor.settings import Backend, Settings
+
+keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
+
+
+def _settings(**updates: object) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option("--worker-threads", help="job worker threads (EXTRACTOR_SERVICE_WORKERS); 0: API only")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Run the HTTP API (docs at /docs). Database and uploads live under EXTRACTOR_HOME."""
+    import uvicorn
+
+    from extractor.service.app import create_app
+
+    settings = _settings(service_workers=workers)
+    Console(stderr=True).print(
+        f"extractor service on http://{host}:{port} (docs: /docs); home {settings.home}", highlight=False
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, timeout_graceful_shutdown=15)
+
+
+def batch_command(
+    folder: Annotated[Path, typer.Argument(help="folder of report text files", exists=True, file_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="output folder (holds the state file)")] = Path(
+        "extractions"
+    ),
+    backend: Annotated[Backend, typer.Option(help="rules (offline default), llm or hybrid")] = "rules",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="reports extracted in parallel (processes)")] = 1,
+    retry_failed: Annotated[bool, typer.Option(help="run again reports that failed before")] = False,
+    force: Annotated[bool, typer.Option(help="ignore the state file: extract everything again")] = False,
+) -> None:
+    """Extract every report of FOLDER into OUTDIR, resuming where a previous run stopped.
+
+    Finished reports are recorded by sha256 in OUTDIR/_batch_state.jsonl and skipped next time.
+    """
+    console = Console(stderr=True)
+    settings = _settings(backend=backend)
+    paths = collect_reports([folder])
+    if not paths:
+        console.print(f"[red]no report files in {folder}[/] (looked for *.txt / *.md)")
+        raise typer.Exit(2)
+    state = BatchState(output)
+    options = options_key(settings)
+    counts = {"completed": 0, "failed": 0, "skipped": 0}
+    failures: list[tuple[str, str]] = []
+    todo: list[tuple[Path, str]] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        sha256 = file_sha256(path)
+        earlier = None if force else state.finished(sha256, options, retry_failed)
+        if earlier is not None or sha256 in seen:
+            counts["skipped"] += 1
+            continue
+        seen[sha256] = path.name
+        todo.append((path, sha256))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console) as progress, ProcessPoolExecutor(jobs) if jobs > 1 else _Inline() as pool:
+            task = progress.add_task("extracting", total=len(todo))
+            pending = [(path, sha256, pool.submit(extract_file, path, settings)) for path, sha256 in todo]
+            for path, sha256, future in pending:
+                progress.update(task, description=f"extracting {path.name}")
+                payload, findings, error, seconds = future.result()
+                target = f"{path.stem}.json"
+                if payload is not None:
+                    try:
+                        write_atomic(output / target, payload)
+                    except ExtractorError as exc:
+                        payload, error = None, str(exc)
+                status = "completed" if payload is not None else "failed"
+                state.record(BatchEntry(sha256=sha256, source=path.name, output=target if payload else None,
+                                        status=status, options=options, error=error, findings=findings,
+                                        seconds=round(seconds, 3)))
+                counts[status] += 1
+                if error:
+                    failures.append((path.name, error))
+                progress.advance(task)
+    except KeyboardInterrupt:
+        console.print(f"[yellow]interrupted[/]; run the same command again to resume ({output / STATE_FILE})")
+        raise typer.Exit(130) from None
+    summary = RichTable(title=f"batch: {folder} -> {output}")
+    for column in ("completed", "failed", "skipped (done before)"):
+        summary.add_column(column)
+    summary.add_row(str(counts["completed"]), str(counts["failed"]), str(counts["skipped"]))
+    console.print(summary)
+    for name, error in failures:
+        console.print(f"[red]{name}[/]: {error}", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+class _Inline:
+    """A stand-in for a process pool that runs each call when submitted (``--jobs 1``)."""
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def _store(console: Console):  # type: ignore[no-untyped-def]
+    from extractor.service.storage import Store
+
+    try:
+        store = Store(Settings())
+        store.create_schema()
+    except ExtractorError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    return store
+
+
+@keys_app.command("create")
+def keys_create(name: Annotated[str, typer.Argument(help="who or what the key is for")]) -> None:
+    """Create an API key. The key is printed once, alone on the last line; only its hash is stored."""
+    from extractor.service.keys import create_key
+
+    console = Console(stderr=True)
+    store = _store(console)
+    try:
+        info, secret = create_key(store, name)
+    except ExtractorError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(f"created key {info.name!r} (id {info.id}); it is shown only now, store it safely:")
+    typer.echo(secret)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (name, id, prefix, reports, created, revoked); never the secrets."""
+    from extractor.service.keys import list_keys
+
+    store = _store(Console(stderr=True))
+    try:
+        keys = list_keys(store)
+    finally:
+        store.close()
+    table = RichTable(title="API keys")
+    for column in ("name", "id", "prefix", "reports", "created", "revoked"):
+        table.add_column(column)
+    for key in keys:
+        table.add_row(key.name, key.id, key.prefix + "…", str(key.reports),
+                      key.created_at.isoformat(timespec="seconds"),
+                      key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "")
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="the key's name or id")]) -> None:
+    """Revoke a key: its requests answer 401 from now on."""
+    from extractor.service.keys import revoke_key
+
+    console = Console(stderr=True)
+    store = _store(console)
+    try:
+        info = revoke_key(store, name)
+    except ExtractorError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(f"revoked key {info.name!r} (id {info.id})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``batch`` and ``keys`` to the ``extractor`` command."""
+    app.command("serve")(serve_command)
+    app.command("batch")(batch_command)
+    app.add_typer(keys_app, name="keys")

@@ -1,0 +1,175 @@
+"""Narrative statements read by the model, chunk by chunk, then grounded.
+
+Chunks run concurrently (the client bounds the calls in flight). Each answer
+is checked against the source by the grounding step: a value whose quote is
+not in the paragraph comes out ``grounded=False``, never silently kept. A
+chunk that fails for good becomes a :class:`~schemas.Failure` with its span
+and the run goes on; a chunk whose answer was cut off is split in two and
+each half asked again (a smaller prompt, never a bigger one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from schemas import Failure, NarrativeStatement, Usage
+
+from extractor.errors import LLMError
+from extractor.llm.answers import NarrativeAnswer, to_statement
+from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key, cache_path
+from extractor.llm.chunks import Chunk, make_chunks
+from extractor.llm.client import LLMClient, TruncatedAnswerError
+from extractor.llm.metering import UsageMeter
+from extractor.llm.prompts import PromptTemplate, load_prompt
+from extractor.narrative.grounding import ground_statement
+from extractor.narrative.paragraphs import Paragraph
+from extractor.settings import Settings
+
+PROMPT_NAME = "narrative"
+T = TypeVar("T")
+
+
+@dataclass
+class NarrativeRun:
+    """What the model made of the paragraphs it was given."""
+
+    statements: list[NarrativeStatement] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    prompts: dict[str, str] = field(default_factory=dict)
+    model: str | None = None
+    answered: set[str] = field(default_factory=set)  # paragraph ids whose every chunk was answered
+
+
+def narrative_prompt(settings: Settings) -> PromptTemplate:
+    """The configured version of the narrative prompt."""
+    return load_prompt(PROMPT_NAME, settings.llm.narrative_prompt, settings.llm.prompts_dir)
+
+
+def read_narrative(paragraphs: Sequence[Paragraph], settings: Settings) -> NarrativeRun:
+    """Synchronous entry point: run :func:`aread_narrative` to completion."""
+    return run_sync(aread_narrative(paragraphs, settings))
+
+
+async def aread_narrative(paragraphs: Sequence[Paragraph], settings: Settings) -> NarrativeRun:
+    """Ask the model for the statements of every paragraph that prints a figure."""
+    template = narrative_prompt(settings)
+    chunks = make_chunks(paragraphs, settings.llm.chunk_chars, settings.llm.chunk_paragraphs)
+    meter = UsageMeter()
+    run = NarrativeRun(prompts={PROMPT_NAME: template.ref}, model=settings.llm.model)
+    if not chunks:
+        run.usage = meter.usage(settings.llm)
+        return run
+    reader = _Reader(settings, template, meter, {p.model.id: p for p in paragraphs})
+    try:
+        outcomes = await asyncio.gather(*(reader.read(chunk) for chunk in chunks))
+    finally:
+        await reader.close()
+    for statements, failures in outcomes:
+        run.statements.extend(statements)
+        run.failures.extend(failures)
+    for chunk in chunks:
+        run.answered.update(pid for pid in chunk.paragraph_ids if pid not in reader.failed_paragraphs)
+    run.usage = meter.usage(settings.llm)
+    return run
+
+
+class _Reader:
+    """Reads chunks with one client, one cache and one meter."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        template: PromptTemplate,
+        meter: UsageMeter,
+        paragraphs: dict[str, Paragraph],
+    ) -> None:
+        self.settings = settings
+        self.template = template
+        self.meter = meter
+        self.paragraphs = paragraphs
+        self.client = LLMClient(settings.llm, meter)
+        self.cache = ResponseCache(cache_path(settings.home)) if settings.llm.cache else None
+        self.failed_paragraphs: set[str] = set()
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.cache is not None:
+            self.cache.close()
+
+    async def read(self, chunk: Chunk) -> tuple[list[NarrativeStatement], list[Failure]]:
+        """The grounded statements of one chunk, or the failure that stopped it."""
+        context = {"paragraph_ids": set(chunk.paragraph_ids)}
+        text = chunk.render()
+        key = cache_key(
+            model=self.client.model,
+            prompt=f"{PROMPT_NAME}/{self.template.version}@{self.template.sha256}",
+            response_model=NarrativeAnswer,
+            text=text,
+            parameters=self.client.parameters,
+            repeat=self.settings.llm.repeat,
+        )
+        hit = self.cache.get(key) if self.cache is not None else None
+        if hit is not None:
+            self.meter.cached_calls += 1
+            answer = NarrativeAnswer.model_validate_json(hit.answer, context=context)
+        else:
+            try:
+                reply = await self.client.structured(NarrativeAnswer, self.template.text, text, context)
+            except TruncatedAnswerError as error:
+                return await self._split(chunk, error)
+            except LLMError as error:
+                return [], [self._failure(chunk, error)]
+            answer = NarrativeAnswer.model_validate(reply.value.model_dump(), context=context)
+            if self.cache is not None:
+                stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
+                self.cache.put(key, self.client.model, self.template.ref, stored)
+        return self._ground(answer), []
+
+    async def _split(
+        self, chunk: Chunk, error: TruncatedAnswerError
+    ) -> tuple[list[NarrativeStatement], list[Failure]]:
+        halves = chunk.split()
+        if not halves:
+            return [], [self._failure(chunk, error)]
+        outcomes = await asyncio.gather(*(self.read(half) for half in halves))
+        statements = [s for found, _ in outcomes for s in found]
+        failures = [f for _, found in outcomes for f in found]
+        return statements, failures
+
+    def _ground(self, answer: NarrativeAnswer) -> list[NarrativeStatement]:
+        grounded: list[NarrativeStatement] = []
+        for item in answer.statements:
+            statement = to_statement(item, self.template.ref)
+            grounded.append(ground_statement(statement, self.paragraphs[statement.paragraph_id]))
+        return grounded
+
+
+    def _failure(self, chunk: Chunk, error: LLMError) -> Failure:
+        self.failed_paragraphs.update(chunk.paragraph_ids)
+        return _failure(chunk, error)
+
+
+def _failure(chunk: Chunk, error: LLMError) -> Failure:
+    return Failure(
+        stage="llm",
+        chunk_id=chunk.id,
+        reason=str(error),
+        error_type=type(error).__name__,
+        span=chunk.span(),
+    )
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from synchronous code, also when an event loop is
+    already running in this thread (the service): then in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -1,0 +1,11 @@
+"""Reconciliation: figures of one report checked against the others that must agree.
+
+``reconcile(result)`` runs every registered rule on an extraction and returns
+:class:`~schemas.Finding` objects; ``registry()`` lists the rules with their
+documentation (for ``extractor check``). Rules live in
+:mod:`extractor.reconcile.rules`, one module per family.
+"""
+
+from extractor.reconcile.engine import Context, Reporter, Rule, RuleError, reconcile, registry, rule
+
+__all__ = ["Context", "Reporter", "Rule", "RuleError", "reconcile", "registry", "rule"]

@@ -1,0 +1,269 @@
+"""The rule engine: rules are small named functions; the engine finds and runs them.
+
+A rule is a function decorated with :func:`rule`, living in a module of the
+:mod:`extractor.reconcile.rules` package (one module per family). The
+decorator turns the function into a :class:`Rule` carrying its id, family,
+severity, what it reads and its tolerance; :func:`registry` collects every
+``Rule`` object of those modules. Adding a rule (or a family module) never
+touches this file, and nothing global is mutated at import or at run time.
+
+A rule receives a :class:`Context` (the extraction, indexed) and a
+:class:`Reporter` bound to it; it states comparisons (``reporter.sum(...)``,
+``reporter.equal(...)``, ``reporter.percent(...)``) and the reporter applies
+the tolerance, classifies, and builds :class:`~schemas.Finding` objects.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, TypeVar
+
+from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
+
+from extractor.errors import ExtractorError
+from extractor.reconcile.figures import Figure, classify
+from extractor.reconcile.roles import Role, role_of
+from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
+
+Relation = Literal["=", ">=", "<="]
+T = TypeVar("T")
+
+
+class RuleError(ExtractorError):
+    """A rule is declared wrongly (duplicate id, unknown family); fix the rule module."""
+
+
+@dataclass
+class Context:
+    """What rules read: the extraction, with its present tables indexed by role."""
+
+    result: ExtractionResult
+    _memo: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, build: Callable[[Context], T]) -> T:
+        """An index shared by the rules of one run (built once, on first use)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[return-value]
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        """Tables with a body to check (``missing`` and ``empty`` ones are not checked)."""
+        return [t for t in self.result.tables if t.status == "present"]
+
+    @cached_property
+    def roles(self) -> dict[Role, Table]:
+        found: dict[Role, Table] = {}
+        for table in self.tables:
+            found.setdefault(role_of(table), table)
+        return found
+
+    def table(self, role: Role) -> Table | None:
+        """The (first) present table playing ``role``."""
+        return self.roles.get(role)
+
+    @property
+    def kind(self) -> str:
+        return self.result.document.kind
+
+
+@dataclass
+class Reporter:
+    """Collects the findings of one rule; applies tolerance and classification."""
+
+    rule: Rule
+    findings: list[Finding] = field(default_factory=list)
+    report_rounding: bool = True
+
+    def sum(self, total: Figure, parts: Sequence[Figure], what: str) -> Finding | None:
+        """``total`` must equal the sum of ``parts`` (empty cells count as 0)."""
+        if not total.printed and not any(p.printed for p in parts):
+            return None
+        expected = sum(p.amount() for p in parts)
+        figures = [total, *parts]
+        message = f"{what}: {_show(total)} vs sum of {len(parts)} parts {expected:.2f}"
+        if _shifted_left(total, parts):
+            message += "; read one column to the left the row adds up (the text looks shifted)"
+            return self._judge(total, expected, figures, "=", message, forced="extraction")
+        return self._judge(total, expected, figures, "=", message)
+
+    def equal(self, stated: Figure, expected: Figure | Sequence[Figure], what: str,
+              relation: Relation = "=") -> Finding | None:
+        """``stated`` must equal (or be >= / <=) ``expected`` or the sum of several figures."""
+        others = [expected] if isinstance(expected, Figure) else list(expected)
+        if not stated.printed and not any(o.printed for o in others):
+            return None
+        value = sum(o.amount() for o in others)
+        sign = {"=": "vs", ">=": "should be >=", "<=": "should be <="}[relation]
+        return self._judge(stated, value, [stated, *others], relation,
+                           f"{what}: {_show(stated)} {sign} {value:.2f}")
+
+    def percent(self, stated: Figure, numerator: Figure, denominator: Figure, what: str) -> Finding | None:
+        """``stated`` % must be numerator / denominator at the precision printed.
+        A zero denominator is skipped (reports print 100% or 0% there)."""
+        if stated.value is None or numerator.value is None or not denominator.value:
+            return None
+        if self.accepts_percent(stated, numerator, denominator):
+            return None
+        expected = numerator.value / denominator.value * 100.0
+        difference = abs(stated.value) - abs(expected)
+        message = (f"{what}: printed {stated.value:.10g}% but {numerator.value:.10g} / {denominator.value:.10g} "
+                   f"= {expected:.{max(stated.decimals, 1) + 1}f}%")
+        return self._emit(self.rule.severity, _figure_class([stated, numerator, denominator], "report_error"),
+                          message, [stated, numerator, denominator], stated.value, expected, difference,
+                          10.0 ** (-stated.decimals))
+
+    @staticmethod
+    def accepts_percent(stated: Figure, numerator: Figure, denominator: Figure) -> bool:
+        """True when the printed percentage fits numerator / denominator (or cannot be judged)."""
+        if stated.value is None or numerator.value is None or not denominator.value:
+            return True
+        return percent_accepts(stated.value, numerator.value, denominator.value, numerator_error=numerator.error,
+                               denominator_error=denominator.error, percent_decimals=stated.decimals)
+
+    def flag(self, message: str, figures: Sequence[Figure] = (), *, locations: Iterable[Location] = (),
+             classification: Classification = "report_error", severity: Severity | None = None,
+             stated: float | None = None, expected: float | None = None) -> Finding:
+        """A finding without a numeric comparison (missing table, contradictory wording)."""
+        difference = None if stated is None or expected is None else stated - expected
+        return self._emit(severity or self.rule.severity, classification, message, figures, stated, expected,
+                          difference, None, extra=list(locations))
+
+    def _judge(self, stated: Figure, expected: float, figures: Sequence[Figure], relation: Relation,
+               message: str, forced: Classification | None = None) -> Finding | None:
+        printed = [f for f in figures if f.printed]
+        decimals = max((f.decimals for f in printed), default=2)
+        tolerance = sum_tolerance(len(printed), decimals)
+        difference = stated.amount() - expected
+        if relation == ">=" and difference >= 0 or relation == "<=" and difference <= 0:
+            return None
+        if abs(difference) < 1e-9:
+            return None
+        kind = classify(figures, difference, tolerance)
+        if kind != "rounding" and forced is not None:
+            kind = forced
+        if kind == "rounding":
+            if not self.report_rounding:
+                return None
+            return self._emit("info", "rounding", f"{message} (difference {difference:+.2f} within "
+                              f"rounding tolerance {tolerance:.3f})", figures, stated.value, expected,
+                              difference, tolerance)
+        return self._emit(self.rule.severity, kind, f"{message} (difference {difference:+.2f})", figures,
+                          stated.value, expected, difference, tolerance)
+
+    def _emit(self, severity: Severity, classification: Classification, message: str,
+              figures: Sequence[Figure], stated: float | None, expected: float | None,
+              difference: float | None, tolerance: float | None, extra: list[Location] | None = None) -> Finding:
+        shown = [f for i, f in enumerate(figures) if i == 0 or f.printed or f.broken]
+        locations = _unique([f.location for f in shown] + (extra or []))
+        finding = Finding(
+            rule_id=self.rule.id, family=self.rule.family, severity=severity, classification=classification,
+            message=message, locations=locations, stated=_round(stated), expected=_round(expected),
+            difference=_round(difference), tolerance=_round(tolerance, 4),
+        )
+        self.findings.append(finding)
+        return finding
+
+
+def _shifted_left(total: Figure, parts: Sequence[Figure]) -> bool:
+    """An empty total whose first part equals the sum of the others: the row's
+    figures sit one column to the right of their headers."""
+    if total.printed or len(parts) < 2 or not parts[0].printed:
+        return False
+    rest = [p for p in parts[1:] if p.printed]
+    if not rest:
+        return False
+    decimals = max(p.decimals for p in [parts[0], *rest])
+    return abs(parts[0].amount() - sum(p.amount() for p in rest)) <= sum_tolerance(len(rest) + 1, decimals)
+
+
+def _figure_class(figures: Sequence[Figure], default: Classification) -> Classification:
+    return "extraction" if any(f.broken for f in figures) else default
+
+
+def _show(figure: Figure) -> str:
+    return "empty" if figure.value is None else f"{figure.value:.2f}"
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _unique(locations: list[Location]) -> list[Location]:
+    seen: set[tuple[str, int | None]] = set()
+    kept: list[Location] = []
+    for location in locations:
+        key = (location.ref, location.line_start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(location)
+    return kept
+
+
+FAMILIES = ("table", "cross_table", "narrative", "form")
+Check = Callable[[Context, Reporter], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named check. ``reads`` says which figures it compares, ``tolerance``
+    how far they may differ; ``doc`` is the function's docstring."""
+
+    id: str
+    family: str
+    severity: Severity
+    reads: str
+    tolerance: str
+    doc: str
+    check: Check
+
+    def run(self, context: Context) -> list[Finding]:
+        reporter = Reporter(self)
+        self.check(context, reporter)
+        return reporter.findings
+
+
+def rule(rule_id: str, *, reads: str, tolerance: str, severity: Severity = "error") -> Callable[[Check], Rule]:
+    """Declare a rule. The family is the id's prefix (``table.total_balance`` -> ``table``)."""
+    family = rule_id.split(".", 1)[0]
+    if family not in FAMILIES:
+        raise RuleError(f"rule {rule_id!r}: family {family!r} is not one of {FAMILIES}; rename the rule")
+
+    def wrap(check: Check) -> Rule:
+        doc = " ".join((check.__doc__ or "").split())
+        return Rule(rule_id, family, severity, reads, tolerance, doc, check)
+
+    return wrap
+
+
+def registry() -> tuple[Rule, ...]:
+    """Every rule of every module of :mod:`extractor.reconcile.rules`, in declaration order."""
+    from extractor.reconcile import rules as package
+
+    found: list[Rule] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: _family_order(m.name)):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found.extend(v for v in vars(module).values() if isinstance(v, Rule))
+    ids = [r.id for r in found]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RuleError(f"duplicate rule ids {duplicates}; give each rule its own id")
+    return tuple(found)
+
+
+def _family_order(module_name: str) -> tuple[int, str]:
+    return (FAMILIES.index(module_name) if module_name in FAMILIES else len(FAMILIES), module_name)
+
+
+def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Finding]:
+    """Run every rule (or ``rules``) on one extraction; findings in rule order.
+    Pure: ``result`` is not modified."""
+    context = Context(result)
+    findings: list[Finding] = []
+    for item in rules if rules is not None else registry():
+        findings.extend(item.run(context))
+    return findings

@@ -1,0 +1,168 @@
+"""Figures as rules see them: a value, where it stands, and how it was printed.
+
+A :class:`Figure` carries the :class:`~schemas.Location` a finding points at
+(table cell, form field, narrative span) and the printed text that tells how
+many decimals the report used. :func:`classify` decides whether a disagreement
+beyond tolerance looks like an extraction slip or an error of the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from schemas import Cell, Classification, Column, Location, NarrativeStatement, PerformanceForm, Span, Table
+from schemas import TableRow
+
+from extractor.numbers import is_empty_cell
+from extractor.reconcile.columns import path
+from extractor.reconcile.tolerance import decimals_of, half_unit
+
+
+class Figure:
+    """One figure taking part in a check. Its :class:`~schemas.Location` is built
+    only when a finding needs it (most figures agree and are never reported)."""
+
+    __slots__ = ("value", "text", "neighbours", "rounding", "_label", "_locate", "_location")
+
+    def __init__(self, value: float | None, location: Location | Callable[[], Location], label: str | None = None,
+                 text: str | None = None, neighbours: tuple[float, ...] = (), rounding: float | None = None) -> None:
+        self.value = value
+        self.text = text  # as printed, when known
+        # Other cells printed on the same row: a difference equal to one of them
+        # hints at a shifted column.
+        self.neighbours = neighbours
+        # Largest rounding error when it is not half a unit of the printed place
+        # (a figure derived from two printed ones carries both their errors).
+        self.rounding = rounding
+        self._label = label
+        self._location: Location | None = location if isinstance(location, Location) else None
+        self._locate = None if isinstance(location, Location) else location
+
+    @property
+    def location(self) -> Location:
+        if self._location is None and self._locate is not None:
+            self._location = self._locate()
+        return self._location  # type: ignore[return-value]
+
+    @property
+    def label(self) -> str:
+        return self._label or self.location.ref
+
+    @property
+    def decimals(self) -> int:
+        return decimals_of(self.value, self.text)
+
+    @property
+    def error(self) -> float:
+        return self.rounding if self.rounding is not None else half_unit(self.decimals)
+
+    @property
+    def printed(self) -> bool:
+        """True when the figure prints a number (an empty cell is an exact zero)."""
+        return self.value is not None
+
+    @property
+    def broken(self) -> bool:
+        """True when text was printed but no number could be read from it."""
+        return self.value is None and bool(self.text) and not is_empty_cell(self.text or "")
+
+    def amount(self) -> float:
+        return self.value or 0.0
+
+
+def cell_ref(table: Table, row: TableRow, column: Column | None) -> str:
+    """``公开03表 / 201 一般公共服务支出 / 本年支出合计``."""
+    name = " ".join(part for part in (row.code, row.name) if part) or f"line {row.line}"
+    if column is None:
+        return f"{table.id} / {name}"
+    return f"{table.id} / {name} / {'/'.join(path(column)) or column.key}"
+
+
+def table_figure(table: Table, row: TableRow, column: Column | None, label: str | None = None) -> Figure:
+    """The figure in ``row`` × ``column`` of ``table`` (absent cells read as empty)."""
+    found: Cell | None = row.cells.get(column.key) if column is not None else None
+    span: Span | None = found.span if found is not None else None
+
+    def locate() -> Location:
+        return Location(
+            kind="table",
+            ref=cell_ref(table, row, column),
+            line_start=span.line_start if span else row.line,
+            line_end=span.line_end if span else row.line,
+            span=span,
+        )
+
+    neighbours = tuple(
+        c.value for k, c in row.cells.items() if c.value is not None and (column is None or k != column.key)
+    )
+    return Figure(
+        value=found.value if found is not None else None,
+        location=locate,
+        label=label,
+        text=found.text if found is not None else None,
+        neighbours=neighbours,
+    )
+
+
+def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span | None,
+                line: int | None = None, min_decimals: int = 2) -> Figure:
+    """A figure of a performance form (``ref`` names the field). Forms keep no printed
+    text, and ``25`` or ``100`` there is exact, not rounded to units: amounts and scores
+    are taken at 2 decimals at least (percentages pass ``min_decimals=0``)."""
+
+    def locate() -> Location:
+        return Location(
+            kind="form",
+            ref=f"{form.project_name or form.title} / {ref}",
+            line_start=span.line_start if span else (line or form.line_start),
+            line_end=span.line_end if span else (line or form.line_end),
+            span=span,
+        )
+
+    decimals = max(decimals_of(value), min_decimals)
+    text = None if value is None else f"{value:.{decimals}f}"
+    return Figure(value=value, location=locate, text=text)
+
+
+def narrative_figure(statement: NarrativeStatement, field_name: str, value: float | None) -> Figure:
+    """A figure of a narrative statement; its evidence quote gives the printed decimals."""
+
+    def locate() -> Location:
+        span = statement.provenance.get(field_name)
+        return Location(
+            kind="narrative",
+            ref=f"{statement.paragraph_id} / {statement.metric} / {field_name}",
+            line_start=span.line_start if span else None,
+            line_end=span.line_end if span else None,
+            span=span,
+        )
+
+    quote = statement.evidence.get(field_name)
+    return Figure(value=value, location=locate, label=f"{statement.metric} {field_name}", text=_number_text(quote))
+
+
+def _number_text(quote: str | None) -> str | None:
+    """The last number in an evidence quote (``增长3.6%`` -> ``3.6``)."""
+    if not quote:
+        return None
+    digits = "".join(ch if (ch.isdigit() or ch in ".,") else " " for ch in quote).split()
+    numbers = [d.strip(".,") for d in digits if any(ch.isdigit() for ch in d)]
+    return numbers[-1] if numbers else None
+
+
+def classify(figures: Sequence[Figure], difference: float, tolerance: float) -> Classification:
+    """``rounding`` within tolerance; ``extraction`` when a cell is unreadable or the
+    difference equals another figure of the row (a shifted column); otherwise
+    ``report_error``."""
+    if abs(difference) <= tolerance:
+        return "rounding"
+    if any(f.broken for f in figures):
+        return "extraction"
+    involved = {round(f.amount(), 6) for f in figures}
+    for figure in figures:
+        for other in figure.neighbours:
+            if round(other, 6) in involved or other == 0:
+                continue
+            if abs(abs(difference) - abs(other)) <= tolerance:
+                return "extraction"
+    return "report_error"

@@ -1,0 +1,248 @@
+"""Rules on narrative statements: against the tables and against themselves.
+
+A :class:`~schemas.NarrativeStatement` carries an amount, a change, a share,
+a completion rate as the prose printed them; these rules redo the arithmetic
+at the precision printed. Statements that failed grounding are skipped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from schemas import Location, NarrativeStatement, PerformanceForm
+
+from extractor.numbers import to_wan
+from extractor.reconcile.engine import Context, Reporter, rule
+from extractor.reconcile.columns import norm
+from extractor.reconcile.figures import Figure, form_figure, narrative_figure
+from extractor.reconcile.named import FigureIndex, build_index, candidates, split_metric
+from extractor.reconcile.tolerance import EPSILON, half_unit
+
+PERCENT = "judged at the decimals printed: the ratio of the (rounded) inputs must round or truncate to it"
+
+
+def _statements(ctx: Context) -> list[NarrativeStatement]:
+    return [s for s in ctx.result.narrative_statements if s.grounded]
+
+
+def _index(ctx: Context) -> FigureIndex:
+    return ctx.memo("named_figures", lambda c: build_index(c.tables))
+
+
+def _in_wan(statement: NarrativeStatement, figure: Figure) -> Figure:
+    """The narrative figure converted to 万元, the tables' unit."""
+    if figure.value is None or statement.unit in (None, "万元", "万"):
+        return figure
+    return Figure(value=to_wan(figure.value, statement.unit), location=lambda: figure.location, label=figure.label,
+                  text=None)
+
+
+@rule("narrative.table_amount", severity="warning",
+      reads="each statement's amount and budget_amount; every table figure its metric can name (row, 合计-row "
+      "column, classification path, 三公 item, synonyms such as 收入总计 = 本年收入合计)",
+      tolerance="½ unit of the narrative's printed decimals + ½ unit of the table's")
+def table_amount(ctx: Context, out: Reporter) -> None:
+    """An amount the prose states equals a table figure of the name it gives. Statements whose
+    name matches no table figure are not judged (the tables may not print it)."""
+    index = _index(ctx)
+    for statement in _statements(ctx):
+        found = candidates(index, statement.metric)
+        if not found:
+            continue
+        for field_name in ("amount", "budget_amount"):
+            value = getattr(statement, field_name)
+            if value is None:
+                continue
+            stated = narrative_figure(statement, field_name, value)
+            wan = to_wan(value, statement.unit)
+            if field_name == "budget_amount" and not any(abs(f.amount() - wan) < 1e-9 for f in found):
+                continue  # budgets are rarely in the tables: judge them only when one is
+            tolerance = (half_unit(stated.decimals) * to_wan(1.0, statement.unit)) + half_unit(2) + EPSILON
+            if any(abs(f.amount() - wan) <= tolerance for f in found):
+                continue
+            pool = candidates(index, statement.metric, primary=True) or found
+            nearest = min(pool, key=lambda f: abs(f.amount() - wan))
+            out.flag(f"{statement.metric}: the text says {value:g} {statement.unit or ''} but no table figure "
+                     f"of that name agrees (nearest {nearest.location.ref} = {nearest.amount():.2f})",
+                     [stated, nearest], stated=wan, expected=nearest.amount())
+
+
+@rule("narrative.change_amount", reads="statements with amount, prior_amount and change_amount",
+      tolerance="½ unit of the last printed decimal per figure (three figures)")
+def change_amount(ctx: Context, out: Reporter) -> None:
+    """The change stated equals this year's amount minus the prior year's."""
+    for s in _statements(ctx):
+        if s.amount is None or s.prior_amount is None or s.change_amount is None:
+            continue
+        prior = narrative_figure(s, "prior_amount", -s.prior_amount)
+        out.equal(narrative_figure(s, "change_amount", s.change_amount),
+                  [narrative_figure(s, "amount", s.amount), prior], f"{s.metric}: change vs amount - prior year")
+
+
+def _prior(s: NarrativeStatement) -> Figure | None:
+    """The prior-year amount, stated or implied (amount - change)."""
+    if s.prior_amount is not None:
+        return narrative_figure(s, "prior_amount", s.prior_amount)
+    if s.amount is None or s.change_amount is None:
+        return None
+    amount, change = narrative_figure(s, "amount", s.amount), narrative_figure(s, "change_amount", s.change_amount)
+    # The implied prior carries the rounding of both figures.
+    return Figure(value=s.amount - s.change_amount, location=lambda: amount.location, label=f"{s.metric} prior year",
+                  rounding=amount.error + change.error)
+
+
+@rule("narrative.change_pct", reads="statements with change_pct and change_amount (prior year stated or "
+      "implied as amount - change)", tolerance=PERCENT + "; a zero prior year is not judged")
+def change_pct(ctx: Context, out: Reporter) -> None:
+    """The growth rate stated equals change / prior year."""
+    for s in _statements(ctx):
+        prior = _prior(s)
+        if s.change_pct is None or s.change_amount is None or prior is None or not prior.value:
+            continue
+        if prior.amount() < 0:
+            continue
+        out.percent(narrative_figure(s, "change_pct", s.change_pct),
+                    narrative_figure(s, "change_amount", s.change_amount), prior, f"{s.metric}: growth rate")
+
+
+@rule("narrative.completion_pct", reads="statements with amount (决算), budget_amount (预算) and completion_pct",
+      tolerance=PERCENT + "; a zero budget is not judged")
+def completion_pct(ctx: Context, out: Reporter) -> None:
+    """完成年初预算的 X% equals the outturn divided by the budget."""
+    for s in _statements(ctx):
+        if s.completion_pct is None or s.amount is None or not s.budget_amount:
+            continue
+        out.percent(narrative_figure(s, "completion_pct", s.completion_pct), narrative_figure(s, "amount", s.amount),
+                    narrative_figure(s, "budget_amount", s.budget_amount), f"{s.metric}: completion rate")
+
+
+def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Figure]]]:
+    """For each paragraph, the amounts stated in its section (or its neighbourhood)."""
+    order = [p.id for p in ctx.result.narratives]
+    section = {p.id: tuple(p.section_path) for p in ctx.result.narratives}
+    amounts: dict[str, list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
+    for s in _statements(ctx):
+        if s.amount:
+            amounts[s.paragraph_id].append((s, narrative_figure(s, "amount", s.amount)))
+    by_section: dict[tuple[str, ...], list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
+    for pid in order:
+        if section.get(pid):
+            by_section[section[pid]].extend(amounts.get(pid, []))
+    wholes: dict[str, list[tuple[NarrativeStatement, Figure]]] = {}
+    for pid in amounts.keys() | {s.paragraph_id for s in _statements(ctx)}:
+        if section.get(pid):
+            wholes[pid] = by_section[section[pid]]
+        elif pid in order:
+            at = order.index(pid)
+            wholes[pid] = [item for q in order[max(at - 6, 0): at + 1] for item in amounts.get(q, [])]
+        else:
+            wholes[pid] = amounts.get(pid, [])
+    return wholes
+
+
+@rule("narrative.share_pct", severity="warning",
+      reads="statements with amount and share_pct; the whole is the figure the sentence names after 占 "
+      "(looked up in the tables) or an amount stated in the same section",
+      tolerance=PERCENT)
+def share_pct(ctx: Context, out: Reporter) -> None:
+    """占 X% equals the part divided by a whole the prose states nearby. Flagged only when no
+    candidate whole fits."""
+    index = _index(ctx)
+    wholes = _section_wholes(ctx)
+    for s in _statements(ctx):
+        if s.share_pct is None or s.amount is None:
+            continue
+        part = _in_wan(s, narrative_figure(s, "amount", s.amount))
+        share = narrative_figure(s, "share_pct", s.share_pct)
+        pool = [_in_wan(w, f) for w, f in wholes.get(s.paragraph_id, []) if w is not s]
+        named = _named_whole(s)
+        if named:
+            pool += candidates(index, named)
+        pool = [f for f in pool if f.value]
+        if not pool:
+            continue
+        if any(out.accepts_percent(share, part, whole) for whole in pool):
+            continue
+        whole = min(pool, key=lambda f: abs(part.amount() / f.amount() * 100 - s.share_pct))
+        out.percent(share, part, whole, f"{s.metric}: share (nearest whole {whole.label})")
+
+
+def _named_whole(s: NarrativeStatement) -> str | None:
+    """``占本年支出合计的 98.7%`` -> ``本年支出合计``."""
+    quote = s.evidence.get("share_pct", "")
+    if "占" not in quote:
+        return None
+    name = quote.split("占", 1)[1].split("的")[0]
+    name = "".join(ch for ch in name if not (ch.isdigit() or ch in ".%比例重"))
+    return split_metric(name)[-1] if name else None
+
+
+@rule("narrative.direction", reads="statements' direction (增加/减少/持平), change_amount, change_pct, "
+      "amount and prior_amount", tolerance="exact for signs; ½ unit of the last decimal for 持平", severity="warning")
+def direction(ctx: Context, out: Reporter) -> None:
+    """The words and the figures point the same way: 增加 with a positive change, 减少 with a
+    negative one, 持平 with none; a stated prior year agrees with the direction."""
+    for s in _statements(ctx):
+        signs: list[tuple[str, float]] = []
+        if s.change_amount is not None:
+            signs.append(("change_amount", s.change_amount))
+        if s.change_pct is not None:
+            signs.append(("change_pct", s.change_pct))
+        if s.amount is not None and s.prior_amount is not None:
+            signs.append(("amount", s.amount - s.prior_amount))
+        for field_name, value in signs:
+            bad = (s.direction == "increase" and value < -EPSILON or s.direction == "decrease" and value > EPSILON
+                   or s.direction == "flat" and abs(value) > half_unit(2))
+            if bad:
+                figure = narrative_figure(s, field_name, value)
+                where = [figure.location]
+                if "direction" in s.provenance:
+                    span = s.provenance["direction"]
+                    where.append(Location(kind="narrative", ref=f"{s.paragraph_id} / {s.metric} / direction",
+                                          line_start=span.line_start, line_end=span.line_end, span=span))
+                out.flag(f"{s.metric}: the text says {s.direction} but {field_name} is {value:+g}",
+                         locations=where, classification="semantic", stated=value)
+                break
+
+
+def _forms_by_name(ctx: Context) -> list[tuple[str, str | None, PerformanceForm]]:
+    """(project name, implementing unit, form), longest names first."""
+    named = [(norm(f.project_name), norm(f.implementing_unit) if f.implementing_unit else None, f)
+             for f in ctx.result.performance_forms if f.project_name]
+    return sorted([item for item in named if len(item[0]) >= 4], key=lambda item: -len(item[0]))
+
+
+def _form_named(forms: list[tuple[str, str | None, PerformanceForm]], metric: str) -> PerformanceForm | None:
+    """The one form a statement names: project name and implementing unit both in the
+    metric (departments run projects of the same name in several units)."""
+    matches = [(name, unit, f) for name, unit, f in forms if name in metric and len(metric) > len(name)]
+    with_unit = [f for name, unit, f in matches if unit and unit in metric]
+    if len(with_unit) == 1:
+        return with_unit[0]
+    if len(matches) == 1 and not matches[0][1]:
+        return matches[0][2]
+    return None
+
+
+@rule("narrative.form_amount", severity="warning",
+      reads="statements naming a project (e.g. a per-project self-evaluation summary); the performance form of "
+      "that project: 年度资金总额 全年执行数 and 全年预算数",
+      tolerance="½ unit of the narrative's printed decimals + ½ unit of the form's")
+def form_amount(ctx: Context, out: Reporter) -> None:
+    """A project's amounts in the prose equal its performance form: the amount is the
+    全年执行数, the budget the 全年预算数."""
+    forms = ctx.memo("forms_by_name", _forms_by_name)
+    if not forms:
+        return
+    for s in _statements(ctx):
+        form = _form_named(forms, norm(s.metric))
+        funds = next((r for r in form.funds if r.kind == "annual_total"), None) if form else None
+        if form is None or funds is None:
+            continue
+        for field_name, fund_field in (("amount", "executed"), ("budget_amount", "full_year_budget")):
+            value, expected = getattr(s, field_name), getattr(funds, fund_field)
+            if value is None or expected is None:
+                continue
+            stated = narrative_figure(s, field_name, value)
+            source = form_figure(form, f"{funds.label} / {fund_field}", expected, funds.provenance.get(fund_field))
+            out.equal(_in_wan(s, stated), source, f"{s.metric}: {field_name} vs the project's form")

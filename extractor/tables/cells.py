@@ -1,0 +1,138 @@
+"""Table cells as the PDF export printed them: positions, cleaned text, kinds.
+
+A physical line of a tab-separated table is split into :class:`RawCell` objects
+that remember where they stand in the normalised line (for provenance). Rows
+that the export broke across lines are joined back into one :class:`RawRow`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.document import SourceText
+from extractor.numbers import is_number
+from schemas import Span
+
+# CJK ideographs plus the full-width punctuation and brackets printed in headers
+# and names; spaces next to them are layout artefacts (`上缴 上级 支出`).
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’（）"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACE_IN_BRACKETS = re.compile(r"(?<=[(])\s+|\s+(?=[)])")
+_SEPARATOR = re.compile(r"^[\s\-—=─_:|]*$")
+
+# 科目代码: functional (201 / 20103 / 2010301) or economic (301 / 30101) classification code.
+CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_INTEGER = re.compile(r"^\d{1,4}$")
+TOTAL = re.compile(r"(合计|总计|小计)$")
+
+
+def clean_text(text: str) -> str:
+    """Text of a cell with the export's layout spaces removed (``国 有 资 本`` -> ``国有资本``)."""
+    text = _SPACE_NEAR_CJK.sub("", text.strip())
+    text = _SPACE_IN_BRACKETS.sub("", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def is_code(text: str) -> bool:
+    """True for a 3/5/7-digit classification code."""
+    return bool(CODE.match(text))
+
+
+def is_integer(text: str) -> bool:
+    """True for a small bare integer (行次, 序号, 栏次 labels)."""
+    return bool(_INTEGER.match(text))
+
+
+def is_figure(text: str) -> bool:
+    """True for a printed amount (a number, possibly with thousands separators)."""
+    return is_number(text)
+
+
+def is_total(text: str) -> bool:
+    """True for a total label: 合计, 本年收入合计, 总计, 人员经费合计 …"""
+    return bool(TOTAL.search(text))
+
+
+@dataclass
+class RawCell:
+    """One cell: its text as printed (stripped), cleaned text and position."""
+
+    text: str
+    line: int
+    start: int
+    end: int
+    extra: list[tuple[int, int, int]] = field(default_factory=list)  # more (line, start, end) pieces
+
+    @property
+    def clean(self) -> str:
+        return clean_text(self.text)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+    def span(self, source: SourceText) -> Span:
+        """The original span of the cell, across every line it was broken on."""
+        span = source.span(self.line, self.start, self.end)
+        for line, start, end in self.extra:
+            span = span.merge(source.span(line, start, end))
+        return span
+
+    def absorb(self, other: RawCell) -> None:
+        """Append a piece of the same cell printed further on (a word broken by the export)."""
+        if other.empty:
+            return
+        if self.empty:
+            self.text, self.line, self.start, self.end = other.text, other.line, other.start, other.end
+            self.extra = list(other.extra)
+            return
+        joiner = "" if _joins_without_space(self.text, other.text) else " "
+        self.text = f"{self.text}{joiner}{other.text}"
+        self.extra.append((other.line, other.start, other.end))
+        self.extra.extend(other.extra)
+
+
+def _joins_without_space(left: str, right: str) -> bool:
+    return bool(re.search(rf"[{_CJK}]$", left.strip()) or re.match(rf"[{_CJK}]", right.strip()))
+
+
+@dataclass
+class RawRow:
+    """One logical table row (possibly several physical lines)."""
+
+    cells: list[RawCell]
+    line: int
+    lines: list[int]
+
+    @property
+    def texts(self) -> list[str]:
+        return [cell.clean for cell in self.cells]
+
+    def is_blank(self) -> bool:
+        return all(cell.empty for cell in self.cells)
+
+    def is_separator(self) -> bool:
+        """A Markdown-style rule row (``--- | ---``)."""
+        return all(_SEPARATOR.match(cell.text) for cell in self.cells) and any(
+            "-" in cell.text for cell in self.cells
+        )
+
+
+def split_cells(source: SourceText, number: int) -> list[RawCell]:
+    """The tab-separated cells of line ``number`` with their offsets."""
+    text = source.line(number).text
+    cells: list[RawCell] = []
+    position = 0
+    for piece in text.split("\t"):
+        stripped = piece.strip()
+        lead = len(piece) - len(piece.lstrip())
+        start = position + lead
+        cells.append(RawCell(stripped, number, start, start + len(stripped)))
+        position += len(piece) + 1
+    return cells
+
+
+def has_figure(texts: list[str]) -> bool:
+    """True when any cell holds a figure with decimals or separators (a data row, not a header)."""
+    return any(is_figure(t) and ("." in t or "," in t) for t in texts)

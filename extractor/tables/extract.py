@@ -1,0 +1,290 @@
+"""One report -> its fixed tables (present, empty or missing)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.document import SourceText
+from extractor.tables.cells import RawRow, is_total, split_cells
+from extractor.tables.detection import (
+    LineInfo,
+    classify,
+    is_final_account,
+    learn_labels,
+    resolve_id,
+)
+from extractor.tables.header import resolve_layout, table_width
+from extractor.tables.rows import parse_rows
+from schemas import Column, Table
+
+# "本单位没有政府性基金预算财政拨款。", "说明：本表无数据": why a table holds no figure.
+_NO_DATA = re.compile(r"^(?:说明[：:])?\s*(本单位没有|本部门没有|本单位无|本部门无|本表无数据|无数据)")
+_CONTINUATION_MAX = 24
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|^\s*第\s*\d{1,4}\s*页")
+# How far (in lines) a 公开NN label may stand from its title and still belong to it.
+_LABEL_WINDOW = 8
+_NOTE_WINDOW = 8
+# Short lines printed between a title and its body (subtitles) that do not end the wait.
+_ASIDE_WINDOW = 6
+_ASIDE_MAX = 30
+# How far (in lines) a body may start below its title or label.
+_BODY_WINDOW = 15
+_TRUNCATED = "no total row"
+_TRUNCATED_NOTE = f"{_TRUNCATED} (合计/总计) found: the table may be truncated"
+
+
+@dataclass
+class _Pending:
+    """A table announced by a title or label whose body has not been met yet."""
+
+    id: str
+    title: str | None
+    line: int
+    last: int
+    labelled: bool
+    unit: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Scan:
+    """What a walk over the report found."""
+
+    tables: list[Table] = field(default_factory=list)
+    announced: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)  # id -> title, line, notes
+
+    def announce(self, pending: _Pending | None) -> None:
+        if pending is None:
+            return
+        title = pending.title or pending.id
+        if pending.id in self.announced:
+            self.announced[pending.id][2].extend(pending.notes)
+        else:
+            self.announced[pending.id] = (title, pending.line, list(pending.notes))
+
+
+def announced_tables(source: SourceText) -> list[str]:
+    """Ids of every fixed table the report announces (contents, headings, labels), in order."""
+    scan = _scan(source)
+    ids = list(scan.announced)
+    for table in scan.tables:
+        if table.id not in ids:
+            ids.append(table.id)
+    return ids
+
+
+def extract_tables(source: SourceText) -> list[Table]:
+    """Every fixed table of the report: parsed when its body is in the text,
+    ``missing`` when it is only announced."""
+    scan = _scan(source)
+    present = {table.id for table in scan.tables}
+    missing = [
+        Table(
+            id=table_id,
+            title=title,
+            status="missing",
+            notes=[f"announced at line {line} but no table body follows", *notes],
+        )
+        for table_id, (title, line, notes) in scan.announced.items()
+        if table_id not in present
+    ]
+    order = {table_id: index for index, table_id in enumerate(scan.announced)}
+    tables = scan.tables + missing
+    return sorted(tables, key=lambda t: (order.get(t.id, len(order)), t.line_start or 0))
+
+
+def _scan(source: SourceText) -> _Scan:
+    infos = [classify(line) for line in source.lines]
+    final = is_final_account(infos)
+    learned = learn_labels(infos, _LABEL_WINDOW)
+    scan = _Scan()
+    pending: _Pending | None = None
+    index = 0
+    while index < len(infos):
+        info, number = infos[index], index + 1
+        if info.kind == "title" and info.title:
+            table_id = resolve_id(info.title, info.label, learned, final)
+            if pending and (pending.id == table_id or (pending.title is None and number - pending.last <= 4)):
+                pending.title = pending.title or info.title
+                pending.last = number
+                pending.unit = pending.unit or info.unit
+            else:
+                scan.announce(pending)
+                pending = _Pending(table_id, info.title, number, number, bool(info.label), info.unit)
+        elif info.kind == "marker" and info.label:
+            near = pending and number - pending.last <= _LABEL_WINDOW
+            if pending and (pending.id == info.label or (near and not pending.labelled)):
+                pending.id, pending.labelled, pending.last = info.label, True, number
+                pending.unit = pending.unit or info.unit
+            else:
+                scan.announce(pending)
+                pending = _Pending(info.label, None, number, number, True, info.unit)
+        elif info.kind == "meta":
+            _note_no_data(source, scan, pending, number)
+            if pending:
+                pending.unit = pending.unit or info.unit
+        elif info.kind in ("text", "part"):
+            noted = _note_no_data(source, scan, pending, number)
+            if info.kind == "part" or noted or not _aside(source, pending, number):
+                scan.announce(pending)
+                pending = None
+        elif info.kind == "tab" and pending and number - pending.last > _BODY_WINDOW:
+            scan.announce(pending)  # too far from its title: this tab block is something else
+            pending = None
+        elif info.kind == "tab" and pending:
+            scan.announce(pending)
+            table, end = _read_table(source, infos, index, pending)
+            _add_table(scan, table)
+            pending = None
+            index = end
+            continue
+        index += 1
+    scan.announce(pending)
+    return scan
+
+
+def _note_no_data(source: SourceText, scan: _Scan, pending: _Pending | None, number: int) -> bool:
+    """Keep "本单位没有…" with the table it explains (the pending one or the one just read)."""
+    text = source.line(number).text.strip()
+    if not _NO_DATA.match(text):
+        return False
+    if pending is not None:
+        pending.notes.append(text)
+    elif scan.tables and scan.tables[-1].line_end and number - scan.tables[-1].line_end <= _NOTE_WINDOW:
+        scan.tables[-1].notes.append(text)
+    return True
+
+
+def _aside(source: SourceText, pending: _Pending | None, number: int) -> bool:
+    """A short line right under a title (a subtitle, "（汇总）") does not end the wait for its body."""
+    if pending is None or number - pending.last > _ASIDE_WINDOW:
+        return False
+    text = source.line(number).text.strip()
+    return len(text) <= _ASIDE_MAX and not re.search(r"[。；]", text) and not text.startswith("注")
+
+
+def _add_table(scan: _Scan, table: Table) -> None:
+    """Add a table; a body whose id was already read (the table went on over a page
+    break that reprinted its title) is merged into the first when the columns agree."""
+    first = next((t for t in scan.tables if t.id == table.id), None)
+    if first is None:
+        scan.tables.append(table)
+        return
+    if [c.key for c in first.columns] == [c.key for c in table.columns]:
+        first.rows.extend(table.rows)
+        first.line_end = table.line_end
+        first.notes = [n for n in first.notes + table.notes if not n.startswith(_TRUNCATED)]
+        if any(r.name or r.code for r in first.rows) and not any(is_total(r.name) for r in first.rows):
+            first.notes.append(_TRUNCATED_NOTE)
+        if table.status == "present":
+            first.status = "present"
+        return
+    table.notes.append(f"a second body for {table.id} with other columns")
+    table.id = f"{table.id}#{sum(t.id.startswith(table.id) for t in scan.tables) + 1}"
+    scan.tables.append(table)
+
+
+def _read_table(
+    source: SourceText, infos: list[LineInfo], start: int, pending: _Pending
+) -> tuple[Table, int]:
+    """Read the body starting at line index ``start``; return the table and the index after it."""
+    numbers = _body_lines(source, infos, start)
+    rows = _logical_rows(source, numbers)
+    layout = resolve_layout(rows)
+    body = [rows[i] for i in layout.leading] + rows[layout.header_rows :]
+    parsed = parse_rows(source, layout, body)
+    columns: list[Column] = []
+    seen: set[str] = set()
+    for spec in layout.value_columns():
+        if spec.key in seen:
+            continue
+        seen.add(spec.key)
+        columns.append(Column(key=spec.key, header=spec.path, side=spec.side, number=spec.number))
+    has_figures = any(cell.value is not None for row in parsed.rows for cell in row.cells.values())
+    notes = list(pending.notes)
+    notes.extend(f"unreadable cell at {where}" for where in parsed.unreadable)
+    labelled = any(spec.role != "value" for spec in layout.columns)
+    if labelled and parsed.rows and not any(is_total(row.name) for row in parsed.rows):
+        notes.append(_TRUNCATED_NOTE)
+    table = Table(
+        id=pending.id,
+        title=pending.title or pending.id,
+        unit=pending.unit or "万元",
+        status="present" if has_figures or parsed.unreadable else "empty",
+        columns=columns,
+        rows=parsed.rows,
+        line_start=numbers[0] + 1,
+        line_end=numbers[-1] + 1,
+        notes=notes,
+    )
+    return table, numbers[-1] + 1
+
+
+def _body_lines(source: SourceText, infos: list[LineInfo], start: int) -> list[int]:
+    """Indices of the lines of one table body: tab rows, and short text lines that
+    continue a row, across blank lines; it ends at any other line."""
+    included: list[int] = []
+    index = start
+    while index < len(infos):
+        info = infos[index]
+        line = source.lines[index]
+        if info.kind == "blank":
+            index += 1
+            continue
+        if _PAGE_NUMBER.match(line.text):  # a page number the export left between rows
+            index += 1
+            continue
+        tabbed = "\t" in line.text
+        # a tab row, or a short fragment of a cell the export pushed onto its own line
+        if info.kind == "tab" or (info.kind == "text" and (tabbed or _continues_row(source, infos, index))):
+            included.append(index)
+        else:
+            break
+        index += 1
+    return included
+
+
+def _continues_row(source: SourceText, infos: list[LineInfo], index: int) -> bool:
+    """A short fragment between two tab rows is a piece of a cell the export broke."""
+    text = source.lines[index].text.strip()
+    if len(text) > _CONTINUATION_MAX or re.search(r"[。；：:]", text) or _NO_DATA.match(text):
+        return False
+    for later in infos[index + 1 :]:
+        if later.kind == "blank":
+            continue
+        return later.kind == "tab"
+    return False
+
+
+def _logical_rows(source: SourceText, indices: list[int]) -> list[RawRow]:
+    """Physical lines -> rows, joining a row the export broke inside a cell."""
+    physical = [RawRow(split_cells(source, i + 1), i + 1, [i + 1]) for i in indices]
+    width = table_width([row for row in physical if len(row.cells) > 1])
+    rows: list[RawRow] = []
+    for row in physical:
+        previous = rows[-1] if rows else None
+        if previous is not None and _fills_in(previous, row, width):
+            # "2080505 <tab> 名称" then "<tab><tab> 31.92 <tab> 31.92": the figures went on a new line
+            previous.cells.extend(row.cells[len(previous.cells) :])
+            previous.lines.append(row.line)
+            continue
+        if (
+            previous is not None
+            and len(previous.cells) < width
+            and (len(previous.cells) + len(row.cells) - 1 == width or len(row.cells) == 1)
+        ):
+            previous.cells[-1].absorb(row.cells[0])
+            previous.cells.extend(row.cells[1:])
+            previous.lines.append(row.line)
+            continue
+        rows.append(row)
+    return rows
+
+
+def _fills_in(previous: RawRow, row: RawRow, width: int) -> bool:
+    """True when ``row`` only fills the cells missing at the end of a short ``previous`` row."""
+    count = len(previous.cells)
+    if count >= width or len(row.cells) <= count or len(row.cells) > width or previous.is_blank():
+        return False
+    return all(cell.empty for cell in row.cells[:count]) and not row.is_blank()

@@ -1,0 +1,270 @@
+"""A scripted OpenAI-compatible HTTP server for tests and benchmarks.
+
+It listens on 127.0.0.1 at a free port and implements ``POST
+/v1/chat/completions``. Each test queues the replies it wants (a good answer,
+malformed JSON, a 429 with Retry-After, a stall past the client's timeout, a
+refusal, a cut-off answer, a dropped connection, ...); when the queue is empty
+the ``responder`` (a function of the request) answers, or the server replies
+418 so an unscripted call shows up as a failure. Every request body is
+recorded in ``requests``.
+
+Answers adapt to the request: tool calls when the request carries ``tools``,
+plain JSON content with ``response_format``, a fenced ```json block otherwise,
+so one script serves every instructor mode.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Request = dict[str, Any]
+
+
+@dataclass
+class Reply:
+    """One HTTP reply. ``drop`` closes the connection without answering."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+
+
+Behaviour = Reply | Callable[[Request], Reply]
+_ids = itertools.count(1)
+
+
+def completion(
+    request: Request,
+    *,
+    content: str | None = None,
+    tool_arguments: str | None = None,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    usage: tuple[int, int] = (100, 20),
+) -> dict[str, Any]:
+    """A chat.completion body answering ``request``."""
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal}
+    if tool_arguments is not None:
+        name = request["tools"][0]["function"]["name"]
+        message["content"] = None
+        message["tool_calls"] = [
+            {
+                "id": f"call_{next(_ids)}",
+                "type": "function",
+                "function": {"name": name, "arguments": tool_arguments},
+            }
+        ]
+    return {
+        "id": f"chatcmpl-{next(_ids)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": request.get("model", "scripted"),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}],
+        "usage": {
+            "prompt_tokens": usage[0],
+            "completion_tokens": usage[1],
+            "total_tokens": usage[0] + usage[1],
+        },
+    }
+
+
+def answer_text(text: str, *, finish_reason: str = "stop", usage: tuple[int, int] = (100, 20)) -> Behaviour:
+    """Answer with ``text`` as the JSON payload, shaped for the request's mode."""
+
+    def behave(request: Request) -> Reply:
+        if request.get("tools"):
+            body = completion(request, tool_arguments=text, finish_reason=finish_reason, usage=usage)
+        elif request.get("response_format"):
+            body = completion(request, content=text, finish_reason=finish_reason, usage=usage)
+        else:
+            fenced = f"```json\n{text}\n```"
+            body = completion(request, content=fenced, finish_reason=finish_reason, usage=usage)
+        return Reply(body=body)
+
+    return behave
+
+
+def answer(payload: Any, *, usage: tuple[int, int] = (100, 20)) -> Behaviour:
+    """Answer with ``payload`` serialised as JSON."""
+    return answer_text(json.dumps(payload, ensure_ascii=False), usage=usage)
+
+
+def truncated(payload: Any, *, usage: tuple[int, int] = (100, 2048)) -> Behaviour:
+    """An answer cut off by the length limit (finish_reason=length)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return answer_text(text[: max(len(text) // 2, 1)], finish_reason="length", usage=usage)
+
+
+def refusal(reason: str = "I can't help with that.") -> Behaviour:
+    """An explicit refusal (message.refusal set, no content)."""
+    return lambda request: Reply(body=completion(request, content=None, refusal=reason, usage=(100, 5)))
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+    """An error reply in OpenAI's error format."""
+    body = {"error": {"message": message, "type": "scripted", "param": None, "code": None}}
+    return Reply(status=status, body=body, headers=headers or {})
+
+
+def rate_limited(retry_after: float) -> Reply:
+    """429 Too Many Requests with a Retry-After header (seconds)."""
+    return error(429, "Rate limit reached", {"Retry-After": f"{retry_after:g}"})
+
+
+def stall(seconds: float) -> Reply:
+    """Answer nothing for ``seconds`` (longer than the client's timeout), then a 500."""
+    return Reply(status=500, body={"error": {"message": "stalled"}}, delay=seconds)
+
+
+def dropped() -> Reply:
+    """Close the connection without a reply (a connection reset)."""
+    return Reply(drop=True)
+
+
+class ScriptedLLMServer:
+    """The server. Use as a context manager; ``base_url`` ends in ``/v1``."""
+
+    def __init__(self, responder: Callable[[Request], Reply] | None = None, delay: float = 0.0) -> None:
+        self.responder = responder
+        self.delay = delay  # added to every reply (benchmarks)
+        self.requests: list[Request] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._script: deque[Behaviour] = deque()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def script(self, *behaviours: Behaviour | Iterable[Behaviour]) -> None:
+        """Queue replies, answered in order, one per request."""
+        with self._lock:
+            for behaviour in behaviours:
+                self._script.append(behaviour)  # type: ignore[arg-type]
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._script)
+
+    def start(self) -> ScriptedLLMServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> ScriptedLLMServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _next_reply(self, request: Request) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            self.arrivals.append(time.monotonic())
+            behaviour = self._script.popleft() if self._script else None
+        if behaviour is None:
+            if self.responder is None:
+                return error(418, "no scripted reply left for this request")
+            behaviour = self.responder
+        return behaviour(request) if callable(behaviour) else behaviour
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return  # keep test output clean
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._send(error(404, f"no route {self.path}"))
+                    return
+                try:
+                    request = json.loads(raw)
+                except json.JSONDecodeError:
+                    self._send(error(400, "request body is not JSON"))
+                    return
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    reply = server._next_reply(request)
+                    pause = reply.delay + server.delay
+                    if pause:
+                        time.sleep(pause)
+                    if reply.drop:
+                        self.close_connection = True
+                        self.connection.close()
+                        return
+                    self._send(reply)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _send(self, reply: Reply) -> None:
+                payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+                data = payload.encode("utf-8")
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (timeout)
+
+        return Handler
+
+
+def rules_responder(usage: tuple[int, int] | None = None) -> Callable[[Request], Reply]:
+    """A stand-in model that answers with the deterministic reader's statements
+    for the paragraphs in the prompt (``[p12] text`` blocks): a deterministic
+    function of the prompt, for benchmarks and end-to-end tests. Token counts
+    default to the prompt's and the answer's length in characters."""
+    from extractor.llm.answers import NarrativeAnswer, from_statement
+    from extractor.narrative.paragraphs import Paragraph
+    from extractor.narrative.statements import extract_statements
+    from schemas import NarrativeParagraph, Span
+
+    def behave(request: Request) -> Reply:
+        prompt = request["messages"][-1]["content"]
+        if not isinstance(prompt, str) or not prompt.startswith("["):
+            prompt = next(m["content"] for m in request["messages"] if m["role"] == "user")
+        paragraphs = []
+        for block in prompt.split("\n\n["):
+            label, _, text = block.lstrip("[").partition("] ")
+            span = Span(line_start=1, line_end=1, char_start=0, char_end=len(text))
+            model = NarrativeParagraph(id=label, text=text, span=span)
+            paragraphs.append(Paragraph(model, [1], list(range(len(text))), [1] * len(text)))
+        found = NarrativeAnswer(statements=[from_statement(s) for s in extract_statements(paragraphs)])
+        text = found.model_dump_json(exclude_none=True)
+        counted = usage or (sum(len(str(m.get("content") or "")) for m in request["messages"]), len(text))
+        return answer_text(text, usage=counted)(request)
+
+    return behave

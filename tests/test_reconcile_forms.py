@@ -1,0 +1,127 @@
+"""Performance-form rules on hand-built forms (figures from corpus 001's and 002's forms)."""
+
+from __future__ import annotations
+
+from extractor.reconcile import reconcile, registry
+from extractor.reconcile.rules.form import misses
+from schemas import Finding, FundRow, Indicator, ParsedTarget, PerformanceForm
+from tests.reconcile_builders import result, span
+
+
+def indicator(level3: str, target: str, actual: str | None, weight: float | None, score: float | None,
+              t: tuple[str | None, float | None, str | None] | None = None,
+              a: tuple[str | None, float | None, str | None] | None = None, line: int = 400) -> Indicator:
+    return Indicator(
+        level1="产出指标", level2="数量指标", level3=level3, target=target, actual=actual, weight=weight,
+        score=score, line_start=line, line_end=line,
+        target_parsed=ParsedTarget(comparator=t[0], number=t[1], unit=t[2]) if t else None,  # type: ignore[arg-type]
+        actual_parsed=ParsedTarget(comparator=a[0], number=a[1], unit=a[2]) if a else None,  # type: ignore[arg-type]
+        provenance={"score": span(line), "weight": span(line)},
+    )
+
+
+def meeting_form(total: float = 87.0, rate: float = 95.0, executed: float = 47.5,
+                 satisfaction_score: float = 0.0) -> PerformanceForm:
+    """001 lines 393-409: 政府序列会议经费."""
+    funds = [
+        FundRow(kind="annual_total", label="年度资金总额", initial_budget=100, full_year_budget=50, executed=executed,
+                execution_rate=rate, score=7, provenance={"execution_rate": span(398), "executed": span(398)}),
+        FundRow(kind="current_year_appropriation", label="当年财政拨款", initial_budget=100, full_year_budget=50,
+                executed=47.5, execution_rate=95),
+        FundRow(kind="carryover", label="上年结转资金", initial_budget=0, full_year_budget=0, executed=0,
+                execution_rate=0),
+        FundRow(kind="other", label="其他资金", initial_budget=0, full_year_budget=0, executed=0, execution_rate=0),
+    ]
+    indicators = [
+        indicator("会议审核比例", "=100%", "100%", 25, 25, ("=", 100, "%"), (None, 100, "%"), 405),
+        indicator("全省规模会议计划召开场次", "≤85场次", "85场次", 25, 25, ("<=", 85, "场次"), (None, 85, "场次"), 406),
+        indicator("政府会议精神传达渠道", "≥3种", "3种", 30, 30, (">=", 3, "种"), (None, 3, "种"), 407),
+        indicator("参会人员满意度", "≥90%", "90%", 10, satisfaction_score, (">=", 90, "%"), (None, 90, "%"), 408),
+    ]
+    return PerformanceForm(kind="self_evaluation", title="项目支出绩效自评表", project_name="政府序列会议经费",
+                           funds=funds, indicators=indicators, total_score=total, line_start=393, line_end=409,
+                           provenance={"total_score": span(409)})
+
+
+def run(*forms: PerformanceForm) -> list[Finding]:
+    return reconcile(result(forms=forms), [r for r in registry() if r.family == "form"])
+
+
+def found(findings: list[Finding], severity: str = "error") -> list[tuple[str, float | None, float | None]]:
+    return [(f.rule_id, f.stated, f.expected) for f in findings if f.severity == severity]
+
+
+def test_meeting_form_is_consistent() -> None:
+    findings = run(meeting_form())
+    assert found(findings) == [] and found(findings, "warning") == []
+    # 90% against ≥90% yet 0 of 10 points: allowed, reported as info only.
+    assert [(f.rule_id, f.severity) for f in findings] == [("form.met_target_marks_lost", "info")]
+
+
+def test_total_score_planted() -> None:
+    assert found(run(meeting_form(total=78.0))) == [("form.total_score", 78.0, 87.0)]
+
+
+def test_execution_rate_planted_and_precision() -> None:
+    """47.5 / 50 = 95%; 20.33 / 30 = 67.77% (001 line 414: 67.77 and 67.78 both printed)."""
+    assert found(run(meeting_form(rate=59.0))) == [("form.execution_rate", 59.0, 95.0)]
+    second = meeting_form()
+    second.funds[0] = second.funds[0].model_copy(update={"full_year_budget": 30, "executed": 20.33,
+                                                         "execution_rate": 67.78})
+    second.funds[1] = second.funds[1].model_copy(update={"full_year_budget": 30, "executed": 20.33,
+                                                         "execution_rate": 67.77})
+    assert [f for f in found(run(second)) if f[0] == "form.execution_rate"] == []
+
+
+def test_zero_budget_not_judged() -> None:
+    form = meeting_form()
+    form.funds[2] = form.funds[2].model_copy(update={"execution_rate": 100.0})
+    assert found(run(form)) == []
+
+
+def test_fund_sum_planted() -> None:
+    form = meeting_form()
+    form.funds[1] = form.funds[1].model_copy(update={"executed": 45.7})
+    assert ("form.fund_sum", 47.5, 45.7) in found(run(form))
+
+
+def test_missed_target_with_full_marks_is_flagged() -> None:
+    form = meeting_form()
+    form.indicators[2] = indicator("政府会议精神传达渠道", "≥3种", "2种", 30, 30, (">=", 3, "种"), (None, 2, "种"))
+    findings = run(form)
+    warnings = [f for f in findings if f.severity == "warning"]
+    assert [(f.rule_id, f.classification, f.stated) for f in warnings] == [
+        ("form.missed_target_full_marks", "semantic", 30.0)
+    ]
+
+
+def test_misses_comparators_and_units() -> None:
+    t = ParsedTarget
+    assert misses(t(comparator=">=", number=90, unit="%"), t(number=85, unit="%")) is True
+    assert misses(t(comparator=">=", number=90, unit="%"), t(number=96, unit="%")) is False
+    assert misses(t(comparator="<=", number=600, unit="元"), t(number=600, unit="元")) is False
+    assert misses(t(comparator="<=", number=14, unit="万元"), t(number=14.2, unit="万")) is True
+    assert misses(t(comparator="=", number=100, unit="%"), t(number=98, unit="%")) is True
+    assert misses(t(comparator=">=", number=3, unit="次"), t(number=2, unit="个")) is None
+    assert misses(t(comparator=None, number=3, unit="个"), t(number=1, unit="个")) is None
+
+
+def test_weights_and_score_within_weight() -> None:
+    """002 line 401: 原黄金局补差工资 prints weights 20, (none), 15, 30: 65 with one missing."""
+    for weight, flagged in ((25.0, False), (35.0, False), (40.0, True)):  # sums 90, 100, 105
+        form = meeting_form()
+        form.indicators[0] = form.indicators[0].model_copy(update={"weight": weight, "score": weight})
+        form.total_score = 62.0 + weight
+        weights = [(f.classification, f.stated, f.expected) for f in run(form) if f.rule_id == "form.weights"]
+        assert weights == ([("report_error", 105.0, 100.0)] if flagged else []), weight
+    target = PerformanceForm(kind="target", title="项目支出绩效目标表", project_name="原黄金局补差工资",
+                             line_start=389, line_end=405, indicators=[
+                                 indicator("工资额", "≤14万元", None, 20, None), indicator("人数", "=10人", None, None, None),
+                                 indicator("足额发放", "=100%", None, 15, None), indicator("信访维稳", "不发生", None, 30, None)])
+    weights = [f for f in run(target) if f.rule_id == "form.weights"]
+    assert [(f.severity, f.classification, f.stated, f.expected) for f in weights] == [
+        ("warning", "extraction", 65.0, 90.0)
+    ]
+    over = meeting_form()
+    over.indicators[1] = over.indicators[1].model_copy(update={"score": 26.0})
+    assert ("form.score_within_weight", 26.0, 25.0) in found(run(over))
