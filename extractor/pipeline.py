@@ -26,7 +26,8 @@ def extract(source: SourceText, settings: Settings) -> ExtractionResult:
     failures: list[Failure] = []
     document = describe(source)
     tables = extract_tables(source)
-    forms = extract_forms(source)
+    forms, form_failures = extract_forms(source)
+    failures.extend(form_failures)
     score_tables = extract_score_tables(source)
     claimed = [(t.line_start, t.line_end) for t in tables if t.line_start and t.line_end]
     claimed += [(f.line_start, f.line_end) for f in forms]

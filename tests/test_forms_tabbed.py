@@ -19,12 +19,12 @@ NUM, QUAL, TIME, ECON = "数量指标", "质量指标", "时效指标", "经济�
 
 @pytest.fixture(scope="module")
 def forms001(corpus: dict[str, SourceText]) -> dict[int, PerformanceForm]:
-    return {form.line_start: form for form in extract_forms(corpus["001"])}
+    return {form.line_start: form for form in extract_forms(corpus["001"])[0]}
 
 
 @pytest.fixture(scope="module")
 def forms002(corpus: dict[str, SourceText]) -> dict[int, PerformanceForm]:
-    return {form.line_start: form for form in extract_forms(corpus["002"])}
+    return {form.line_start: form for form in extract_forms(corpus["002"])[0]}
 
 
 def indicators(form: PerformanceForm) -> list[tuple[object, ...]]:
@@ -62,9 +62,9 @@ def self_eval_funds(
 
 
 def test_form_counts(corpus: dict[str, SourceText]) -> None:
-    assert len(extract_forms(corpus["001"])) == 50
-    assert len(extract_forms(corpus["002"])) == 14  # titles at 389, 406, …, 644
-    assert extract_forms(corpus["004"]) == []
+    assert len(extract_forms(corpus["001"])[0]) == 50
+    assert len(extract_forms(corpus["002"])[0]) == 14  # titles at 389, 406, …, 644
+    assert extract_forms(corpus["004"])[0] == []
 
 
 def test_detection_skips_toc_and_repeated_titles(corpus: dict[str, SourceText]) -> None:
@@ -597,7 +597,7 @@ OTHER_SPELLING = "\n".join(
 
 def test_other_header_spelling_and_missing_cell() -> None:
     source = make_source(OTHER_SPELLING)
-    [form] = extract_forms(source)
+    [form] = extract_forms(source)[0]
     assert form.kind == "self_evaluation"
     assert form.title == "某某局2023年度部门预算项目支出绩效自评表"
     assert form.project_name == "示例项目"
@@ -621,7 +621,7 @@ def test_other_header_spelling_and_missing_cell() -> None:
 def test_truncated_form_keeps_what_is_there() -> None:
     lines = OTHER_SPELLING.split("\n")[:10]  # stops after the first indicator row
     source = make_source("\n".join(lines))
-    [form] = extract_forms(source)
+    [form] = extract_forms(source)[0]
     assert form.project_name == "示例项目"
     assert len(form.funds) == 2
     assert indicators(form) == [(P, NUM, "培训人次", "≥100人次", "120人次", 50.0, 50.0, None)]
@@ -631,7 +631,7 @@ def test_truncated_form_keeps_what_is_there() -> None:
 
 def test_truncated_before_indicators() -> None:
     source = make_source("\n".join(OTHER_SPELLING.split("\n")[:6]))
-    [form] = extract_forms(source)
+    [form] = extract_forms(source)[0]
     assert form.project_name == "示例项目"
     assert form.indicators == []
     assert any("no indicator table" in warning for warning in form.warnings)
@@ -651,7 +651,7 @@ def test_target_form_with_level3_alone_and_continuation() -> None:
             tab("", "效益指标", "可持续影响指标", "长效机制", "建立", "70"),
         ]
     )
-    [form] = extract_forms(make_source(text))
+    [form] = extract_forms(make_source(text))[0]
     assert form.kind == "target"
     assert form.department == "某某局"
     assert funds(form) == [("annual_total", None, 1995.86, None, None, None)]
@@ -677,7 +677,7 @@ def test_labels_printed_below_their_first_row() -> None:
             tab("", "社会效益指标", "丁", "提升", "70"),
         ]
     )
-    [form] = extract_forms(make_source(text))
+    [form] = extract_forms(make_source(text))[0]
     assert targets(form) == [
         (P, NUM, "甲", "=1个", 10.0),
         (P, NUM, "乙", "=2个", 10.0),
@@ -711,7 +711,7 @@ def test_alias_alone_is_a_name_and_the_form_ends_at_a_heading() -> None:
             tab("某表", "1", "2"),
         ]
     )
-    [form] = extract_forms(make_source(text))
+    [form] = extract_forms(make_source(text))[0]
     assert indicators(form) == [
         (E, SAT, "群众满意度", "≥90%", "95%", 50.0, 50.0, None),
         (E, SAT, "满意度", "≥80%", "85%", 40.0, 40.0, None),

@@ -125,3 +125,16 @@ def test_weights_and_score_within_weight() -> None:
     over = meeting_form()
     over.indicators[1] = over.indicators[1].model_copy(update={"score": 26.0})
     assert ("form.score_within_weight", 26.0, 25.0) in found(run(over))
+
+
+def test_weights_follow_the_reports_usual_total() -> None:
+    """Three forms at 90 (001's self-evaluations: 25 + 25 + 30 + 10) make 90 the report's total,
+    so a form at 100 stands out; alone, 100 would pass."""
+    odd = meeting_form()
+    odd.indicators[0] = odd.indicators[0].model_copy(update={"weight": 35.0, "score": 35.0})
+    odd.total_score = 97.0
+    findings = run(meeting_form(), meeting_form(), meeting_form(), odd)
+    assert [(f.rule_id, f.stated, f.expected) for f in findings if f.rule_id == "form.weights"] == [
+        ("form.weights", 100.0, 90.0)
+    ]
+    assert [f for f in run(odd) if f.rule_id == "form.weights"] == []

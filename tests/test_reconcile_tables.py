@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.reconcile_builders import TableSpec, result
-
 from extractor.reconcile import reconcile, registry
 from schemas import Finding, Table
+from tests.reconcile_builders import TableSpec, result
 
 
 def run(*tables: Table, rule_prefix: str = "table.") -> list[Finding]:
@@ -192,7 +191,7 @@ def test_sangong_columns_001() -> None:
     assert errors(run(sangong_001())) == []
     found = errors(run(sangong_001("1055.82")), "table.sangong")
     assert [(f.stated, f.expected) for f in found] == [(1055.82, 1055.28)]
-    assert found[0].locations[0].ref == "公开09表 / line {} / 决算数/合计".format(found[0].locations[0].line_start)
+    assert found[0].locations[0].ref == f"公开09表 / line {found[0].locations[0].line_start} / 决算数/合计"
 
 
 def test_sangong_rows_002_budget() -> None:
@@ -247,3 +246,19 @@ def test_column_shift_is_classified_as_extraction() -> None:
     row.cells["extra"] = row.cells["本年支出/小计"].model_copy(update={"value": 360.07, "text": "360.07"})
     found = errors(run(t.build()), "table.row_sum")
     assert [f.classification for f in found] == ["extraction"]
+
+
+def test_a_failing_rule_is_reported_not_raised() -> None:
+    from extractor.reconcile import Reporter, rule
+    from extractor.reconcile.engine import Context
+
+    @rule("table.test_broken", reads="nothing", tolerance="none")
+    def broken(ctx: Context, out: Reporter) -> None:
+        """Always fails."""
+        raise KeyError("odd input")
+
+    findings = reconcile(result([]), [broken])
+    assert [(f.rule_id, f.severity, f.classification) for f in findings] == [
+        ("table.test_broken", "warning", "extraction")
+    ]
+    assert "KeyError" in findings[0].message

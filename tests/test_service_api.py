@@ -12,8 +12,16 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
+
 from tests.test_service_support import (
-    SAMPLE_001, SAMPLE_002, SAMPLE_004, ServiceProcess, create_key, create_keys, revoke, wait_for_jobs,
+    SAMPLE_001,
+    SAMPLE_002,
+    SAMPLE_004,
+    ServiceProcess,
+    create_key,
+    create_keys,
+    revoke,
+    wait_for_jobs,
 )
 
 LIMIT_MB = 1  # a small upload limit keeps the 413 tests fast

@@ -95,10 +95,12 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
         stored = db.execute("select key_hash from api_keys where name = 'alice'").fetchone()[0]
     assert stored == hashlib.sha256(secret.encode()).hexdigest()
     assert secret.encode() not in database
-    assert run_cli(home, "keys", "create", "alice").returncode == 1  # names are unique
-    listed = run_cli(home, "keys", "list")
+    runner, env = CliRunner(), {"EXTRACTOR_HOME": str(home), "EXTRACTOR_DATABASE_URL": None}
+    again = runner.invoke(app, ["keys", "create", "alice"], env=env)
+    assert again.exit_code == 1 and "exists already" in again.output  # names are unique
+    listed = runner.invoke(app, ["keys", "list"], env=env)
     assert "alice" in listed.stdout and secret not in listed.stdout and secret[:10] in listed.stdout
-    assert run_cli(home, "keys", "revoke", "alice").returncode == 0
+    assert runner.invoke(app, ["keys", "revoke", "alice"], env=env).exit_code == 0
     with sqlite3.connect(home / "service.sqlite3") as db:
         assert db.execute("select revoked_at from api_keys where name = 'alice'").fetchone()[0] is not None
-    assert run_cli(home, "keys", "revoke", "nobody").returncode == 1
+    assert runner.invoke(app, ["keys", "revoke", "nobody"], env=env).exit_code == 1

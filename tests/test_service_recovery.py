@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from extractor.errors import ConfigError
 from extractor.service.keys import authenticate, create_key
 from extractor.service.models import Job, utcnow
 from extractor.service.storage import Store
@@ -106,3 +107,18 @@ def test_worker_runs_a_queued_job_and_drops_a_result_taken_from_it(store: Store)
     document = json.loads(payload)["document"]
     assert document["source_name"] == name == "004.txt"
     assert document["department"] == "怀仁市工业和信息化局"
+
+
+def test_database_url_and_wal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path / "db" / "jobs.sqlite3"
+    store = Store(Settings(home=tmp_path / "home", database_url=f"sqlite:///{elsewhere}"))
+    try:
+        store.create_schema()
+        create_key(store, "alice")
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        store.close()
+    assert elsewhere.exists() and not (tmp_path / "home" / "service.sqlite3").exists()
+    with pytest.raises(ConfigError):
+        Store(Settings(home=tmp_path, database_url="sqlite://"))

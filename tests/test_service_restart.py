@@ -7,7 +7,14 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.test_service_support import SAMPLE_001, SAMPLE_002, SAMPLE_004, ServiceProcess, create_key, wait_for_jobs
+from tests.test_service_support import (
+    SAMPLE_001,
+    SAMPLE_002,
+    SAMPLE_004,
+    ServiceProcess,
+    create_key,
+    wait_for_jobs,
+)
 
 
 def _statuses(home: Path) -> dict[str, str]:

@@ -36,7 +36,7 @@ def service_env(home: Path, **extra: str) -> dict[str, str]:
 def run_cli(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "extractor", *args], env=service_env(home, **extra),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, check=False,
     )
 
 

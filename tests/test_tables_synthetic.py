@@ -52,7 +52,7 @@ def test_title_without_label_takes_the_template_id_in_a_final_account() -> None:
 
 def test_row_missing_its_leading_cell_is_realigned_by_its_code() -> None:
     text = report_text(
-        "支出总表（预算表3）",
+        "支出总表（预算表三）",
         "单位：万元",
         "序号\t科目编码\t科目名称\t合计\t基本支出",
         "1\t\t合计\t95.20\t95.20",
@@ -279,3 +279,58 @@ def test_figures_pushed_onto_the_next_line_stay_in_their_row() -> None:
     row = find_row(table, code="2080505")
     assert values(row, ["本年支出合计", "基本支出"]) == [31.92, 31.92]
     assert row.cells["基本支出"].span.line_start == 6
+
+
+def test_label_printed_before_its_title_after_the_contents() -> None:
+    text = report_text(
+        "目录",
+        "一、收入决算表",
+        "二、一般公共预算财政拨款“三公”经费支出决算表",
+        "",
+        "公开01表",  # label first, then the title
+        "收入决算表",
+        "单位：万元",
+        "科目代码\t科目名称\t本年收入合计",
+        "合计\t\t5.00",
+    )
+    tables = extract_tables(source_of(text))
+    assert [(t.id, t.title, t.status) for t in tables] == [
+        ("公开01表", "收入决算表", "present"),
+        ("公开09表", "一般公共预算财政拨款“三公”经费支出决算表", "missing"),
+    ]
+
+
+def test_row_named_with_a_colon_and_no_figure_does_not_end_the_table() -> None:
+    text = report_text(
+        "一般公共预算“三公”经费支出表",
+        "单位：万元",
+        "项 目\t2025 年预算数",
+        "合 计\t2.00",
+        "其中：（1）公务用车运行维护费\t",
+        "（2）公务用车购置\t2.00",
+    )
+    (table,) = extract_tables(source_of(text))
+    assert table.id == "一般公共预算三公经费支出表"
+    assert [r.name for r in table.rows] == ["合计", "其中：（1）公务用车运行维护费", "（2）公务用车购置"]
+    assert table.rows[2].value("2025年预算数") == 2.00
+
+
+def test_header_and_column_numbers_printed_again_mid_body_are_skipped() -> None:
+    text = report_text(
+        "收入决算表",
+        "公开02表",
+        "科目代码\t科目名称\t本年收入合计\t财政拨款收入",
+        "栏次\t\t1\t2",
+        "合计\t\t9.00\t9.00",
+        "201\t一般公共服务支出\t4.00\t4.00",
+        "科目代码\t科目名称\t本年收入合计\t财政拨款收入",
+        "栏次\t\t1\t2",
+        "208\t社会保障和就业支出\t5.00\t5.00",
+    )
+    (table,) = extract_tables(source_of(text))
+    assert [(r.code, r.name) for r in table.rows] == [
+        (None, "合计"),
+        ("201", "一般公共服务支出"),
+        ("208", "社会保障和就业支出"),
+    ]
+    assert [c.number for c in table.columns] == ["1", "2"]

@@ -24,6 +24,6 @@ def main() -> None:
 
 
 # The HTTP service, batch runs and API keys (extractor.cli.service).
-from extractor.cli import service as _service  # noqa: E402
+from extractor.cli import service as _service
 
 _service.register(app)

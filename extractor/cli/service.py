@@ -5,12 +5,17 @@ from __future__ import annotations
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Self
 
 import typer
 from rich.console import Console
 from rich.progress import (
-    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table as RichTable
 
@@ -122,7 +127,7 @@ def batch_command(
 class _Inline:
     """A stand-in for a process pool that runs each call when submitted (``--jobs 1``)."""
 
-    def __enter__(self) -> _Inline:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from schemas import DocumentInfo
-
 from extractor.document.segment import find_parts
 from extractor.document.source import SourceText
+from schemas import DocumentInfo
 
 _TITLE = re.compile(
     r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*部门(?P<kind>决算|预算)"

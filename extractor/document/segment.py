@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schemas import ReportPart
-
 from extractor.document.source import SourceText
+from schemas import ReportPart
 
 _PART = re.compile(r"^\s*第([一二三四五六七八九十]+)部分\s*(.*)$")
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -24,6 +23,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _TERMINAL = "。！？"
 _TOC = re.compile(r"^\s*目\s*录\s*$")
+_FIGURE = re.compile(r"\d\s*(?:万元|元|%)")  # a heading names a topic; a stated figure makes it prose
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,11 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
         return None
     if _PART.match(stripped):
         return 0
-    sentence = any(ch in stripped for ch in _TERMINAL + "；") or len(stripped) > 45
+    sentence = (
+        any(ch in stripped for ch in _TERMINAL + "；，,")
+        or len(stripped) > 45
+        or bool(_FIGURE.search(stripped))
+    )
     for level, pattern in _HEADING_PATTERNS:
         if pattern.match(stripped):
             return None if sentence else level

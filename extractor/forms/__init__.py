@@ -8,38 +8,49 @@ line-flow parser (PDF text with one visual line per text line).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from schemas import Failure, FormKind, PerformanceForm, ScoreTable
 
-if TYPE_CHECKING:
-    from extractor.document import SourceText
-    from schemas import FormKind, PerformanceForm, ScoreTable
+from extractor.document import SourceText
+from extractor.forms.detect import find_form_blocks
+from extractor.forms.lineflow import parse_lineflow_form
+from extractor.forms.score_flow import find_flow_score_tables
+from extractor.forms.score_tables import find_score_tables
+from extractor.forms.tabbed import parse_tabbed_form
 
 __all__ = ["extract_forms", "extract_score_tables", "is_tabbed_block", "parse_form_block"]
 
 _MIN_TABBED_ROWS = 3  # rows with two tabs or more that make a block tab-separated
 
 
-def extract_forms(source: SourceText) -> list[PerformanceForm]:
-    """Every performance form of the report, in reading order."""
-    from extractor.forms.detect import find_form_blocks
+def extract_forms(source: SourceText) -> tuple[list[PerformanceForm], list[Failure]]:
+    """Every performance form of the report, in reading order, and the failures.
 
+    A form that cannot be read is kept as a placeholder (its title and lines)
+    and recorded as a failure, so one bad form never loses the others.
+    """
     forms: list[PerformanceForm] = []
+    failures: list[Failure] = []
     for first, last, kind in find_form_blocks(source):
         try:
             forms.append(parse_form_block(source, first, last, kind))
         except Exception as error:  # noqa: BLE001 - one unreadable form must not lose the others
-            forms.append(
-                _unread(source, first, last, kind, f"form could not be read: {type(error).__name__}: {error}")
+            reason = f"form could not be read: {type(error).__name__}: {error}"
+            forms.append(_unread(source, first, last, kind, reason))
+            failures.append(
+                Failure(
+                    stage="forms",
+                    chunk_id=f"form@{first}",
+                    reason=reason,
+                    error_type=type(error).__name__,
+                    span=source.lines_span(first, last),
+                )
             )
-    return forms
+    return forms, failures
 
 
 def extract_score_tables(source: SourceText) -> list[ScoreTable]:
     """The score tables of self-evaluation and evaluation reports (may be empty):
     tab-separated ones and those printed in PDF line flow."""
-    from extractor.forms.score_flow import find_flow_score_tables
-    from extractor.forms.score_tables import find_score_tables
-
     tables = find_score_tables(source) + find_flow_score_tables(source)
     return sorted(tables, key=lambda table: table.line_start)
 
@@ -53,13 +64,7 @@ def is_tabbed_block(source: SourceText, first: int, last: int) -> bool:
 def parse_form_block(source: SourceText, first: int, last: int, kind: FormKind) -> PerformanceForm:
     """Parse one detected block with the parser its layout needs."""
     if is_tabbed_block(source, first, last):
-        from extractor.forms.tabbed import parse_tabbed_form
-
         return parse_tabbed_form(source, first, last, kind)
-    try:
-        from extractor.forms.lineflow import parse_lineflow_form
-    except ImportError:  # the line-flow parser is optional while it is being written
-        return _unread(source, first, last, kind, "line-flow layout: no parser available, form not read")
     form = parse_lineflow_form(source, first, last)
     if form.kind != kind:
         form = form.model_copy(update={"kind": kind})
@@ -68,7 +73,5 @@ def parse_form_block(source: SourceText, first: int, last: int, kind: FormKind) 
 
 def _unread(source: SourceText, first: int, last: int, kind: FormKind, warning: str) -> PerformanceForm:
     """A form found but not read: its place and the reason, so nothing is silently lost."""
-    from schemas import PerformanceForm
-
     title = source.line(first).text.strip()
     return PerformanceForm(kind=kind, title=title, line_start=first, line_end=last, warnings=[warning])

@@ -12,10 +12,9 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from schemas import NarrativeParagraph, Span
-
 from extractor.document.segment import heading_of, starts_item, toc_end
 from extractor.document.source import SourceText
+from schemas import NarrativeParagraph, Span
 
 _TERMINAL = tuple("。！？")
 _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap

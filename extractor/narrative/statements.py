@@ -93,6 +93,7 @@ _MONEY = re.compile(r"(?:金额|支出|收入|经费|资金|费|预算数?|决�
 # "1.一般公共服务（类）发展与改革事务（款）其他发展" taken for a heading while the item
 # name wraps on into the paragraph ("与改革事务支出（项）。年初预算为…").
 _WRAPPED_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*(?P<body>[^。；：:，,]*[（(][类款][)）][^。；：:，,]*)$")
+_CORE = re.compile(r"(?:总计|合计|总额)$")  # "收入总计" is named "收入" in a reason
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TABULAR = re.compile(r"\d\s+\d")
 # The header of a performance form or score sheet flowed into a paragraph.
@@ -351,10 +352,29 @@ class _Reader:
             targets = [self.current]
         # Only a change or a budget deviation has a cause; a bare amount does not.
         targets = [d for d in targets if d.direction or {"completion_pct", "budget_amount"} & d.values.keys()]
-        for draft in targets:
+        for draft, own in self._pair(targets, reasons):
             known = {self.text[s:e] for s, e in draft.reasons}
-            draft.reasons.extend(r for r in reasons if self.text[r[0] : r[1]] not in known)
+            draft.reasons.extend(r for r in own if self.text[r[0] : r[1]] not in known)
         return index
+
+    def _pair(
+        self, targets: list[_Draft], reasons: list[tuple[int, int]]
+    ) -> list[tuple[_Draft, list[tuple[int, int]]]]:
+        """Each statement with its reasons. One reason clause for several statements
+        ("…导致收入减少；人员经费增加，导致支出增加") is split when every clause names a
+        statement's metric (收入 / 支出) and every statement is named; otherwise all share all."""
+        if len(targets) > 1:
+            cores = [_CORE.sub("", self.text[d.metric[0] : d.metric[1]]) for d in targets]
+            if all(cores) and all(any(c in self.text[s:e] for c in cores) for s, e in reasons):
+                # The metric named last is the effect ("…压减一般性支出预算，导致收入减少").
+                owners = [
+                    max(range(len(cores)), key=lambda i: self.text[s:e].rfind(cores[i])) for s, e in reasons
+                ]
+                if set(owners) == set(range(len(targets))):
+                    return [
+                        (d, [r for r, o in zip(reasons, owners) if o == i]) for i, d in enumerate(targets)
+                    ]
+        return [(d, reasons) for d in targets]
 
     # -- helpers ----------------------------------------------------------
 

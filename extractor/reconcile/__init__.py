@@ -6,6 +6,15 @@ documentation (for ``extractor check``). Rules live in
 :mod:`extractor.reconcile.rules`, one module per family.
 """
 
-from extractor.reconcile.engine import Context, Reporter, Rule, RuleError, reconcile, registry, rule
+from extractor.reconcile.engine import (
+    Context,
+    Reporter,
+    Rule,
+    RuleError,
+    checked_figures,
+    reconcile,
+    registry,
+    rule,
+)
 
-__all__ = ["Context", "Reporter", "Rule", "RuleError", "reconcile", "registry", "rule"]
+__all__ = ["Context", "Reporter", "Rule", "RuleError", "checked_figures", "reconcile", "registry", "rule"]

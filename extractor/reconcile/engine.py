@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
 
-from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
-
 from extractor.errors import ExtractorError
 from extractor.reconcile.figures import Figure, classify
 from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
+from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
 
 Relation = Literal["=", ">=", "<="]
 T = TypeVar("T")
@@ -78,9 +77,18 @@ class Reporter:
     rule: Rule
     findings: list[Finding] = field(default_factory=list)
     report_rounding: bool = True
+    # When a list is given, every figure the rule compares is appended to it
+    # (see :func:`checked_figures`): what the report's redundancy covers.
+    trace: list[Figure] | None = None
+
+    def note(self, *figures: Figure) -> None:
+        """Record figures a rule compared by itself (outside sum / equal / percent)."""
+        if self.trace is not None:
+            self.trace.extend(figures)
 
     def sum(self, total: Figure, parts: Sequence[Figure], what: str) -> Finding | None:
         """``total`` must equal the sum of ``parts`` (empty cells count as 0)."""
+        self.note(total, *parts)
         if not total.printed and not any(p.printed for p in parts):
             return None
         expected = sum(p.amount() for p in parts)
@@ -95,6 +103,7 @@ class Reporter:
               relation: Relation = "=") -> Finding | None:
         """``stated`` must equal (or be >= / <=) ``expected`` or the sum of several figures."""
         others = [expected] if isinstance(expected, Figure) else list(expected)
+        self.note(stated, *others)
         if not stated.printed and not any(o.printed for o in others):
             return None
         value = sum(o.amount() for o in others)
@@ -105,6 +114,7 @@ class Reporter:
     def percent(self, stated: Figure, numerator: Figure, denominator: Figure, what: str) -> Finding | None:
         """``stated`` % must be numerator / denominator at the precision printed.
         A zero denominator is skipped (reports print 100% or 0% there)."""
+        self.note(stated, numerator, denominator)
         if stated.value is None or numerator.value is None or not denominator.value:
             return None
         if self.accepts_percent(stated, numerator, denominator):
@@ -221,9 +231,14 @@ class Rule:
     doc: str
     check: Check
 
-    def run(self, context: Context) -> list[Finding]:
-        reporter = Reporter(self)
-        self.check(context, reporter)
+    def run(self, context: Context, trace: list[Figure] | None = None) -> list[Finding]:
+        """The rule's findings; a rule that fails on odd input reports it and the run goes on."""
+        reporter = Reporter(self, trace=trace)
+        try:
+            self.check(context, reporter)
+        except Exception as error:  # noqa: BLE001 - one broken rule must not stop reconciliation
+            reporter.flag(f"rule {self.id} could not run on this extraction: {type(error).__name__}: {error}",
+                          classification="extraction", severity="warning")
         return reporter.findings
 
 
@@ -267,3 +282,14 @@ def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> 
     for item in rules if rules is not None else registry():
         findings.extend(item.run(context))
     return findings
+
+
+def checked_figures(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Figure]:
+    """Every printed figure some error or warning rule compared on this extraction: the
+    figures a changed value in the report could be caught at (benchmarks, coverage)."""
+    context = Context(result)
+    trace: list[Figure] = []
+    for item in rules if rules is not None else registry():
+        if item.severity != "info":
+            item.run(context, trace)
+    return [f for f in trace if f.printed]

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from schemas import Cell, Classification, Column, Location, NarrativeStatement, PerformanceForm, Span, Table
-from schemas import TableRow
-
 from extractor.numbers import is_empty_cell
 from extractor.reconcile.columns import path
 from extractor.reconcile.tolerance import decimals_of, half_unit
+from schemas import (
+    Cell,
+    Classification,
+    Column,
+    Location,
+    NarrativeStatement,
+    PerformanceForm,
+    Span,
+    Table,
+    TableRow,
+)
 
 
 class Figure:
     """One figure taking part in a check. Its :class:`~schemas.Location` is built
     only when a finding needs it (most figures agree and are never reported)."""
 
-    __slots__ = ("value", "text", "neighbours", "rounding", "_label", "_locate", "_location")
+    __slots__ = ("_label", "_locate", "_location", "neighbours", "rounding", "text", "value")
 
     def __init__(self, value: float | None, location: Location | Callable[[], Location], label: str | None = None,
                  text: str | None = None, neighbours: tuple[float, ...] = (), rounding: float | None = None) -> None:

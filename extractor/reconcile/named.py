@@ -14,8 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from schemas import Table, TableRow
-
 from extractor.reconcile.columns import (
     is_total_name,
     is_two_sided,
@@ -28,6 +26,7 @@ from extractor.reconcile.columns import (
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.sangong import item_of, sangong_groups
+from schemas import Table, TableRow
 
 _LEVEL = re.compile(r"[(（](类|款|项)[)）]")
 _CURRENT_YEAR = re.compile(r"^本年(收入|支出)(合计)?$")
@@ -138,7 +137,7 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
     name, ancestors = parts[-1], parts[:-1]
     names = [name, *SYNONYMS.get(name, ())]
     found: list[Figure] = []
-    labels = {v for n in names for v in (n, n + "支出", n[:-2] if n.endswith("支出") else n)}
+    labels = {v for n in names for v in (n, n + "支出", n.removesuffix("支出"))}
     for label in labels:
         for table, row in index.rows.get(label, []):
             if _ancestors_agree(index, table, row, ancestors):

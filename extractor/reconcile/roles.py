@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from schemas import Table
-
 from extractor.reconcile.columns import norm
+from schemas import Table
 
 
 class Role(str, Enum):

@@ -7,10 +7,9 @@ often print them as rows (``1、因公出国（境）费用`` / ``其中：（1�
 
 from __future__ import annotations
 
-from schemas import Table
-
 from extractor.reconcile.columns import norm, path, row_label, value_columns
 from extractor.reconcile.figures import Figure, table_figure
+from schemas import Table
 
 ITEMS = ("total", "abroad", "car", "car_purchase", "car_operation", "reception")
 

@@ -13,8 +13,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from schemas import ExtractionResult
-
 from extractor.document import decode_report
 from extractor.llm.prompts import load_prompt
 from extractor.service.errors import UploadTooLargeError
@@ -24,6 +22,7 @@ from extractor.service.models import Job, Report, ReportOwner
 from extractor.service.storage import Store, as_utc
 from extractor.service.worker import JobWorker
 from extractor.settings import Backend, Settings
+from schemas import ExtractionResult
 
 router = APIRouter(prefix="/v1")
 _bearer = HTTPBearer(auto_error=False, description="an API key from `extractor keys create NAME`")

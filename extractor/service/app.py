@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -188,7 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness and readiness, no key needed: database reachable, worker threads alive."""
         try:
             jobs = store.counts()
-        except Exception as exc:  # the answer must say unhealthy, not crash
+        except (SQLAlchemyError, OSError) as exc:  # the answer must say unhealthy, not crash
             return JSONResponse({"status": "unavailable", "database": f"error: {type(exc).__name__}"}, 503)
         state = "disabled" if settings.service_workers == 0 else ("running" if worker.alive else "stopped")
         status = "ok" if state != "stopped" else "degraded"

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractor.errors import ConfigError
@@ -119,27 +120,38 @@ class Store:
         queue a job. Returns the job and whether the bytes were new."""
         staged = self._stage_upload(data)
         try:
-            with self.session() as session:
-                self._check_queue(session, key_id)
-                report = session.scalars(select(Report).where(Report.sha256 == sha256)).first()
-                created = report is None
-                target = self.upload_path(sha256)
-                if created or not target.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(staged, target)
-                if report is None:
-                    report = Report(id=new_id(), sha256=sha256, size=len(data), encoding=encoding)
-                    session.add(report)
-                    session.flush()
-                owner = session.get(ReportOwner, (report.id, key_id))
-                if owner is None:
-                    session.add(ReportOwner(report_id=report.id, key_id=key_id, name=name))
-                else:
-                    owner.name = name
-                job = self._queue(session, key_id, report.id, options)
-            return job, created
+            try:
+                return self._record_upload(key_id, name, data, sha256, encoding, options, staged)
+            except IntegrityError:
+                # Another request stored the same bytes at the same moment (PostgreSQL;
+                # SQLite serialises writers): the row exists now, so try once more.
+                return self._record_upload(key_id, name, data, sha256, encoding, options, staged)
         finally:
             staged.unlink(missing_ok=True)
+
+    def _record_upload(
+        self, key_id: str, name: str, data: bytes, sha256: str, encoding: str, options: dict[str, Any],
+        staged: Path,
+    ) -> tuple[Job, bool]:
+        with self.session() as session:
+            self._check_queue(session, key_id)
+            report = session.scalars(select(Report).where(Report.sha256 == sha256)).first()
+            created = report is None
+            target = self.upload_path(sha256)
+            if created or not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+            if report is None:
+                report = Report(id=new_id(), sha256=sha256, size=len(data), encoding=encoding)
+                session.add(report)
+                session.flush()
+            owner = session.get(ReportOwner, (report.id, key_id))
+            if owner is None:
+                session.add(ReportOwner(report_id=report.id, key_id=key_id, name=name))
+            else:
+                owner.name = name
+            job = self._queue(session, key_id, report.id, options)
+        return job, created
 
     def submit_job(self, key_id: str, report_id: str, options: dict[str, Any]) -> Job:
         """Queue another extraction of a report the key owns."""

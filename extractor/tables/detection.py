@@ -21,14 +21,20 @@ LineKind = Literal["blank", "title", "marker", "meta", "part", "text", "tab"]
 # 公开01表 / 公开 01 表 / 公开02 (the 表 printed on a later line, or not at all).
 _MARKER = re.compile(r"公开\s*(\d{1,2})\s*表?")
 _MARKER_LINE = re.compile(r"^\s*公开\s*(\d{1,2})\s*表?\s*$")
-# (预算表1) / （预算表 4） after a 预算 table's title.
-_BUDGET_NO = re.compile(r"[(（]?\s*预算表\s*(\d{1,2})\s*[)）]?")
+# (预算表1) / （预算表 4） / （预算表三） after a 预算 table's title.
+_BUDGET_NO = re.compile(r"[(（]?\s*预算表\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]?")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 _ENUMERATOR = re.compile(
     r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[、.．](?!\d))\s*"
 )
 _UNIT = re.compile(r"单位\s*[：:]\s*(万元|千元|亿元|元)")
 # "部门：…", "单位名称：…", "编制日期：…": a short label and a colon.
 _META = re.compile(r"^[^\s：:。，]{1,8}(?:[(（][^)）]*[)）])?\s*[：:]")
+# Inside a tab row only these labels make a metadata cell ("其中：…" is a row name).
+_TAB_META = re.compile(
+    r"^(?:部门|单位|预算单位|编制单位|部门名称|单位名称|填报单位|金额单位|编制部门|报送单位|编制日期)"
+    r"\s*(?:[(（][^)）]*[)）])?\s*[：:]"
+)
 _YEAR_LINE = re.compile(r"^\d{4}\s*年(?:度|\d{1,2}月(?:\d{1,2}日)?)?$")
 _META_MAX = 60
 _LONGEST_TITLE = 80
@@ -65,6 +71,16 @@ class LineInfo:
     unit: str | None = None
 
 
+def _number(text: str) -> int:
+    """``12`` or ``十二`` as an int (table numbers stay below 100)."""
+    if text.isdigit():
+        return int(text)
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return _CHINESE_DIGITS.get(text, 0)
+    return (_CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + _CHINESE_DIGITS.get(units, 0)
+
+
 def marker_id(number: str) -> str:
     """公开NN表 with a two-digit number."""
     return f"公开{int(number):02d}表"
@@ -83,7 +99,7 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
     label = None
     budget = _BUDGET_NO.search(text)
     if budget:
-        label = f"预算表{int(budget.group(1))}"
+        label = f"预算表{_number(budget.group(1))}"
         text = (text[: budget.start()] + text[budget.end() :]).strip()
     marker = _MARKER.search(text)
     if marker and marker.start() > 0:
@@ -143,7 +159,7 @@ def _classify_tab_line(text: str) -> LineInfo:
             title = parsed
             label = label or parsed[1]
             continue
-        if _is_meta(cell):
+        if _is_meta(cell, _TAB_META):
             unit = unit or _unit(cell)
             continue
         # contents: "二、收入决算表 <tab> 5" / "... <tab> - 3 -"
@@ -157,11 +173,11 @@ def _classify_tab_line(text: str) -> LineInfo:
     return LineInfo("meta", unit=unit)
 
 
-def _is_meta(text: str) -> bool:
+def _is_meta(text: str, labels: re.Pattern[str] = _META) -> bool:
     text = clean_text(text)
     if len(text) > _META_MAX or text.startswith("注"):
         return False
-    return bool(_META.match(text) or _YEAR_LINE.match(text) or _UNIT.search(text))
+    return bool(labels.match(text) or _YEAR_LINE.match(text) or _UNIT.search(text))
 
 
 def _unit(text: str) -> str | None:
@@ -175,8 +191,18 @@ def is_final_account(infos: list[LineInfo]) -> bool:
     return sum("决算" in t for t in titles) > sum("预算" in t and "决算" not in t for t in titles)
 
 
+def title_after(infos: list[LineInfo], index: int, window: int = 4) -> str | None:
+    """The title printed right after a 公开NN label (the label-first layout), if any."""
+    for info in infos[index + 1 : index + 1 + window]:
+        if info.kind == "blank":
+            continue
+        return info.title if info.kind == "title" and not info.label else None
+    return None
+
+
 def learn_labels(infos: list[LineInfo], window: int = 8) -> dict[str, str]:
-    """Title -> printed id, from titles carrying a number and 公开NN labels printed near a title."""
+    """Title -> printed id, from titles carrying a number and 公开NN labels printed
+    next to a title (right after it, or right before it)."""
     learned: dict[str, str] = {}
     last_title: tuple[int, str] | None = None
     for index, info in enumerate(infos):
@@ -184,8 +210,12 @@ def learn_labels(infos: list[LineInfo], window: int = 8) -> dict[str, str]:
             if info.label:
                 learned.setdefault(title_key(info.title), info.label)
             last_title = (index, info.title)
-        elif info.kind == "marker" and info.label and last_title and index - last_title[0] <= window:
-            learned.setdefault(title_key(last_title[1]), info.label)
+        elif info.kind == "marker" and info.label:
+            following = title_after(infos, index)
+            if following:
+                learned.setdefault(title_key(following), info.label)
+            elif last_title and index - last_title[0] <= window:
+                learned.setdefault(title_key(last_title[1]), info.label)
             last_title = None
         elif info.kind in ("tab", "text", "part"):
             last_title = None

@@ -13,6 +13,7 @@ from extractor.tables.detection import (
     is_final_account,
     learn_labels,
     resolve_id,
+    title_after,
 )
 from extractor.tables.header import resolve_layout, table_width
 from extractor.tables.rows import parse_rows
@@ -113,7 +114,7 @@ def _scan(source: SourceText) -> _Scan:
                 scan.announce(pending)
                 pending = _Pending(table_id, info.title, number, number, bool(info.label), info.unit)
         elif info.kind == "marker" and info.label:
-            near = pending and number - pending.last <= _LABEL_WINDOW
+            near = pending and number - pending.last <= _LABEL_WINDOW and not title_after(infos, index)
             if pending and (pending.id == info.label or (near and not pending.labelled)):
                 pending.id, pending.labelled, pending.last = info.label, True, number
                 pending.unit = pending.unit or info.unit

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from extractor.document import SourceText
 from extractor.numbers import is_empty_cell, parse_amount
 from extractor.tables.cells import RawCell, RawRow, is_code, is_figure, is_integer, is_total
-from extractor.tables.header import ENUMERATED, Layout, Segment
+from extractor.tables.header import ENUMERATED, Layout, Segment, is_number_row
 from schemas import Cell, TableRow
 
 _ALL_DIGITS = re.compile(r"^\d{3,12}$")
@@ -51,6 +51,8 @@ def parse_rows(source: SourceText, layout: Layout, body: list[RawRow]) -> RowsRe
 def _repeats_header(raw: RawRow, layout: Layout) -> bool:
     """A header printed again inside the body (a page break, or a sub-table's header)."""
     texts = [t for t in raw.texts if t]
+    if is_number_row(raw.texts) and layout.header_texts:
+        return True  # the 栏次 row again
     labels = {t for header in layout.header_texts for t in header if t}
     if not texts or any(is_figure(t) for t in texts):
         return False
@@ -180,7 +182,9 @@ def _continues(previous: TableRow, row: TableRow, cells: list[RawCell | None], s
         return False
     if row.code or row.row_number is not None or any(c.value is not None for c in row.cells.values()):
         return False
-    if not row.name or is_total(row.name) or ENUMERATED.match(row.name):
+    if not row.name or is_total(row.name) or is_total(previous.name) or ENUMERATED.match(row.name):
+        return False
+    if row.name.startswith("其中"):  # "其中：…" opens a sub-item, it continues nothing
         return False
     return segment.rownum is None or cells[segment.rownum] is None or cells[segment.rownum].empty
 

@@ -9,8 +9,6 @@ When a two-sided table prints several value columns on a side (a budget's
 
 from __future__ import annotations
 
-from schemas import Column, Table, TableRow
-
 from extractor.reconcile.columns import (
     coded_rows,
     find_column,
@@ -27,6 +25,7 @@ from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.roles import Role
 from extractor.reconcile.sangong import sangong_groups
+from schemas import Column, Table, TableRow
 
 SAME = "½ unit of the last printed decimal per printed figure: 0.01 for two figures at 2 decimals"
 

@@ -7,11 +7,12 @@ indicators. 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其�
 
 from __future__ import annotations
 
-from schemas import FundRow, Indicator, ParsedTarget, PerformanceForm
+from collections import Counter
 
 from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, form_figure
 from extractor.reconcile.tolerance import EPSILON, half_unit
+from schemas import FundRow, Indicator, ParsedTarget, PerformanceForm
 
 # Totals an indicator weight column adds up to: 100, or 90 when the 执行率 item
 # takes the other 10 points.
@@ -49,6 +50,7 @@ def execution_rate(ctx: Context, out: Reporter) -> None:
                 continue  # forms cap the rate at 100%
             rate, executed = _fund_figure(form, row, "execution_rate"), _fund_figure(form, row, "executed")
             budget = _fund_figure(form, row, "full_year_budget")
+            out.note(rate, executed, budget)
             if out.accepts_percent(rate, executed, budget):
                 continue
             initial = _fund_figure(form, row, "initial_budget")
@@ -93,19 +95,37 @@ def total_score(ctx: Context, out: Reporter) -> None:
         out.sum(stated, parts, f"{form.project_name}: 总分")
 
 
-@rule("form.weights", severity="warning", reads="each form's indicator weights (权重 / 分值)",
-      tolerance="the sum must be 100, or 90 when the 执行率 takes the other 10 points (exact to ½ unit)")
+def _usual_total(forms: list[PerformanceForm]) -> tuple[float, ...]:
+    """The weight total a report uses: the total most of its complete forms share
+    (at least three and half of them), else any of :data:`WEIGHT_TOTALS`."""
+    totals = [round(sum(i.weight or 0.0 for i in f.indicators), 2) for f in forms
+              if f.indicators and all(i.weight is not None for i in f.indicators)]
+    if len(totals) >= 3:
+        common, count = Counter(totals).most_common(1)[0]
+        if count * 2 >= len(totals) and common in WEIGHT_TOTALS:
+            return (common,)
+    return WEIGHT_TOTALS
+
+
+@rule("form.weights", severity="warning", reads="each form's indicator weights (权重 / 分值); the totals of the "
+      "report's other forms", tolerance="the sum must be the report's usual total (100, or 90 beside a 10-point "
+      "执行率), exact to ½ unit")
 def weights(ctx: Context, out: Reporter) -> None:
-    """The indicator weights add up to the form's total (100, or 90 beside a 10-point 执行率)."""
-    for form in ctx.result.performance_forms:
+    """The indicator weights add up to the form's total: the total most forms of the report
+    share, else 100 or 90 (when the 执行率 takes the other 10 points)."""
+    forms = ctx.result.performance_forms
+    accepted = _usual_total(forms)
+    for form in forms:
         known = [i for i in form.indicators if i.weight is not None]
         if not known:
             continue
         total = sum(i.weight or 0.0 for i in known)
-        if any(abs(total - t) <= half_unit(2) for t in WEIGHT_TOTALS):
-            continue
         lacking = [i for i in form.indicators if i.weight is None]
-        nearest = min(WEIGHT_TOTALS, key=lambda t: abs(total - t))
+        if not lacking:  # with a weight missing, the others cannot be judged one by one
+            out.note(*[_indicator_figure(form, i, "weight") for i in known])
+        if any(abs(total - t) <= half_unit(2) for t in accepted):
+            continue
+        nearest = min(accepted, key=lambda t: abs(total - t))
         figures = [_indicator_figure(form, i, "weight") for i in form.indicators]
         note = f"; {len(lacking)} indicator(s) without a weight" if lacking else ""
         out.flag(f"{form.project_name}: indicator weights add up to {total:g}, not {nearest:g}{note}", figures,

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from schemas import Location, NarrativeStatement, PerformanceForm
-
 from extractor.numbers import to_wan
-from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.columns import norm
+from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, form_figure, narrative_figure
 from extractor.reconcile.named import FigureIndex, build_index, candidates, split_metric
 from extractor.reconcile.tolerance import EPSILON, half_unit
+from schemas import Location, NarrativeStatement, PerformanceForm
 
 PERCENT = "judged at the decimals printed: the ratio of the (rounded) inputs must round or truncate to it"
 
@@ -38,7 +37,7 @@ def _in_wan(statement: NarrativeStatement, figure: Figure) -> Figure:
 
 
 @rule("narrative.table_amount", severity="warning",
-      reads="each statement's amount and budget_amount; every table figure its metric can name (row, 合计-row "
+      reads="each statement's amount; every table figure its metric can name (row, 合计-row "
       "column, classification path, 三公 item, synonyms such as 收入总计 = 本年收入合计)",
       tolerance="½ unit of the narrative's printed decimals + ½ unit of the table's")
 def table_amount(ctx: Context, out: Reporter) -> None:
@@ -49,15 +48,15 @@ def table_amount(ctx: Context, out: Reporter) -> None:
         found = candidates(index, statement.metric)
         if not found:
             continue
-        for field_name in ("amount", "budget_amount"):
+        # Only the amount: a budget (年初预算) is rarely printed in the tables.
+        for field_name in ("amount",):
             value = getattr(statement, field_name)
             if value is None:
                 continue
             stated = narrative_figure(statement, field_name, value)
             wan = to_wan(value, statement.unit)
-            if field_name == "budget_amount" and not any(abs(f.amount() - wan) < 1e-9 for f in found):
-                continue  # budgets are rarely in the tables: judge them only when one is
             tolerance = (half_unit(stated.decimals) * to_wan(1.0, statement.unit)) + half_unit(2) + EPSILON
+            out.note(stated)
             if any(abs(f.amount() - wan) <= tolerance for f in found):
                 continue
             pool = candidates(index, statement.metric, primary=True) or found
@@ -161,6 +160,7 @@ def share_pct(ctx: Context, out: Reporter) -> None:
         pool = [f for f in pool if f.value]
         if not pool:
             continue
+        out.note(share, part)
         if any(out.accepts_percent(share, part, whole) for whole in pool):
             continue
         whole = min(pool, key=lambda f: abs(part.amount() / f.amount() * 100 - s.share_pct))

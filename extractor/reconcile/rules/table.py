@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 
-from schemas import Column, Location, Table, TableRow
-
 from extractor.reconcile.columns import (
     coded_rows,
-    find_row,
     first_amount,
     is_enumerated,
     is_total_name,
@@ -30,6 +27,7 @@ from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.sangong import sangong_groups
+from schemas import Column, Location, Table, TableRow
 
 SUM_TOLERANCE = "½ unit of the last printed decimal per printed figure (total included), e.g. 0.005 × k"
 _CURRENT_YEAR = re.compile(r"^本年(收入|支出)(合计)?$")

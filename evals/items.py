@@ -1,0 +1,165 @@
+"""Scores per gold item: the unit a paired comparison resamples.
+
+An item is one gold record (a statement, a form with its funds and
+indicators, a table total row) of one report. Its field counts are the
+outcomes the scorer gives that record, so the counts of all items of a run
+add up to the run's :class:`~evals.results.ScoreReport` (``tests/test_eval_harness.py``
+checks this). Predictions the gold does not cover count only where the gold is
+complete; they are gathered in one bucket item per report and record type, so
+two runs over the same gold always have the same item ids.
+
+The alignment is the scorer's own (same similarity functions and thresholds,
+imported from :mod:`evals.scoring`), run once per list, then each aligned pair
+is scored into its item's :class:`~evals.results.TypeScore`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from evals.alignment import align
+from evals.gold_io import GoldBundle, GoldTableRow
+from evals.results import FieldCounts, TypeScore
+from evals.scoring import (
+    FORM_FIELDS,
+    FORM_MIN_SIMILARITY,
+    ROW_MIN_SIMILARITY,
+    STATEMENT_FIELDS,
+    STATEMENT_MIN_SIMILARITY,
+    _form_similarity,
+    _row_similarity,
+    _score_row,
+    _score_sublists,
+    _statement_similarity,
+    score_fields,
+    table_key,
+)
+from schemas import ExtractionResult, NarrativeStatement, PerformanceForm, Table, TableRow
+
+UNMATCHED = "(predictions without gold)"
+
+
+class ItemScore(BaseModel):
+    """The field outcomes of one gold item (or of a report's unmatched predictions)."""
+
+    item_id: str  # "001:statements:p1280 财政拨款收入"
+    report: str
+    record_type: str
+    label: str
+    fields: dict[str, FieldCounts] = Field(default_factory=dict)
+
+    @property
+    def total(self) -> FieldCounts:
+        total = FieldCounts()
+        for counts in self.fields.values():
+            total = total.merge(counts)
+        return total
+
+
+def _item(report: str, record_type: str, label: str, score: TypeScore) -> ItemScore:
+    return ItemScore(
+        item_id=f"{report}:{record_type}:{label}",
+        report=report,
+        record_type=record_type,
+        label=label,
+        fields=dict(score.fields),
+    )
+
+
+def _unique(labels: Sequence[str]) -> list[str]:
+    """Labels made unique with ``#2``, ``#3`` in gold order (two statements may share a metric)."""
+    seen: Counter[str] = Counter()
+    unique: list[str] = []
+    for label in labels:
+        seen[label] += 1
+        unique.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    return unique
+
+
+def form_items(
+    report: str, gold: Sequence[PerformanceForm], predicted: Sequence[PerformanceForm], complete: bool
+) -> list[ItemScore]:
+    """One item per gold form (fields, funds and indicators), as :func:`evals.scoring.score_forms` counts them."""
+    pairs, _, extra = align(gold, predicted, _form_similarity, FORM_MIN_SIMILARITY)
+    matched = dict(pairs)
+    labels = _unique([f"{g.project_name or g.title} @{g.line_start}" for g in gold])
+    items: list[ItemScore] = []
+    for index, form in enumerate(gold):
+        pred = predicted[matched[index]] if index in matched else None
+        score = TypeScore(record_type="forms")
+        label = form.project_name or form.title
+        score_fields(score, label, FORM_FIELDS, form, pred)
+        _score_sublists(score, label, form, pred)
+        items.append(_item(report, "forms", labels[index], score))
+    if complete:
+        bucket = TypeScore(record_type="forms")
+        for pi in extra:
+            label = predicted[pi].project_name or predicted[pi].title
+            score_fields(bucket, label, FORM_FIELDS, None, predicted[pi])
+            _score_sublists(bucket, label, None, predicted[pi])
+        items.append(_item(report, "forms", UNMATCHED, bucket))
+    return items
+
+
+def statement_items(
+    report: str, gold: Sequence[NarrativeStatement], predicted: Sequence[NarrativeStatement], complete: bool
+) -> list[ItemScore]:
+    """One item per gold statement, as :func:`evals.scoring.score_statements` counts them."""
+    pairs, _, extra = align(gold, predicted, _statement_similarity, STATEMENT_MIN_SIMILARITY)
+    matched = dict(pairs)
+    labels = _unique([f"{g.paragraph_id} {g.metric}" for g in gold])
+    items: list[ItemScore] = []
+    for index, statement in enumerate(gold):
+        pred = predicted[matched[index]] if index in matched else None
+        score = TypeScore(record_type="statements")
+        score_fields(score, labels[index], STATEMENT_FIELDS, statement, pred)
+        items.append(_item(report, "statements", labels[index], score))
+    if complete:
+        bucket = TypeScore(record_type="statements")
+        for pi in extra:
+            label = f"{predicted[pi].paragraph_id} {predicted[pi].metric}"
+            score_fields(bucket, label, STATEMENT_FIELDS, None, predicted[pi])
+        items.append(_item(report, "statements", UNMATCHED, bucket))
+    return items
+
+
+def table_row_items(report: str, gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -> list[ItemScore]:
+    """One item per gold row, as :func:`evals.scoring.score_table_rows` counts them."""
+    rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
+    for table in predicted:
+        for key in {table_key(table.id), table_key(table.title)}:
+            rows_by_table.setdefault(key, []).extend((table, row) for row in table.rows)
+    by_table: dict[str, list[int]] = {}
+    for index, row in enumerate(gold):
+        by_table.setdefault(table_key(row.table_id), []).append(index)
+    labels = _unique([f"{r.table_id}/{r.name}{'/' + r.side if r.side else ''} @{r.line}" for r in gold])
+    scores: dict[int, TypeScore] = {}
+    for key, indices in by_table.items():
+        candidates = rows_by_table.get(key, [])
+        gold_rows = [gold[i] for i in indices]
+        pairs, _, _ = align(gold_rows, candidates, lambda g, c: _row_similarity(g, c[1]), ROW_MIN_SIMILARITY)
+        matched = dict(pairs)
+        for position, index in enumerate(indices):
+            score = TypeScore(record_type="table_rows")
+            table, row = candidates[matched[position]] if position in matched else (None, None)
+            _score_row(score, gold[index], table, row)
+            scores[index] = score
+    return [_item(report, "table_rows", labels[i], scores[i]) for i in range(len(gold))]
+
+
+def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemScore]:
+    """Every item of one report, for the record types :func:`evals.scoring.score_report` scores."""
+    complete = bundle.complete
+    items: list[ItemScore] = []
+    if bundle.forms or complete.get("forms"):
+        items += form_items(bundle.key, bundle.forms, extraction.performance_forms, complete.get("forms", False))
+    if bundle.statements or complete.get("statements"):
+        items += statement_items(
+            bundle.key, bundle.statements, extraction.narrative_statements, complete.get("statements", False)
+        )
+    if bundle.table_rows:
+        items += table_row_items(bundle.key, bundle.table_rows, extraction.tables)
+    return items
