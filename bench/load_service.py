@@ -53,12 +53,29 @@ def start_server(home: Path, workers: int, clients: int) -> tuple[subprocess.Pop
     store.close()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
-    env.update(EXTRACTOR_HOME=str(home), EXTRACTOR_SERVICE_WORKERS=str(workers),
-               EXTRACTOR_MAX_QUEUED_JOBS_PER_KEY=str(max(100, clients)))
+    env.update(
+        EXTRACTOR_HOME=str(home),
+        EXTRACTOR_SERVICE_WORKERS=str(workers),
+        EXTRACTOR_MAX_QUEUED_JOBS_PER_KEY=str(max(100, clients)),
+    )
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "extractor", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "extractor",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -95,8 +112,10 @@ async def one_client(client: httpx.AsyncClient, number: int, timings: Timings, d
     sample = SAMPLES[number % len(SAMPLES)]
     data = sample.read_bytes() + f"\n附注 load-{number}\n".encode()
     started = time.perf_counter()
-    answer = await timings.timed("upload", client.post(
-        "/v1/extractions", files={"file": (f"load-{number:03d}.txt", data, "text/plain")}))
+    answer = await timings.timed(
+        "upload",
+        client.post("/v1/extractions", files={"file": (f"load-{number:03d}.txt", data, "text/plain")}),
+    )
     if answer.status_code != 202:
         return {"number": number, "status": f"upload {answer.status_code}: {answer.text[:200]}"}
     job_id, report_id = answer.json()["job_id"], answer.json()["report_id"]
@@ -120,38 +139,50 @@ async def run(url: str, key: str, clients: int) -> int:
     timings = Timings()
     # Expire idle connections before uvicorn does (5 s), so no request races a closing socket.
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"},
-                                 timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120, limits=limits
+    ) as client:
         before = {r["report_id"] for r in (await client.get("/v1/reports", params={"limit": 1000})).json()}
         started = time.perf_counter()
         outcomes = await asyncio.gather(
             *(one_client(client, n, timings, started + DEADLINE_SECONDS) for n in range(clients)),
-            return_exceptions=True)
-        outcomes = [o if isinstance(o, dict) else {"number": n, "status": f"error: {o!r}"}
-                    for n, o in enumerate(outcomes)]
+            return_exceptions=True,
+        )
+        outcomes = [
+            o if isinstance(o, dict) else {"number": n, "status": f"error: {o!r}"}
+            for n, o in enumerate(outcomes)
+        ]
         wall = time.perf_counter() - started
         listed = {r["report_id"] for r in (await client.get("/v1/reports", params={"limit": 1000})).json()}
     ok = [o for o in outcomes if o["status"] == "ok"]
     lost = {o["report_id"] for o in ok} - listed
-    print(f"clients: {clients}; completed: {len(ok)}/{clients}; reports listed after: "
-          f"{len(listed - before)} new; lost: {len(lost)}")
+    print(
+        f"clients: {clients}; completed: {len(ok)}/{clients}; reports listed after: "
+        f"{len(listed - before)} new; lost: {len(lost)}"
+    )
     for outcome in outcomes:
         if outcome["status"] != "ok":
             print(f"  client {outcome['number']}: {outcome['status']}")
     for error, count in timings.errors.items():
         print(f"  transport error x{count}: {error}")
-    print(f"wall time: {wall:.2f} s; HTTP requests: {timings.requests}; "
-          f"requests/s: {timings.requests / wall:.1f}; reports extracted/s: {len(ok) / wall:.2f}")
+    print(
+        f"wall time: {wall:.2f} s; HTTP requests: {timings.requests}; "
+        f"requests/s: {timings.requests / wall:.1f}; reports extracted/s: {len(ok) / wall:.2f}"
+    )
     print(f"{'latency (s)':<12} {'n':>5} {'p50':>8} {'p95':>8} {'max':>8}")
     for kind, values in timings.by_kind.items():
         if values:
-            print(f"{kind:<12} {len(values):>5} {statistics.median(values):>8.3f} "
-                  f"{percentile(values, 0.95):>8.3f} {max(values):>8.3f}")
+            print(
+                f"{kind:<12} {len(values):>5} {statistics.median(values):>8.3f} "
+                f"{percentile(values, 0.95):>8.3f} {max(values):>8.3f}"
+            )
     return 0 if len(ok) == clients and not lost else 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", "--clients", type=int, default=50, help="concurrent uploads (default 50)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     parser.add_argument("--url", help="an already running server (loopback) instead of starting one")

@@ -3,7 +3,8 @@
     python bench/mutations.py [--per-kind N] [--seed S] [--show K] [REPORT ...]
 
 For each corpus report, figures are sampled from what the parsers read (table
-cells, narrative amounts and percentages, form amounts, rates and scores); each
+cells, narrative amounts and percentages, form amounts, rates and scores, score
+tables of self-evaluation reports); each
 mutation changes one digit of one figure *in the report text* (the tens digit,
 else the units digit: 17946.59 -> 17956.59, 0.8% -> 1.8%), the report is
 extracted again and reconciled. A mutation is *detected* when an error or
@@ -69,6 +70,12 @@ def sites(result: ExtractionResult) -> list[Site]:
         if form.total_score is not None and "total_score" in form.provenance:
             found.append(Site("form", form.provenance["total_score"], form.total_score,
                               f"{form.project_name} / 总分"))
+    for score_table in result.score_tables:
+        for score_row in score_table.rows:
+            for column, value in score_row.values.items():
+                span = score_row.provenance.get(column)
+                if value is not None and span is not None:
+                    found.append(Site("form", span, value, f"{score_table.title} / {score_row.label} / {column}"))
     for statement in result.narrative_statements:
         for name in _NARRATIVE_FIELDS:
             value, span = getattr(statement, name), statement.provenance.get(name)

@@ -29,7 +29,7 @@ from extractor.document import load_report
 from extractor.errors import ConfigError
 from extractor.pipeline import extract
 from extractor.settings import Backend, Settings
-from schemas import ExtractionResult, Usage
+from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow, Usage
 
 # The bundled corpus, next to the evals package in the source tree.
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
@@ -84,7 +84,9 @@ def settings_for(options: EvalOptions, base: Settings) -> Settings:
     for name, version in options.prompts.items():
         field = f"{name}_prompt"
         if field not in type(base.llm).model_fields:
-            known = sorted(f.removesuffix("_prompt") for f in type(base.llm).model_fields if f.endswith("_prompt"))
+            known = sorted(
+                f.removesuffix("_prompt") for f in type(base.llm).model_fields if f.endswith("_prompt")
+            )
             raise ConfigError(f"unknown prompt {name!r}; prompts: {', '.join(known)}")
         update[field] = version
     return base.model_copy(update={"backend": options.backend, "llm": base.llm.model_copy(update=update)})
@@ -93,7 +95,7 @@ def settings_for(options: EvalOptions, base: Settings) -> Settings:
 def load_bundles(options: EvalOptions) -> list[GoldBundle]:
     """The gold of the selected reports (all by default)."""
     keys = gold_keys(options.gold_dir)
-    chosen = options.reports or keys
+    chosen = sorted(set(options.reports)) if options.reports else keys
     unknown = [key for key in chosen if key not in keys]
     if unknown:
         raise GoldError(f"no gold for {', '.join(unknown)}; labeled reports: {', '.join(keys)}")
@@ -144,7 +146,8 @@ def _config(options: EvalOptions, settings: Settings) -> RunConfig:
         reports=[],
         extractor_version=__version__,
         model=settings.llm.model if settings.backend != "rules" else None,
-        prompts={"narrative": settings.llm.narrative_prompt, "form": settings.llm.form_prompt} | options.prompts,
+        prompts={"narrative": settings.llm.narrative_prompt, "form": settings.llm.form_prompt}
+        | options.prompts,
         repeat=settings.llm.repeat,
         llm=llm if settings.backend != "rules" else {},
     )
@@ -195,31 +198,50 @@ def run_eval(
     created = datetime.now(UTC)
     started = time.perf_counter()
     predictions: dict[str, ExtractionResult] = {}
-    runs: list[ReportRun] = []
+    sources: dict[str, str] = {}
     for bundle in bundles:
         path = find_source(bundle, options.samples)
-        extraction = extract(load_report(path, settings), settings)
-        predictions[bundle.key] = extraction
-        runs.append(
-            ReportRun(
-                report=bundle.key,
-                source=path.name,
-                sha256=extraction.document.sha256,
-                seconds=extraction.run.seconds,
-                usage=extraction.run.usage,
-                failures=[f"{f.chunk_id}: {f.reason}" for f in extraction.failures],
-                scores=ScoreReport(report=bundle.key),
-            )
-        )
+        predictions[bundle.key] = extract(load_report(path, settings), settings)
+        sources[bundle.key] = path.name
+    record = record_run(options, settings, predictions, sources=sources, created=created, group_id=group_id)
+    record.seconds = round(time.perf_counter() - started, 3)
+    if store is not None:
+        store.save(record, predictions)
+    return record
+
+
+def record_run(
+    options: EvalOptions,
+    settings: Settings,
+    predictions: dict[str, ExtractionResult],
+    *,
+    sources: dict[str, str] | None = None,
+    created: datetime | None = None,
+    group_id: str | None = None,
+) -> RunRecord:
+    """A run record (scores per report and item, usage, prompts) of given predictions,
+    keyed by gold report; also for predictions not made here (an oracle, an old export)."""
+    bundles = [load_gold(key, options.gold_dir) for key in predictions]
+    created = created or datetime.now(UTC)
     merged, per_report, items = score_run(bundles, predictions)
-    for report_run, scores in zip(runs, per_report, strict=True):
-        report_run.scores = scores
+    runs = [
+        ReportRun(
+            report=bundle.key,
+            source=(sources or {}).get(bundle.key, predictions[bundle.key].document.source_name),
+            sha256=predictions[bundle.key].document.sha256,
+            seconds=predictions[bundle.key].run.seconds,
+            usage=predictions[bundle.key].run.usage,
+            failures=[f"{f.chunk_id}: {f.reason}" for f in predictions[bundle.key].failures],
+            scores=scores,
+        )
+        for bundle, scores in zip(bundles, per_report, strict=True)
+    ]
     prompts: dict[str, str] = {}
     for extraction in predictions.values():
         prompts.update(extraction.run.prompts)
     config = _config(options, settings)
     config.reports = [bundle.key for bundle in bundles]
-    record = RunRecord(
+    return RunRecord(
         run_id=_new_id(settings.backend, created),
         created=created.isoformat(timespec="seconds"),
         label=options.label,
@@ -228,18 +250,37 @@ def run_eval(
         model=next((e.run.model for e in predictions.values() if e.run.model), config.model),
         prompts=prompts,
         usage=_sum_usage([e.run.usage for e in predictions.values()]),
-        seconds=round(time.perf_counter() - started, 3),
+        seconds=round(sum(r.seconds for r in runs), 3),
         gold_digest=gold_digest(bundles, options.gold_dir),
         scores=merged,
         reports=runs,
         items=items,
     )
-    if store is not None:
-        store.save(record, predictions)
-    return record
 
 
-def run_repeats(options: EvalOptions, base: Settings, store: RunStore | None, repeats: int) -> list[RunRecord]:
+def oracle_predictions(bundle: GoldBundle) -> ExtractionResult:
+    """The gold itself as an extraction: what a perfect extractor would output
+    (scores 1.0; the baseline for checking the harness and for corrupted variants)."""
+    tables: dict[str, Table] = {}
+    for row in bundle.table_rows:
+        table = tables.setdefault(row.table_id, Table(id=row.table_id, title=row.table_id))
+        table.rows.append(TableRow(**row.model_dump(exclude={"table_id", "unit"})))
+    return ExtractionResult(
+        document=DocumentInfo(
+            source_name=bundle.source or bundle.key, sha256=bundle.sha256 or "0" * 64, encoding="utf-8"
+        ),
+        run=RunInfo(extractor_version="gold"),
+        performance_forms=[f.model_copy(deep=True) for f in bundle.forms],
+        narrative_statements=[
+            NarrativeStatement(**s.model_dump(exclude={"lines"})) for s in bundle.statements
+        ],
+        tables=list(tables.values()),
+    )
+
+
+def run_repeats(
+    options: EvalOptions, base: Settings, store: RunStore | None, repeats: int
+) -> list[RunRecord]:
     """``repeats`` runs of one configuration, repeat index 0, 1, … (added to the
     configured one) so a model's answers are asked for again, not read from the cache."""
     if repeats < 1:
@@ -344,7 +385,9 @@ __all__ = [
     "EvalOptions",
     "find_source",
     "gold_digest",
+    "oracle_predictions",
     "parse_prompts",
+    "record_run",
     "rescore",
     "run_eval",
     "run_repeats",

@@ -155,7 +155,9 @@ def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemSc
     complete = bundle.complete
     items: list[ItemScore] = []
     if bundle.forms or complete.get("forms"):
-        items += form_items(bundle.key, bundle.forms, extraction.performance_forms, complete.get("forms", False))
+        items += form_items(
+            bundle.key, bundle.forms, extraction.performance_forms, complete.get("forms", False)
+        )
     if bundle.statements or complete.get("statements"):
         items += statement_items(
             bundle.key, bundle.statements, extraction.narrative_statements, complete.get("statements", False)

@@ -188,11 +188,11 @@ class RunStore:
             for report, blob in rows
         }
 
-    def list(self, limit: int | None = None) -> list[RunRecord]:
-        """Stored runs, newest first."""
-        query = "SELECT record FROM runs ORDER BY created DESC, run_id DESC"
+    def recent(self, limit: int = -1) -> list[RunRecord]:
+        """Stored runs, newest first (all of them with a negative limit)."""
+        query = "SELECT record FROM runs ORDER BY created DESC, run_id DESC LIMIT ?"
         with self._connect() as db:
-            rows = db.execute(query + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
+            rows = db.execute(query, (limit,)).fetchall()
         return [RunRecord.model_validate_json(row[0]) for row in rows]
 
     def group(self, group_id: str) -> list[RunRecord]:

@@ -33,7 +33,9 @@ def extract(source: SourceText, settings: Settings) -> ExtractionResult:
     claimed += [(f.line_start, f.line_end) for f in forms]
     claimed += [(s.line_start, s.line_end) for s in score_tables]
     paragraphs = extract_paragraphs(source, claimed)
-    read = make_backend(settings).statements(BackendJob(source=source, paragraphs=paragraphs))
+    read = make_backend(settings).read(BackendJob(source=source, paragraphs=paragraphs, forms=forms))
+    if read.forms is not None:  # the model re-read the line-flow forms
+        forms = read.forms
     failures.extend(read.failures)
     result = ExtractionResult(
         document=document,

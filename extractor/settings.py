@@ -70,9 +70,12 @@ class Settings(BaseSettings):
     )
     max_upload_mb: float = Field(default=20.0, gt=0, description="largest upload the service accepts (413)")
     max_queued_jobs_per_key: int = Field(default=100, ge=1, description="queued jobs per API key (429)")
-    service_workers: int = Field(default=2, ge=0, description="job worker threads; 0: API only")
+    service_workers: int = Field(
+        default=2, ge=0, description="jobs run at once (a thread and a process each); 0: API only"
+    )
     job_max_attempts: int = Field(default=3, ge=1, description="runs of a job interrupted by a crash")
     job_stale_seconds: float = Field(default=120.0, gt=0, description="heartbeat age that orphans a job")
+    job_timeout_seconds: float = Field(default=1800.0, gt=0, description="longest a job may run")
 
     @property
     def max_report_bytes(self) -> int:

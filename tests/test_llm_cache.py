@@ -26,7 +26,9 @@ def paragraph(corpus: dict[str, SourceText]) -> Paragraph:
     return next(p for p in extract_paragraphs(corpus["001"]) if p.model.id == "p1288")
 
 
-def test_second_run_is_served_from_the_cache(server: ScriptedLLMServer, tmp_path: Path, paragraph: Paragraph) -> None:
+def test_second_run_is_served_from_the_cache(
+    server: ScriptedLLMServer, tmp_path: Path, paragraph: Paragraph
+) -> None:
     server.script(answer(GOOD, usage=(400, 80)))
     settings = make_settings(server, tmp_path, cache=True)
     first = read_narrative([paragraph], settings)
@@ -60,7 +62,9 @@ def test_the_key_covers_model_prompt_parameters_and_repeat(
     assert len(server.requests) == 5  # and hit it the second time
 
 
-def test_no_cache_switch_always_calls(server: ScriptedLLMServer, tmp_path: Path, paragraph: Paragraph) -> None:
+def test_no_cache_switch_always_calls(
+    server: ScriptedLLMServer, tmp_path: Path, paragraph: Paragraph
+) -> None:
     server.responder = answer(GOOD)
     settings = make_settings(server, tmp_path, cache=False)
     read_narrative([paragraph], settings)

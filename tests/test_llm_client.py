@@ -116,7 +116,12 @@ def test_good_answer_is_grounded_with_provenance(
     version = load_prompt("narrative", "v2")
     assert run.prompts == {"narrative": f"v2@{version.sha256[:12]}"}
     assert basic.prompt_version == run.prompts["narrative"]
-    assert (run.usage.calls, run.usage.failed_calls, run.usage.prompt_tokens, run.usage.completion_tokens) == (
+    assert (
+        run.usage.calls,
+        run.usage.failed_calls,
+        run.usage.prompt_tokens,
+        run.usage.completion_tokens,
+    ) == (
         1,
         0,
         321,
@@ -181,7 +186,9 @@ def test_rate_limit_waits_for_retry_after(
     assert (run.usage.calls, run.usage.failed_calls) == (2, 1)
 
 
-def test_server_error_is_retried(server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]) -> None:
+def test_server_error_is_retried(
+    server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
+) -> None:
     server.script(error(500, "upstream exploded"), error(503, "overloaded"), answer(GOOD))
     run = read_narrative([paragraphs["p1288"]], make_settings(server, tmp_path))
     assert len(server.requests) == 3 and len(run.statements) == 2 and run.failures == []
@@ -219,7 +226,9 @@ def test_persistent_server_error_fails_the_chunk_and_the_run_goes_on(
     assert len(server.requests) == 4  # 3 for the failing chunk, 1 for the other
 
 
-def test_timeout_is_retried(server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]) -> None:
+def test_timeout_is_retried(
+    server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
+) -> None:
     server.script(stall(1.0), answer(GOOD))
     run = read_narrative([paragraphs["p1288"]], make_settings(server, tmp_path, timeout=0.2))
     assert len(server.requests) == 2 and len(run.statements) == 2
@@ -274,16 +283,15 @@ def test_cut_off_answer_splits_the_chunk(
     assert run.failures == [] and run.answered == {"p1288"}
 
 
-def test_cut_off_single_sentence_is_recorded(
-    server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText]
-) -> None:
-    short = next(p for p in extract_paragraphs(corpus["001"]) if p.model.text.count("。") == 1 and "万元" in p.model.text
-                 and not any(ch in p.model.text for ch in "；;！？"))
+def test_cut_off_single_sentence_is_recorded(server: ScriptedLLMServer, tmp_path: Path) -> None:
+    text = "本年支出合计 100 万元，比上年增加 5 万元，增长 5.3%，主要是人员经费增加。\n"
+    [sentence] = extract_paragraphs(SourceText.from_text("one.txt", text, "0" * 64, "utf-8"))
     server.script(truncated({"statements": []}))
-    run = read_narrative([short], make_settings(server, tmp_path))
-    assert len(server.requests) == 1
+    run = read_narrative([sentence], make_settings(server, tmp_path))
+    assert len(server.requests) == 1  # one sentence cannot be split: not asked again
     [failure] = run.failures
     assert failure.error_type == "TruncatedAnswerError" and "max_tokens=2048" in failure.reason
+    assert (failure.span.line_start, failure.span.char_start, failure.span.char_end) == (1, 0, len(text) - 1)
 
 
 def test_quote_not_in_source_is_kept_ungrounded(
@@ -315,7 +323,9 @@ def test_server_without_json_schema_falls_back_to_json_object(
 def test_fallback_reaches_prompt_and_repair(
     server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
 ) -> None:
-    server.script(error(400, "tools are not supported"), error(400, "response_format not supported"), answer(GOOD))
+    server.script(
+        error(400, "tools are not supported"), error(400, "response_format not supported"), answer(GOOD)
+    )
     run = read_narrative([paragraphs["p1288"]], make_settings(server, tmp_path, mode="tools"))
     assert "tools" in server.requests[0]
     assert server.requests[1]["response_format"] == {"type": "json_object"}
@@ -332,7 +342,9 @@ def test_cost_estimate_from_configured_prices(
     assert run.usage.cost == pytest.approx(0.002 + 0.004)
 
 
-def test_concurrency_is_bounded(server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText]) -> None:
+def test_concurrency_is_bounded(
+    server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText]
+) -> None:
     server.responder = answer({"statements": []})
     server.delay = 0.05
     figures = [p for p in extract_paragraphs(corpus["004"]) if any(ch.isdigit() for ch in p.model.text)]
@@ -340,3 +352,12 @@ def test_concurrency_is_bounded(server: ScriptedLLMServer, tmp_path: Path, corpu
     run = read_narrative(figures[:12], settings)
     assert len(server.requests) == 12 and run.failures == []
     assert server.max_in_flight == 3
+
+
+def test_report_text_is_sent_verbatim_never_templated(server: ScriptedLLMServer, tmp_path: Path) -> None:
+    text = "本年支出合计 100 万元，备注 {{ total }} 与 {% if x %} 照原样。\n"
+    [paragraph] = extract_paragraphs(SourceText.from_text("braces.txt", text, "0" * 64, "utf-8"))
+    server.script(answer({"statements": []}))
+    run = read_narrative([paragraph], make_settings(server, tmp_path))
+    assert run.failures == []
+    assert server.requests[0]["messages"][1]["content"] == "[p1] " + text.strip()

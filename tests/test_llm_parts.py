@@ -15,7 +15,7 @@ from extractor.errors import ConfigError
 from extractor.llm.answers import NarrativeAnswer, StatementAnswer, from_statement
 from extractor.llm.chunks import holds_figure, make_chunks
 from extractor.llm.client import LLMClient
-from extractor.llm.metering import RateLimiter, UsageMeter
+from extractor.llm.metering import RateLimiter
 from extractor.llm.prompts import load_prompt
 from extractor.narrative import extract_paragraphs
 from extractor.narrative.statements import extract_statements
@@ -68,13 +68,24 @@ def test_chunks_stay_small_and_skip_prose_without_figures(corpus: dict[str, Sour
     with_figures = [p.model.id for p in paragraphs if holds_figure(p)]
     assert list(dict.fromkeys(covered)) == with_figures
     assert all(len(chunk.pieces) <= 3 for chunk in chunks)
-    # A paragraph longer than the limit is cut at sentence ends; pieces tile it exactly.
-    longest = max(paragraphs, key=lambda p: len(p.model.text))
-    assert len(longest.model.text) > 1500
-    pieces = [piece for chunk in chunks for piece in chunk.pieces if piece.paragraph_id == longest.model.id]
-    assert len(pieces) >= 4
-    assert "".join(piece.text for piece in pieces) == longest.model.text
-    assert all(piece.text[-1] in "。；;！？" for piece in pieces[:-1])
+    skipped = [p for p in paragraphs if p.model.id not in covered]
+    assert "p1288" in covered and skipped  # prose without a digit is never sent
+    assert not any(ch.isdigit() for p in skipped for ch in p.model.text)
+
+
+def test_long_paragraph_is_cut_at_sentence_ends() -> None:
+    sentences = [f"第{i}项支出 {i}.5 万元，比上年增加 1 万元。" for i in range(100)]
+    text = "".join(sentences) + "\n"
+    [paragraph] = extract_paragraphs(SourceText.from_text("long.txt", text, "0" * 64, "utf-8"))
+    chunks = make_chunks([paragraph], max_chars=500, max_paragraphs=3)
+    pieces = [piece for chunk in chunks for piece in chunk.pieces]
+    assert len(paragraph.model.text) > 2000 and len(pieces) >= 4
+    assert "".join(piece.text for piece in pieces) == paragraph.model.text  # the pieces tile it exactly
+    assert all(piece.text.endswith("。") for piece in pieces)
+    assert all(len(piece.text) <= 520 for piece in pieces)  # the sentence end nearest the limit
+    assert chunks[1].id == f"p1[{pieces[1].start}:{pieces[1].end}]"
+    [first, second] = chunks[0].split()
+    assert first.pieces[0].text + second.pieces[0].text == chunks[0].pieces[0].text
 
 
 def test_chunk_span_points_at_the_source(corpus: dict[str, SourceText]) -> None:
@@ -98,7 +109,10 @@ def test_answer_validation_rejects_unquoted_figures_and_wrong_signs() -> None:
     wrong_sign = quoted | {
         "direction": "decrease",
         "change_amount": 1.0,
-        "quotes": [{"field": "amount", "quote": "支出 5 万元"}, {"field": "change_amount", "quote": "减少 1 万元"}],
+        "quotes": [
+            {"field": "amount", "quote": "支出 5 万元"},
+            {"field": "change_amount", "quote": "减少 1 万元"},
+        ],
     }
     with pytest.raises(ValidationError, match="decrease but the change is positive"):
         StatementAnswer.model_validate(wrong_sign)
@@ -143,9 +157,9 @@ def test_client_needs_a_model_and_a_key_or_a_local_server(monkeypatch: pytest.Mo
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "EXTRACTOR_LLM_MODEL"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError, match="EXTRACTOR_LLM_MODEL"):
-        LLMClient(LLMSettings(), UsageMeter())
+        LLMClient(LLMSettings())
     with pytest.raises(ConfigError, match="EXTRACTOR_LLM_API_KEY"):
-        LLMClient(LLMSettings(model="m"), UsageMeter())
+        LLMClient(LLMSettings(model="m"))
 
 
 def test_rate_limiter_holds_requests_and_tokens_to_the_window() -> None:
@@ -157,7 +171,9 @@ def test_rate_limiter_holds_requests_and_tokens_to_the_window() -> None:
         now[0] += seconds
 
     async def scenario() -> None:
-        limiter = RateLimiter(requests_per_minute=2, tokens_per_minute=None, clock=lambda: now[0], sleep=fake_sleep)
+        limiter = RateLimiter(
+            requests_per_minute=2, tokens_per_minute=None, clock=lambda: now[0], sleep=fake_sleep
+        )
         await limiter.acquire(10)
         now[0] = 5.0
         await limiter.acquire(10)

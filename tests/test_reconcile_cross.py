@@ -159,3 +159,19 @@ def test_budget_balance_002() -> None:
     spending.rows[0].cells["合计"] = spending.rows[0].cells["合计"].model_copy(update={"value": 2358.56})
     found = errors(run(income.build(), spending.build(), kind="budget"))
     assert [f.rule_id for f in found] == ["cross_table.budget_balance"]
+
+
+def test_budget_general_budget_within_appropriation_002() -> None:
+    """预算表4 prints 编制预算 | 上年结转 only, so 预算表5 (一般公共预算) may not exceed their sum:
+    215 资源勘探工业信息等支出 1778.26 + 389.7 = 2167.96 (预算表5 line 255)."""
+    appropriation = TableSpec("预算表4", "财政拨款收支总表(预算表 4)",
+                              ["收入/编制预算", "收入/上年结转", "支出/编制预算", "支出/上年结转"])
+    appropriation.add("一、本年支出", "1995.86", "389.7", side="支出")
+    appropriation.add("十五、资源勘探工业信息等支出", "1778.26", "389.7", side="支出")
+    general = TableSpec("预算表5", "本年一般公共预算支出表(预算表5)", ["合计", "基本支出/小计", "项目支出"])
+    general.add("合计", "2,385.56", "964.33", "1,421.23")
+    general.add("资源勘探工业信息等支出", "2,167.96", "746.73", "1,421.23", code="215")
+    assert errors(run(appropriation.build(), general.build(), kind="budget")) == []
+    general.rows[1].cells["合计"] = general.rows[1].cells["合计"].model_copy(update={"value": 2176.96})
+    found = errors(run(appropriation.build(), general.build(), kind="budget"))
+    assert [(f.rule_id, f.stated, f.expected) for f in found] == [("cross_table.general_budget", 2176.96, 2167.96)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractor.reconcile import reconcile, registry
 from extractor.reconcile.rules.form import misses
-from schemas import Finding, FundRow, Indicator, ParsedTarget, PerformanceForm
+from schemas import Finding, FundRow, Indicator, ParsedTarget, PerformanceForm, ScoreTable, ScoreTableRow
 from tests.reconcile_builders import result, span
 
 
@@ -138,3 +138,45 @@ def test_weights_follow_the_reports_usual_total() -> None:
         ("form.weights", 100.0, 90.0)
     ]
     assert [f for f in run(odd) if f.rule_id == "form.weights"] == []
+
+
+def score_table_004(produce: float = 30.78, total: float = 95.78) -> ScoreTable:
+    """004 lines 655-663: 绩效自评一级指标得分情况表."""
+    rows = [("投入", 15.0, 15.0, 100.0), ("过程", 20.0, 20.0, 100.0), ("产出", 35.0, produce, 87.94),
+            ("效果", 30.0, 30.0, 100.0), ("合计", 100.0, total, 95.78)]
+    return ScoreTable(title="绩效自评一级指标得分情况表", columns=["一级指标", "指标分值", "评价得分", "得分率"],
+                      line_start=655, line_end=663, rows=[
+                          ScoreTableRow(label=label, line=658 + i, values={"指标分值": w, "评价得分": s, "得分率": r})
+                          for i, (label, w, s, r) in enumerate(rows)])
+
+
+def run_scores(*tables: ScoreTable) -> list[Finding]:
+    data = result()
+    data.score_tables = list(tables)
+    return reconcile(data, [r for r in registry() if r.family == "form"])
+
+
+def test_score_table_004_consistent_and_planted() -> None:
+    assert run_scores(score_table_004()) == []
+    assert sorted(found(run_scores(score_table_004(total=96.78)))) == [
+        ("form.score_table_rate", 95.78, 96.78),  # 合计 row: 得分率 95.78% but 96.78 / 100
+        ("form.score_table_total", 96.78, 95.78),
+    ]
+    # 产出 37.08 of 35: over its weight, off its 得分率 87.94%, and the 合计 no longer adds up.
+    assert sorted(f[0] for f in found(run_scores(score_table_004(produce=37.08)))) == [
+        "form.score_table_rate", "form.score_table_total", "form.score_table_within_weight"
+    ]
+
+
+def test_score_table_average_column_is_not_summed() -> None:
+    """004 line 816: the project table's 合计 自评得分 92.98 is no sum (no 分值 column beside it),
+    while 预算指标 3488.15 is the sum of the twelve projects."""
+    projects = [("扶持陶瓷产业特色小镇发展", 1500.0, 74.6), ("2024 年工信局遗属补助", 22.75, 95.0)]
+    rows = [ScoreTableRow(label=name, line=802 + i, values={"预算指标": budget, "自评得分": score})
+            for i, (name, budget, score) in enumerate(projects)]
+    rows.append(ScoreTableRow(label="合计", line=816, values={"预算指标": 1522.75, "自评得分": 84.8}))
+    table = ScoreTable(title="(二) 部门预算项目", columns=["预算项目", "预算指标", "自评得分"], rows=rows,
+                       line_start=800, line_end=816)
+    assert run_scores(table) == []
+    table.rows[-1] = rows[-1].model_copy(update={"values": {"预算指标": 1525.75, "自评得分": 84.8}})
+    assert found(run_scores(table)) == [("form.score_table_total", 1525.75, 1522.75)]

@@ -158,3 +158,26 @@ def test_ungrounded_statements_are_skipped() -> None:
     bad = statement("收入总计", amount=17334.64, change_amount=-131.99, change_pct=-9.9)
     bad.grounded = False
     assert run(bad) == []
+
+
+def test_budget_verdict_follows_its_own_item() -> None:
+    """000 lines 6236-6245: two items print the same 完成年初预算的 100%; the verdict after the
+    second (年初预算为 0, 决算 19.86) is 决算数大于预算数, which is right."""
+    text = ("支出决算为 308.13 万元，完成年初预算的 100%。决算数等于预算数。机关事业单位职业年金缴费支出（项）"
+            "年初预算为 0 万元，支出决算为 19.86万元，完成年初预算的 100%。决算数大于预算数的主要原因是追加项目资金。")
+    paragraphs = [NarrativeParagraph(id="p6236", text=text,
+                                     span=Span(line_start=6236, line_end=6245, char_start=0, char_end=1))]
+
+    def item(amount: float, verdict_budget: float) -> NarrativeStatement:
+        return statement("机关事业单位职业年金缴费支出（项）", paragraph="p6236", amount=amount,
+                         budget_amount=verdict_budget, evidence={
+                             "budget_amount": f"年初预算为 {verdict_budget:g} 万元",
+                             "amount": f"支出决算为 {amount:g}万元", "completion_pct": "完成年初预算的 100%"})
+
+    assert run(item(19.86, 0), paragraphs=paragraphs) == []
+    bad_text = text.replace("决算数大于预算数的主要原因", "决算数小于预算数的主要原因")
+    paragraphs[0] = paragraphs[0].model_copy(update={"text": bad_text})
+    found = run(item(19.86, 0), paragraphs=paragraphs)
+    assert [(f.rule_id, f.classification, f.stated, f.expected) for f in found] == [
+        ("narrative.budget_verdict", "semantic", 19.86, 0.0)
+    ]

@@ -56,11 +56,13 @@ def bob(server: ServiceProcess, keys: dict[str, str]) -> Iterator[httpx.Client]:
         yield client
 
 
-def upload(client: httpx.Client, path: Path, name: str | None = None, data: bytes | None = None,
-           **options: str) -> httpx.Response:
+def upload(
+    client: httpx.Client, path: Path, name: str | None = None, data: bytes | None = None, **options: str
+) -> httpx.Response:
     content = path.read_bytes() if data is None else data
-    return client.post("/v1/extractions", files={"file": (name or path.name, content, "text/plain")},
-                       data=options)
+    return client.post(
+        "/v1/extractions", files={"file": (name or path.name, content, "text/plain")}, data=options
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +73,16 @@ def extracted_001(alice: httpx.Client) -> dict:
     accepted = answer.json()
     job = wait_for_jobs(alice, [accepted["job_id"]])[accepted["job_id"]]
     return {**accepted, "job": job}
+
+
+def test_healthz_and_openapi_need_no_key(server: ServiceProcess, home: Path) -> None:
+    answer = httpx.get(f"{server.url}/healthz")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["status"], body["database"], body["worker"]) == ("ok", "ok", "running")
+    assert (home / "service.sqlite3").exists()
+    paths = httpx.get(f"{server.url}/openapi.json").json()["paths"]
+    assert {"/v1/extractions", "/v1/jobs/{job_id}", "/v1/reports/{report_id}/export.csv"} <= set(paths)
 
 
 def test_upload_poll_and_extraction_json(alice: httpx.Client, extracted_001: dict) -> None:
@@ -120,11 +132,17 @@ def test_xlsx_export_has_documented_sheets_and_rows(alice: httpx.Client, extract
     # Line 404 of 001: 产出指标 / 数量指标 / 会议审核比例, =100%, 100%, weight 25, score 25.
     row = dict(zip(header, indicators[1], strict=True))
     assert (row["project_name"], row["level1"], row["level2"], row["level3"]) == (
-        "政府序列会议经费", "产出指标", "数量指标", "会议审核比例")
+        "政府序列会议经费",
+        "产出指标",
+        "数量指标",
+        "会议审核比例",
+    )
     assert (row["target"], row["actual"], row["weight"], row["score"]) == ("=100%", "100%", 25, 25)
     assert row["target_comparator"] == "=" and row["target_number"] == 100
     assert workbook["indicators"]["A2"].data_type == "n"  # numbers stay numbers
-    assert workbook["indicators"].cell(2, header.index("target") + 1).data_type == "s"  # "=100%" is not a formula
+    assert (
+        workbook["indicators"].cell(2, header.index("target") + 1).data_type == "s"
+    )  # "=100%" is not a formula
     findings = list(workbook["findings"].iter_rows(values_only=True))
     assert findings[0][:3] == ("rule_id", "family", "severity")
     assert len(findings) - 1 == len(extraction["findings"])
@@ -143,8 +161,15 @@ def test_csv_export_one_sheet_per_request(alice: httpx.Client, extracted_001: di
     assert rows[0][:3] == ["form", "form_kind", "form_title"]
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["level3"], row["target"], row["weight"]) == ("会议审核比例", "=100%", "25.0")
-    report = dict(csv.reader(io.StringIO(
-        alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "report"}).content.decode("utf-8-sig"))))
+    report = dict(
+        csv.reader(
+            io.StringIO(
+                alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "report"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert report["department"] == "吉林省人民政府办公厅"
     wrong = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "tables"})
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "invalid_request"
@@ -152,8 +177,12 @@ def test_csv_export_one_sheet_per_request(alice: httpx.Client, extracted_001: di
 
 def test_requests_without_a_valid_key_get_401(server: ServiceProcess, extracted_001: dict) -> None:
     with server.client(None) as anonymous:
-        for path in ("/v1/jobs", "/v1/reports", f"/v1/jobs/{extracted_001['job_id']}",
-                     f"/v1/reports/{extracted_001['report_id']}/extraction"):
+        for path in (
+            "/v1/jobs",
+            "/v1/reports",
+            f"/v1/jobs/{extracted_001['job_id']}",
+            f"/v1/reports/{extracted_001['report_id']}/extraction",
+        ):
             answer = anonymous.get(path)
             assert answer.status_code == 401, path
             assert answer.json()["error"]["code"] == "unauthorized"
@@ -174,9 +203,14 @@ def test_revoked_key_gets_401(server: ServiceProcess, home: Path, keys: dict[str
 
 def test_another_keys_ids_answer_404(bob: httpx.Client, extracted_001: dict) -> None:
     report_id, job_id = extracted_001["report_id"], extracted_001["job_id"]
-    for path in (f"/v1/jobs/{job_id}", f"/v1/reports/{report_id}", f"/v1/reports/{report_id}/extraction",
-                 f"/v1/reports/{report_id}/findings", f"/v1/reports/{report_id}/export.xlsx",
-                 f"/v1/reports/{report_id}/export.csv"):
+    for path in (
+        f"/v1/jobs/{job_id}",
+        f"/v1/reports/{report_id}",
+        f"/v1/reports/{report_id}/extraction",
+        f"/v1/reports/{report_id}/findings",
+        f"/v1/reports/{report_id}/export.xlsx",
+        f"/v1/reports/{report_id}/export.csv",
+    ):
         answer = bob.get(path)
         assert answer.status_code == 404, path
         assert answer.json()["error"]["code"] == "not_found"
@@ -189,13 +223,26 @@ def test_another_keys_ids_answer_404(bob: httpx.Client, extracted_001: dict) -> 
 def test_too_large_upload_gets_413(alice: httpx.Client) -> None:
     before = len(alice.get("/v1/reports").json())
     line = SAMPLE_004.read_bytes()
-    big = (line * (2 * LIMIT_MB * 1048576 // len(line) + 1))  # twice the limit: refused by Content-Length
+    big = line * (2 * LIMIT_MB * 1048576 // len(line) + 1)  # twice the limit: refused by Content-Length
     answer = upload(alice, SAMPLE_004, name="big.txt", data=big)
     assert answer.status_code == 413
     assert answer.json()["error"]["code"] == "upload_too_large"
     just_over = big[: LIMIT_MB * 1048576 + 10]  # within the multipart slack: refused by the handler
     answer = upload(alice, SAMPLE_004, name="just-over.txt", data=just_over)
     assert answer.status_code == 413 and "1 MB" in answer.json()["error"]["message"]
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the server counts as the bytes come
+        yield b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+        for _ in range(2 * LIMIT_MB * 16):
+            yield line[:65536].ljust(65536, b" ")
+        yield b"\r\n--b0undary--\r\n"
+
+    answer = alice.post(
+        "/v1/extractions",
+        content=chunked(),
+        headers={"Content-Type": "multipart/form-data; boundary=b0undary"},
+    )
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "upload_too_large"
     assert len(alice.get("/v1/reports").json()) == before
 
 
@@ -279,7 +326,9 @@ def test_queued_jobs_per_key_are_bounded_with_429(tmp_path: Path) -> None:
     # No worker threads (an API-only node): jobs stay queued.
     home = tmp_path / "home"
     key, other = create_keys(home, "dave", "erin").values()
-    server = ServiceProcess(home, EXTRACTOR_SERVICE_WORKERS="0", EXTRACTOR_MAX_QUEUED_JOBS_PER_KEY="2").start()
+    server = ServiceProcess(
+        home, EXTRACTOR_SERVICE_WORKERS="0", EXTRACTOR_MAX_QUEUED_JOBS_PER_KEY="2"
+    ).start()
     try:
         with server.client(key) as dave, server.client(other) as erin:
             assert [upload(dave, SAMPLE_004).status_code for _ in range(2)] == [202, 202]

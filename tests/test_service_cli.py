@@ -39,7 +39,10 @@ def test_batch_runs_a_folder_and_resumes_by_hash(tmp_path: Path) -> None:
     assert "PDF" in first.output
     state = {entry["source"]: entry for entry in _state(out)}
     assert {name: entry["status"] for name, entry in state.items()} == {
-        "002.txt": "completed", "004.txt": "completed", "scan.txt": "failed"}
+        "002.txt": "completed",
+        "004.txt": "completed",
+        "scan.txt": "failed",
+    }
     assert state["002.txt"]["sha256"] == hashlib.sha256(SAMPLE_002.read_bytes()).hexdigest()
     budget = json.loads((out / "002.json").read_text(encoding="utf-8"))
     assert budget["document"]["department"] == "延边朝鲜族自治州工业和信息化局"
@@ -53,7 +56,10 @@ def test_batch_runs_a_folder_and_resumes_by_hash(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     entries = _state(out)
     assert [e["source"] for e in entries[3:]] == ["001.txt"]  # only the new report ran
-    assert json.loads((out / "001.json").read_text(encoding="utf-8"))["document"]["department"] == "吉林省人民政府办公厅"
+    assert (
+        json.loads((out / "001.json").read_text(encoding="utf-8"))["document"]["department"]
+        == "吉林省人民政府办公厅"
+    )
     assert not (out / "004-copy.json").exists()
     assert (out / "002.json").stat().st_mtime_ns == first_mtime
 
@@ -79,7 +85,10 @@ def test_batch_in_parallel_processes_writes_the_same_results(tmp_path: Path) -> 
     done = CliRunner().invoke(app, ["batch", str(folder), "-o", str(out), "--jobs", "2"])
     assert done.exit_code == 0, done.output
     assert sorted(p.name for p in out.glob("*.json")) == ["002.json", "004.json"]
-    assert json.loads((out / "004.json").read_text(encoding="utf-8"))["document"]["department"] == "怀仁市工业和信息化局"
+    assert (
+        json.loads((out / "004.json").read_text(encoding="utf-8"))["document"]["department"]
+        == "怀仁市工业和信息化局"
+    )
 
 
 def test_keys_create_list_revoke(tmp_path: Path) -> None:

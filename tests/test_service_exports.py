@@ -14,16 +14,34 @@ from schemas import DocumentInfo, ExtractionResult, Finding, Location, Narrative
 
 def _result() -> ExtractionResult:
     return ExtractionResult(
-        document=DocumentInfo(source_name="x.txt", sha256="0" * 64, encoding="utf-8", department="某某局", year=2024),
+        document=DocumentInfo(
+            source_name="x.txt", sha256="0" * 64, encoding="utf-8", department="某某局", year=2024
+        ),
         narrative_statements=[
-            NarrativeStatement(paragraph_id="p3", metric='=HYPERLINK("http://evil","点击")', amount=12.5,
-                               unit="万元", change_pct=-5.2, reasons=["人员减少", "压减\x07经费"]),
+            NarrativeStatement(
+                paragraph_id="p3",
+                metric='=HYPERLINK("http://evil","点击")',
+                amount=12.5,
+                unit="万元",
+                change_pct=-5.2,
+                reasons=["人员减少", "压减\x07经费"],
+            ),
         ],
         findings=[
-            Finding(rule_id="table.total_balance", family="table", severity="error", classification="report_error",
-                    message="合计不等于各项之和", stated=100.0, expected=99.0, difference=1.0,
-                    locations=[Location(kind="table", ref="公开01表 / 合计", line_start=12),
-                               Location(kind="table", ref="公开01表 / 一般公共预算")]),
+            Finding(
+                rule_id="table.total_balance",
+                family="table",
+                severity="error",
+                classification="report_error",
+                message="合计不等于各项之和",
+                stated=100.0,
+                expected=99.0,
+                difference=1.0,
+                locations=[
+                    Location(kind="table", ref="公开01表 / 合计", line_start=12),
+                    Location(kind="table", ref="公开01表 / 一般公共预算"),
+                ],
+            ),
         ],
         run=RunInfo(extractor_version="0"),
     )

@@ -80,11 +80,16 @@ def test_live_workers_keep_their_jobs_until_their_heartbeat_is_stale(store: Stor
         sleeper.wait()
     key_job = store.get_job(key_id, job_id)[0]
     with store.session() as session:  # now on another host, silent for a minute
-        session.execute(update(Job).where(Job.id == key_job.id).values(
-            worker="elsewhere:1:x", heartbeat_at=utcnow() - timedelta(seconds=20)))
+        session.execute(
+            update(Job)
+            .where(Job.id == key_job.id)
+            .values(worker="elsewhere:1:x", heartbeat_at=utcnow() - timedelta(seconds=20))
+        )
     assert worker.recover() == {}
     with store.session() as session:
-        session.execute(update(Job).where(Job.id == key_job.id).values(heartbeat_at=utcnow() - timedelta(seconds=60)))
+        session.execute(
+            update(Job).where(Job.id == key_job.id).values(heartbeat_at=utcnow() - timedelta(seconds=60))
+        )
     assert worker.recover() == {"queued": 1}
     assert "no heartbeat from its worker elsewhere:1:x for over 30 s" in store.get_job(key_id, job_id)[0].note
 

@@ -5,7 +5,8 @@ unit, or a percentage) that no deterministic statement accounts for, or when a
 deterministic statement of it failed validation (ungrounded, or its amount,
 prior amount, change and percentage disagree). Where the model answers, its
 statements replace the rules' for that paragraph; where it fails, the rules'
-statements stay and the failure is recorded.
+statements stay and the failure is recorded. A line-flow form goes to the
+model when the deterministic parser left warnings on it.
 """
 
 from __future__ import annotations
@@ -13,54 +14,55 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from schemas import NarrativeStatement
-
 from extractor.backends.base import BackendJob, BackendResult
-from extractor.llm.narrative import read_narrative
+from extractor.backends.model_run import in_order, line_flow_forms, run_model
 from extractor.narrative.paragraphs import Paragraph
 from extractor.narrative.statements import extract_statements
 from extractor.numbers import numbers_in
 from extractor.settings import Backend as BackendName
 from extractor.settings import Settings
+from schemas import NarrativeStatement
 
 # A figure a statement should explain: a number followed by a money unit or %,
 # but not a threshold or a rate ("100万元（含）以上设备", "20元/吨").
 _UNIT_AFTER = re.compile(r"^\s*(?:万元|亿元|千元|元|%)(?!\s*(?:[（(]\s*含|及?以上|以下|以内|/|每))")
-_FIELDS = ("amount", "prior_amount", "change_amount", "change_pct", "share_pct", "completion_pct", "budget_amount")
+_FIELDS = (
+    "amount",
+    "prior_amount",
+    "change_amount",
+    "change_pct",
+    "share_pct",
+    "completion_pct",
+    "budget_amount",
+)
 _AMOUNT_SLACK = 0.011  # two-decimal rounding on each of three printed amounts
-_PCT_SLACK = 0.15  # percentages are printed to one decimal, sometimes rounded to whole
+_PCT_SLACK = 0.15  # a one-decimal percentage of two rounded amounts
 
 
 class HybridBackend:
-    """Rules everywhere, the model for the paragraphs the rules leave unexplained."""
+    """Rules everywhere; the model for the paragraphs the rules leave
+    unexplained and the line-flow forms the parser could not read cleanly."""
 
     name: BackendName = "hybrid"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def statements(self, job: BackendJob) -> BackendResult:
+    def read(self, job: BackendJob) -> BackendResult:
         rules = extract_statements(job.paragraphs)
         by_paragraph: dict[str, list[NarrativeStatement]] = defaultdict(list)
         for statement in rules:
             by_paragraph[statement.paragraph_id].append(statement)
         hard = [p for p in job.paragraphs if needs_model(p, by_paragraph.get(p.model.id, []))]
-        if not hard:
+        troubled = {f.line_start for f in job.forms if f.warnings} & line_flow_forms(job)
+        if not hard and not troubled:
             return BackendResult(statements=rules, model=self.settings.llm.model)
-        run = read_narrative(hard, self.settings)
-        replaced = run.answered
+        narrative, result = run_model(job, hard, troubled, self.settings)
+        replaced = narrative.answered
         statements = [s for s in rules if s.paragraph_id not in replaced]
-        statements += [s for s in run.statements if s.paragraph_id in replaced]
-        order = {p.model.id: index for index, p in enumerate(job.paragraphs)}
-        statements.sort(key=lambda s: order.get(s.paragraph_id, len(order)))
-        return BackendResult(
-            statements=statements,
-            failures=run.failures,
-            usage=run.usage,
-            prompts=run.prompts,
-            model=run.model,
-            model_paragraphs=len(hard),
-        )
+        statements += [s for s in narrative.statements if s.paragraph_id in replaced]
+        result.statements = in_order(statements, job.paragraphs)
+        return result
 
 
 def needs_model(paragraph: Paragraph, statements: list[NarrativeStatement]) -> bool:
@@ -92,12 +94,19 @@ def inconsistent(statement: NarrativeStatement) -> bool:
     """Whether the statement's own figures disagree (amount - prior != change, or
     change / prior != percentage)."""
     amount, prior, change = statement.amount, statement.prior_amount, statement.change_amount
-    if amount is not None and prior is not None and change is not None:
-        if abs(amount - prior - change) > _AMOUNT_SLACK:
-            return True
-    base = prior if prior is not None else (amount - change if amount is not None and change is not None else None)
-    if base and change is not None and statement.change_pct is not None:
-        if abs(change / base * 100 - statement.change_pct) > max(_PCT_SLACK, abs(statement.change_pct) * 0.01):
+    if amount is not None and prior is not None and change is not None and abs(amount - prior - change) > _AMOUNT_SLACK:
+        return True
+    base = (
+        prior
+        if prior is not None
+        else (amount - change if amount is not None and change is not None else None)
+    )
+    pct = statement.change_pct
+    if base and change is not None and pct is not None:
+        # "减少9%" is rounded to a whole percent: allow half a unit of the printed precision.
+        printed = f"{pct:g}"
+        precision = 0.5 * 10 ** -(len(printed.split(".")[1]) if "." in printed else 0)
+        if abs(change / base * 100 - pct) > max(_PCT_SLACK, precision):
             return True
     return False
 

@@ -8,9 +8,9 @@ from extractor.settings import Backend as BackendName
 
 
 class RulesBackend:
-    """Statements from the deterministic reader only."""
+    """Statements from the deterministic reader; forms left as parsed."""
 
     name: BackendName = "rules"
 
-    def statements(self, job: BackendJob) -> BackendResult:
+    def read(self, job: BackendJob) -> BackendResult:
         return BackendResult(statements=extract_statements(job.paragraphs))

@@ -27,3 +27,8 @@ def main() -> None:
 from extractor.cli import service as _service
 
 _service.register(app)
+
+# Evaluation against the gold: run, compare, report, rescore, list (extractor.cli.eval).
+from extractor.cli import eval as _eval
+
+app.add_typer(_eval.eval_app, name="eval")

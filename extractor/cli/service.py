@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -37,7 +38,8 @@ def serve_command(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[
-        int | None, typer.Option("--worker-threads", help="job worker threads (EXTRACTOR_SERVICE_WORKERS); 0: API only")
+        int | None,
+        typer.Option("--workers", help="jobs run at once (EXTRACTOR_SERVICE_WORKERS); 0: API only"),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
@@ -55,11 +57,13 @@ def serve_command(
 
 def batch_command(
     folder: Annotated[Path, typer.Argument(help="folder of report text files", exists=True, file_okay=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="output folder (holds the state file)")] = Path(
-        "extractions"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="output folder (holds the state file)")
+    ] = Path("extractions"),
     backend: Annotated[Backend, typer.Option(help="rules (offline default), llm or hybrid")] = "rules",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="reports extracted in parallel (processes)")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="reports extracted in parallel (processes)")
+    ] = 1,
     retry_failed: Annotated[bool, typer.Option(help="run again reports that failed before")] = False,
     force: Annotated[bool, typer.Option(help="ignore the state file: extract everything again")] = False,
 ) -> None:
@@ -87,10 +91,19 @@ def batch_command(
             continue
         seen[sha256] = path.name
         todo.append((path, sha256))
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     try:
-        with Progress(*columns, console=console) as progress, ProcessPoolExecutor(jobs) if jobs > 1 else _Inline() as pool:
+        with (
+            Progress(*columns, console=console) as progress,
+            # spawn: the progress display runs a thread, and forking beside threads is unsafe.
+            ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else _Inline() as pool,
+        ):
             task = progress.add_task("extracting", total=len(todo))
             pending = [(path, sha256, pool.submit(extract_file, path, settings)) for path, sha256 in todo]
             for path, sha256, future in pending:
@@ -103,9 +116,18 @@ def batch_command(
                     except ExtractorError as exc:
                         payload, error = None, str(exc)
                 status = "completed" if payload is not None else "failed"
-                state.record(BatchEntry(sha256=sha256, source=path.name, output=target if payload else None,
-                                        status=status, options=options, error=error, findings=findings,
-                                        seconds=round(seconds, 3)))
+                state.record(
+                    BatchEntry(
+                        sha256=sha256,
+                        source=path.name,
+                        output=target if payload else None,
+                        status=status,
+                        options=options,
+                        error=error,
+                        findings=findings,
+                        seconds=round(seconds, 3),
+                    )
+                )
                 counts[status] += 1
                 if error:
                     failures.append((path.name, error))
@@ -183,9 +205,14 @@ def keys_list() -> None:
     for column in ("name", "id", "prefix", "reports", "created", "revoked"):
         table.add_column(column)
     for key in keys:
-        table.add_row(key.name, key.id, key.prefix + "…", str(key.reports),
-                      key.created_at.isoformat(timespec="seconds"),
-                      key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "")
+        table.add_row(
+            key.name,
+            key.id,
+            key.prefix + "…",
+            str(key.reports),
+            key.created_at.isoformat(timespec="seconds"),
+            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+        )
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
 
 

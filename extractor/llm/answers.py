@@ -9,6 +9,9 @@ that was not in the chunk); instructor sends the error back to the model.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
@@ -27,7 +30,19 @@ QuotedField = Literal[
     "budget_amount",
     "reasons",
 ]
-_FIGURES = ("amount", "prior_amount", "change_amount", "change_pct", "share_pct", "completion_pct", "budget_amount")
+# The paragraph ids a chunk holds. Passed by context variable, not instructor's
+# ``context=``: instructor also renders the messages as Jinja templates with
+# that context, which would rewrite report text containing "{{" or "{%".
+_EXPECTED: ContextVar[frozenset[str] | None] = ContextVar("expected_paragraphs", default=None)
+_FIGURES = (
+    "amount",
+    "prior_amount",
+    "change_amount",
+    "change_pct",
+    "share_pct",
+    "completion_pct",
+    "budget_amount",
+)
 
 
 class Quote(BaseModel):
@@ -59,7 +74,7 @@ class StatementAnswer(BaseModel):
     @field_validator("paragraph")
     @classmethod
     def _known_paragraph(cls, value: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("paragraph_ids")
+        known = (info.context or {}).get("paragraph_ids") or _EXPECTED.get()
         value = value.strip().strip("[]")
         if known and value not in known:
             raise ValueError(f"paragraph {value!r} is not one of the given paragraphs {sorted(known)}")
@@ -88,6 +103,16 @@ class NarrativeAnswer(BaseModel):
     statements: list[StatementAnswer] = Field(
         default_factory=list, description="段落中的全部定量表述；没有则为空列表"
     )
+
+
+@contextmanager
+def expected_paragraphs(ids: set[str] | frozenset[str]) -> Iterator[None]:
+    """Answers validated inside this block must name one of ``ids``."""
+    token = _EXPECTED.set(frozenset(ids))
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
 
 
 def to_statement(answer: StatementAnswer, prompt_ref: str) -> NarrativeStatement:

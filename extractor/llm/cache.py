@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +51,23 @@ def cache_key(
     repeat: int,
 ) -> str:
     """The key of one call."""
-    schema = json.dumps(response_model.model_json_schema(), sort_keys=True, ensure_ascii=False)
     material = {
         "model": model,
         "prompt": prompt,
-        "schema": hashlib.sha256(schema.encode("utf-8")).hexdigest(),
+        "schema": schema_digest(response_model),
         "text": text,
         "parameters": parameters,
         "repeat": repeat,
     }
     encoded = json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def schema_digest(response_model: type[BaseModel]) -> str:
+    """The sha256 of the response model's JSON schema (computed once per model class)."""
+    schema = json.dumps(response_model.model_json_schema(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(schema.encode("utf-8")).hexdigest()
 
 
 class ResponseCache:
@@ -71,6 +78,9 @@ class ResponseCache:
         self.path = path
         self._db = sqlite3.connect(path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL never corrupts; a crash may lose the last
+        # answers, which are simply asked again. Saves an fsync per answer.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
         self._db.commit()
 

@@ -13,9 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from schemas import Span
-
 from extractor.narrative.paragraphs import Paragraph
+from schemas import Span
 
 _FIGURE = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[。；;！？]")
@@ -84,7 +83,9 @@ class Chunk:
             middle = len(self.pieces) // 2
             return [Chunk(self.pieces[:middle]), Chunk(self.pieces[middle:])]
         piece = self.pieces[0]
-        cut = _sentence_cut(piece.paragraph.model.text, piece.start, piece.end, (piece.end - piece.start) // 2)
+        cut = _sentence_cut(
+            piece.paragraph.model.text, piece.start, piece.end, (piece.end - piece.start) // 2
+        )
         if cut is None:
             return []
         return [

@@ -23,6 +23,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import instructor
@@ -51,7 +52,12 @@ _MODES: dict[str, instructor.Mode] = {
     "json": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
 }
-_FALLBACK: dict[str, LLMMode | None] = {"json_schema": "json", "tools": "json", "json": "md_json", "md_json": None}
+_FALLBACK: dict[str, LLMMode | None] = {
+    "json_schema": "json",
+    "tools": "json",
+    "json": "md_json",
+    "md_json": None,
+}
 _MODE_WORDS = ("response_format", "json_schema", "json_object", "tool", "function")
 _TRANSIENT_STATUS = {408, 409, 425, 429}
 
@@ -87,9 +93,11 @@ class Answer:
 
 
 class LLMClient:
-    """One client per run; ``mode`` may fall back during the run."""
+    """One client per run (or per batch of reports sharing the concurrency
+    bound); ``mode`` may fall back during its life. Usage is counted into the
+    meter each call names, so reports sharing a client keep their own counts."""
 
-    def __init__(self, settings: LLMSettings, meter: UsageMeter) -> None:
+    def __init__(self, settings: LLMSettings) -> None:
         if not settings.model:
             raise ConfigError("no model configured: set EXTRACTOR_LLM_MODEL (or OPENAI_MODEL)")
         key = settings.api_key.get_secret_value() if settings.api_key else None
@@ -101,7 +109,6 @@ class LLMClient:
         self.settings = settings
         self.model = settings.model
         self.mode: LLMMode = settings.mode
-        self.meter = meter
         self._openai = openai.AsyncOpenAI(
             base_url=settings.base_url,
             api_key=key or "not-needed",  # local servers (Ollama, vLLM, llama.cpp) ignore it
@@ -119,12 +126,19 @@ class LLMClient:
         """The sampling parameters that decide an answer (part of the cache key)."""
         return {"temperature": self.settings.temperature, "max_tokens": self.settings.max_tokens}
 
-    async def structured(self, response_model: type[Model], system: str, user: str, context: dict[str, Any]) -> Answer:
-        """Ask for ``response_model``; raise an LLMError subclass when it cannot be had."""
+    async def structured(
+        self,
+        response_model: type[Model],
+        system: str,
+        user: str,
+        meter: UsageMeter,
+    ) -> Answer:
+        """Ask for ``response_model``; count every attempt into ``meter``; raise
+        an LLMError subclass when no valid answer can be had."""
         while True:
             mode = self.mode
             try:
-                return await self._structured(mode, response_model, system, user, context)
+                return await self._structured(mode, response_model, system, user, meter)
             except ModeUnsupportedError:
                 following = _FALLBACK[mode]
                 if following is None:
@@ -133,20 +147,26 @@ class LLMClient:
                     self.mode = following
 
     async def _structured(
-        self, mode: LLMMode, response_model: type[Model], system: str, user: str, context: dict[str, Any]
+        self,
+        mode: LLMMode,
+        response_model: type[Model],
+        system: str,
+        user: str,
+        meter: UsageMeter,
     ) -> Answer:
-        tally = UsageMeter()
-        create = instructor.patch(create=self._sender(tally), mode=_MODES[mode])
+        tally = UsageMeter()  # this call alone (what the cache records)
+        meters = (meter, tally)
+        create = instructor.patch(create=self._sender(meters), mode=_MODES[mode])
         hooks = Hooks()
-        hooks.on("parse:error", lambda *args, **kwargs: self._count_invalid(tally))
+        hooks.on("parse:error", lambda *args, **kwargs: _count(meters, failed_calls=1))
         try:
             value = await create(
-                response_model=response_model,
+                response_model=_prepared(response_model),
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 model=self.model,
                 temperature=self.settings.temperature,
                 max_tokens=self.settings.max_tokens,
-                context=context,
+                # no context=: instructor would render the messages as Jinja templates with it
                 max_retries=self.settings.max_reasks,
                 strict=False,
                 hooks=hooks,
@@ -157,16 +177,14 @@ class LLMClient:
             raise _unwrap(error, tally) from error
         return Answer(value, tally.prompt_tokens, tally.completion_tokens, tally.calls)
 
-    def _count_invalid(self, tally: UsageMeter) -> None:
-        tally.failed_calls += 1
-        self.meter.failed_calls += 1
-
-    def _sender(self, tally: UsageMeter) -> Callable[..., Awaitable[Any]]:
+    def _sender(self, meters: tuple[UsageMeter, ...]) -> Callable[..., Awaitable[Any]]:
         """The create function instructor calls once per attempt; transport
         retries, limits and counting happen inside it."""
 
         async def send(**kwargs: Any) -> Any:
-            estimate = estimate_tokens(json.dumps(kwargs.get("messages", []), ensure_ascii=False))
+            estimate = 0
+            if self._limiter.active:
+                estimate = estimate_tokens(json.dumps(kwargs.get("messages", []), ensure_ascii=False))
             retrying = AsyncRetrying(
                 stop=stop_after_attempt(self.settings.max_retries + 1)
                 | stop_before_delay(self.settings.retry_budget),
@@ -176,40 +194,37 @@ class LLMClient:
             )
             async for attempt in retrying:
                 with attempt:
-                    return await self._send_once(kwargs, estimate, tally)
+                    return await self._send_once(kwargs, estimate, meters)
             raise TransportError("no attempt was made")  # unreachable: tenacity reraises
 
         return send
 
-    async def _send_once(self, kwargs: dict[str, Any], estimate: int, tally: UsageMeter) -> Any:
+    async def _send_once(self, kwargs: dict[str, Any], estimate: int, meters: tuple[UsageMeter, ...]) -> Any:
         await self._limiter.acquire(estimate)
         async with self._slots:
-            self.meter.calls += 1
-            tally.calls += 1
+            _count(meters, calls=1)
             try:
                 response = await self._openai.chat.completions.create(**kwargs)
             except openai.APIError as error:
-                self.meter.failed_calls += 1
-                tally.failed_calls += 1
+                _count(meters, failed_calls=1)
                 if _mode_rejected(error):
-                    raise ModeUnsupportedError(f"server rejected the request's output mode: {error}") from error
+                    raise ModeUnsupportedError(
+                        f"server rejected the request's output mode: {error}"
+                    ) from error
                 raise
         usage = getattr(response, "usage", None)
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion = int(getattr(usage, "completion_tokens", 0) or 0)
-        self.meter.add_tokens(prompt, completion)
-        tally.add_tokens(prompt, completion)
+        _count(meters, prompt_tokens=prompt, completion_tokens=completion)
         self._limiter.settle(estimate, prompt + completion)
         choice = response.choices[0] if getattr(response, "choices", None) else None
         if choice is not None:
             refusal = getattr(choice.message, "refusal", None)
             if refusal or choice.finish_reason == "content_filter":
-                self.meter.failed_calls += 1
-                tally.failed_calls += 1
+                _count(meters, failed_calls=1)
                 raise RefusalError(f"the model refused: {refusal or 'content filter'}")
             if choice.finish_reason == "length":
-                self.meter.failed_calls += 1
-                tally.failed_calls += 1
+                _count(meters, failed_calls=1)
                 raise TruncatedAnswerError(_truncation_message(self.settings))
         return response
 
@@ -219,8 +234,24 @@ class LLMClient:
         after = _retry_after(error)
         if after is not None:
             return min(after, self.settings.backoff_max)
-        jitter = wait_random_exponential(multiplier=self.settings.backoff_initial, max=self.settings.backoff_max)
+        jitter = wait_random_exponential(
+            multiplier=self.settings.backoff_initial, max=self.settings.backoff_max
+        )
         return float(jitter(state))
+
+
+def _count(meters: tuple[UsageMeter, ...], **increments: int) -> None:
+    for meter in meters:
+        for name, value in increments.items():
+            setattr(meter, name, getattr(meter, name) + value)
+
+
+@lru_cache(maxsize=32)
+def _prepared(response_model: type[Model]) -> type[Model]:
+    """The response model wrapped as instructor's schema class once, not on
+    every call (instructor would otherwise rebuild the class and its JSON
+    schema per request)."""
+    return instructor.openai_schema(response_model)  # type: ignore[no-any-return]
 
 
 def _transient(error: BaseException) -> bool:
@@ -277,4 +308,3 @@ def _unwrap(error: InstructorRetryException, tally: UsageMeter) -> LLMError:
 def _short(error: object, limit: int = 300) -> str:
     text = " ".join(str(error).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-

@@ -15,9 +15,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from schemas import Usage
-
 from extractor.settings import LLMSettings
+from schemas import Usage
 
 _WINDOW = 60.0
 
@@ -40,10 +39,9 @@ class UsageMeter:
         """The schema's Usage, with a cost where prices are configured."""
         cost: float | None = None
         if settings.price_prompt_per_1k is not None or settings.price_completion_per_1k is not None:
-            cost = (
-                self.prompt_tokens / 1000 * (settings.price_prompt_per_1k or 0.0)
-                + self.completion_tokens / 1000 * (settings.price_completion_per_1k or 0.0)
-            )
+            cost = self.prompt_tokens / 1000 * (
+                settings.price_prompt_per_1k or 0.0
+            ) + self.completion_tokens / 1000 * (settings.price_completion_per_1k or 0.0)
             cost = round(cost, 6)
         return Usage(
             calls=self.calls,

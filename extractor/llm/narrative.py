@@ -14,12 +14,10 @@ import asyncio
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-from schemas import Failure, NarrativeStatement, Usage
+from typing import Any, TypeVar, cast
 
 from extractor.errors import LLMError
-from extractor.llm.answers import NarrativeAnswer, to_statement
+from extractor.llm.answers import NarrativeAnswer, expected_paragraphs, to_statement
 from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key, cache_path
 from extractor.llm.chunks import Chunk, make_chunks
 from extractor.llm.client import LLMClient, TruncatedAnswerError
@@ -28,6 +26,7 @@ from extractor.llm.prompts import PromptTemplate, load_prompt
 from extractor.narrative.grounding import ground_statement
 from extractor.narrative.paragraphs import Paragraph
 from extractor.settings import Settings
+from schemas import Failure, NarrativeStatement, Usage
 
 PROMPT_NAME = "narrative"
 T = TypeVar("T")
@@ -55,8 +54,26 @@ def read_narrative(paragraphs: Sequence[Paragraph], settings: Settings) -> Narra
     return run_sync(aread_narrative(paragraphs, settings))
 
 
-async def aread_narrative(paragraphs: Sequence[Paragraph], settings: Settings) -> NarrativeRun:
-    """Ask the model for the statements of every paragraph that prints a figure."""
+def read_narratives(reports: Sequence[Sequence[Paragraph]], settings: Settings) -> list[NarrativeRun]:
+    """Several reports at once through one client, so ``concurrency`` bounds
+    the calls in flight across all of them (a batch keeps the pipe full where
+    report after report would idle at each report's tail)."""
+
+    async def batch() -> list[NarrativeRun]:
+        client = LLMClient(settings.llm)
+        try:
+            return list(await asyncio.gather(*(aread_narrative(p, settings, client) for p in reports)))
+        finally:
+            await client.close()
+
+    return run_sync(batch())
+
+
+async def aread_narrative(
+    paragraphs: Sequence[Paragraph], settings: Settings, client: LLMClient | None = None
+) -> NarrativeRun:
+    """Ask the model for the statements of every paragraph that prints a figure
+    (through ``client`` when given, else a client of this run's own)."""
     template = narrative_prompt(settings)
     chunks = make_chunks(paragraphs, settings.llm.chunk_chars, settings.llm.chunk_paragraphs)
     meter = UsageMeter()
@@ -64,11 +81,14 @@ async def aread_narrative(paragraphs: Sequence[Paragraph], settings: Settings) -
     if not chunks:
         run.usage = meter.usage(settings.llm)
         return run
-    reader = _Reader(settings, template, meter, {p.model.id: p for p in paragraphs})
+    own = client is None
+    reader = _Reader(settings, template, meter, {p.model.id: p for p in paragraphs}, client)
     try:
         outcomes = await asyncio.gather(*(reader.read(chunk) for chunk in chunks))
     finally:
-        await reader.close()
+        reader.close()
+        if own:
+            await reader.client.close()
     for statements, failures in outcomes:
         run.statements.extend(statements)
         run.failures.extend(failures)
@@ -87,17 +107,17 @@ class _Reader:
         template: PromptTemplate,
         meter: UsageMeter,
         paragraphs: dict[str, Paragraph],
+        client: LLMClient | None,
     ) -> None:
         self.settings = settings
         self.template = template
         self.meter = meter
         self.paragraphs = paragraphs
-        self.client = LLMClient(settings.llm, meter)
+        self.client = client if client is not None else LLMClient(settings.llm)
         self.cache = ResponseCache(cache_path(settings.home)) if settings.llm.cache else None
         self.failed_paragraphs: set[str] = set()
 
-    async def close(self) -> None:
-        await self.client.close()
+    def close(self) -> None:
         if self.cache is not None:
             self.cache.close()
 
@@ -119,12 +139,15 @@ class _Reader:
             answer = NarrativeAnswer.model_validate_json(hit.answer, context=context)
         else:
             try:
-                reply = await self.client.structured(NarrativeAnswer, self.template.text, text, context)
+                with expected_paragraphs(context["paragraph_ids"]):
+                    reply = await self.client.structured(
+                        NarrativeAnswer, self.template.text, text, self.meter
+                    )
             except TruncatedAnswerError as error:
                 return await self._split(chunk, error)
             except LLMError as error:
                 return [], [self._failure(chunk, error)]
-            answer = NarrativeAnswer.model_validate(reply.value.model_dump(), context=context)
+            answer = cast(NarrativeAnswer, reply.value)  # validated by instructor
             if self.cache is not None:
                 stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
                 self.cache.put(key, self.client.model, self.template.ref, stored)
@@ -147,7 +170,6 @@ class _Reader:
             statement = to_statement(item, self.template.ref)
             grounded.append(ground_statement(statement, self.paragraphs[statement.paragraph_id]))
         return grounded
-
 
     def _failure(self, chunk: Chunk, error: LLMError) -> Failure:
         self.failed_paragraphs.update(chunk.paragraph_ids)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from extractor.errors import ConfigError
 
-_FRONT = re.compile(r"\A---\s*\n(?P<head>.*?)\n---\s*\n(?P<body>.*)\Z", re.S)
+_FRONT = re.compile(r"\A---\s*\n(?P<head>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
 _BUNDLED = Path(__file__).resolve().parents[2] / "prompts"
 
 

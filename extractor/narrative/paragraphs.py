@@ -16,7 +16,10 @@ from extractor.document.segment import heading_of, starts_item, toc_end
 from extractor.document.source import SourceText
 from schemas import NarrativeParagraph, Span
 
-_TERMINAL = tuple("。！？")
+# In PDF line flow a sentence ends a paragraph only well short of the page width; where each
+# text line is a logical line (tab-separated exports), a clause ending in ；or ： ends one too.
+_TERMINAL_FLOW = tuple("。！？")
+_TERMINAL_LINES = tuple("。！？；：")
 _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap
 
 
@@ -47,6 +50,8 @@ def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = 
     taken = _claimed_lines(claimed)
     first = toc_end(source) + 1
     width = _wrap_width(source, first)
+    line_flow = _is_line_flow(source)
+    terminal = _TERMINAL_FLOW if line_flow else _TERMINAL_LINES
     path: list[tuple[int, str]] = []
     paragraphs: list[Paragraph] = []
     current: list[int] = []
@@ -74,7 +79,7 @@ def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = 
             path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, text)]
             continue
         current.append(line.number)
-        if text.endswith(_TERMINAL) and len(text) < _WRAP_FILL * width:
+        if text.endswith(terminal) and (not line_flow or len(text) < _WRAP_FILL * width):
             flush()
     flush()
     return paragraphs
@@ -106,6 +111,11 @@ def _claimed_lines(ranges: Iterable[tuple[int, int]]) -> set[int]:
     for first, last in ranges:
         taken.update(range(first, last + 1))
     return taken
+
+
+def _is_line_flow(source: SourceText) -> bool:
+    """True for PDF line flow: no tab-separated rows anywhere (tables broken into lines)."""
+    return sum(1 for line in source.lines if "\t" in line.text) < max(3, len(source.lines) // 200)
 
 
 def _wrap_width(source: SourceText, first: int) -> float:

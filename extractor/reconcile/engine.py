@@ -103,7 +103,8 @@ class Reporter:
               relation: Relation = "=") -> Finding | None:
         """``stated`` must equal (or be >= / <=) ``expected`` or the sum of several figures."""
         others = [expected] if isinstance(expected, Figure) else list(expected)
-        self.note(stated, *others)
+        if relation == "=":  # an inequality reveals a change in one direction only
+            self.note(stated, *others)
         if not stated.printed and not any(o.printed for o in others):
             return None
         value = sum(o.amount() for o in others)

@@ -133,7 +133,9 @@ def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span
 
 
 def narrative_figure(statement: NarrativeStatement, field_name: str, value: float | None) -> Figure:
-    """A figure of a narrative statement; its evidence quote gives the printed decimals."""
+    """A figure of a narrative statement; its evidence quote gives the printed decimals.
+    Prose may drop trailing zeros (12359.1 for 12359.10) or round (102.7 for 102.74):
+    a figure is taken as precise as printed, no more."""
 
     def locate() -> Location:
         span = statement.provenance.get(field_name)

@@ -58,6 +58,8 @@ def split_metric(metric: str) -> list[str]:
     """``A（类）B（款）C（项）`` -> [A, B, C]; a plain name -> [name]."""
     text = norm(metric)
     parts = [p for p in _LEVEL.split(text) if p and p not in ("类", "款", "项")]
+    if len(parts) > 1 and parts[-1] in ("支出", "支出合计"):
+        parts[-2:] = [parts[-2] + parts[-1]]  # 社会保障和就业（类）支出 names the class 社会保障和就业支出
     return [row_label(p) for p in parts] or [row_label(text)]
 
 

@@ -70,10 +70,3 @@ def percent_accepts(stated: float, numerator: float, denominator: float, *,
     unit = 10.0 ** (-percent_decimals)
     p = abs(stated)
     return lo <= p + unit - EPSILON and hi >= p - unit / 2 - EPSILON
-
-
-def nearest_percent(numerator: float, denominator: float, decimals: int) -> float | None:
-    """The percentage a report would print (rounded at ``decimals``), None for a zero base."""
-    if denominator == 0:
-        return None
-    return round(numerator / denominator * 100.0, decimals)

@@ -101,17 +101,28 @@ class FindingsOut(BaseModel):
 
 def job_out(job: Job, name: str) -> JobOut:
     return JobOut(
-        job_id=job.id, report_id=job.report_id, report_name=name, status=job.status,  # type: ignore[arg-type]
-        error=job.error, note=job.note, options=json.loads(job.options or "{}"), attempts=job.attempts,
-        created_at=as_utc(job.created_at), started_at=as_utc(job.started_at),  # type: ignore[arg-type]
+        job_id=job.id,
+        report_id=job.report_id,
+        report_name=name,
+        status=job.status,  # type: ignore[arg-type]
+        error=job.error,
+        note=job.note,
+        options=json.loads(job.options or "{}"),
+        attempts=job.attempts,
+        created_at=as_utc(job.created_at),
+        started_at=as_utc(job.started_at),  # type: ignore[arg-type]
         finished_at=as_utc(job.finished_at),
     )
 
 
 def report_out(report: Report, owner: ReportOwner) -> ReportOut:
     return ReportOut(
-        report_id=report.id, name=owner.name, sha256=report.sha256, size=report.size,
-        encoding=report.encoding, uploaded_at=as_utc(owner.uploaded_at),  # type: ignore[arg-type]
+        report_id=report.id,
+        name=owner.name,
+        sha256=report.sha256,
+        size=report.size,
+        encoding=report.encoding,
+        uploaded_at=as_utc(owner.uploaded_at),  # type: ignore[arg-type]
     )
 
 
@@ -121,8 +132,10 @@ def _validated_options(options: JobOptions, settings: Settings) -> dict[str, Any
         load_prompt("narrative", options.narrative_prompt, settings.llm.prompts_dir)
     if options.form_prompt:
         load_prompt("form", options.form_prompt, settings.llm.prompts_dir)
-    return {"backend": options.backend or settings.backend, **options.model_dump(exclude_none=True,
-                                                                                  exclude={"backend"})}
+    return {
+        "backend": options.backend or settings.backend,
+        **options.model_dump(exclude_none=True, exclude={"backend"}),
+    }
 
 
 def _safe_name(filename: str | None) -> str:
@@ -139,7 +152,9 @@ def create_extraction(
     response: Response,
     key_id: KeyId,
     file: Annotated[UploadFile, File(description="the report as text (UTF-8 or GB18030/GBK)")],
-    backend: Annotated[Backend | None, Form(description="rules, llm or hybrid; default: the server's")] = None,
+    backend: Annotated[
+        Backend | None, Form(description="rules, llm or hybrid; default: the server's")
+    ] = None,
     narrative_prompt: Annotated[str | None, Form(pattern=PROMPT_VERSION)] = None,
     form_prompt: Annotated[str | None, Form(pattern=PROMPT_VERSION)] = None,
 ) -> ExtractionAccepted:
@@ -160,8 +175,11 @@ def create_extraction(
     _worker(request).wake()
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return ExtractionAccepted(
-        job_id=job.id, report_id=job.report_id, sha256=source.sha256,
-        stored="new" if created else "existing", job_url=f"/v1/jobs/{job.id}",
+        job_id=job.id,
+        report_id=job.report_id,
+        sha256=source.sha256,
+        stored="new" if created else "existing",
+        job_url=f"/v1/jobs/{job.id}",
         extraction_url=f"/v1/reports/{job.report_id}/extraction",
     )
 
@@ -215,8 +233,9 @@ def delete_report(request: Request, key_id: KeyId, report_id: str) -> Response:
 
 
 @router.post("/reports/{report_id}/jobs", status_code=202, response_model=JobOut, tags=["reports"])
-def rerun_report(request: Request, response: Response, key_id: KeyId, report_id: str,
-                 options: JobOptions) -> JobOut:
+def rerun_report(
+    request: Request, response: Response, key_id: KeyId, report_id: str, options: JobOptions
+) -> JobOut:
     """Queue another extraction of a stored report, e.g. with another backend or prompt version."""
     stored = _validated_options(options, request.app.state.settings)
     job = _store(request).submit_job(key_id, report_id, stored)
@@ -228,8 +247,11 @@ def rerun_report(request: Request, response: Response, key_id: KeyId, report_id:
 JobChoice = Annotated[str | None, Query(description="a job of this report; default: the latest completed")]
 
 
-@router.get("/reports/{report_id}/extraction", tags=["results"],
-            responses={200: {"content": {"application/json": {}}, "description": "the ExtractionResult"}})
+@router.get(
+    "/reports/{report_id}/extraction",
+    tags=["results"],
+    responses={200: {"content": {"application/json": {}}, "description": "the ExtractionResult"}},
+)
 def get_extraction(request: Request, key_id: KeyId, report_id: str, job_id: JobChoice = None) -> Response:
     """The extraction JSON, exactly as ``extractor extract`` writes it (findings included)."""
     job, payload = _store(request).result_for(key_id, report_id, job_id)
@@ -251,15 +273,20 @@ def _load(request: Request, key_id: str, report_id: str, job_id: str | None) -> 
 
 def _download(stem: str, suffix: str) -> dict[str, str]:
     stem = PurePath(stem).stem or "report"
-    return {"Content-Disposition": f"attachment; filename=\"report{suffix}\"; "
-                                   f"filename*=UTF-8''{quote(stem + suffix)}"}
+    return {
+        "Content-Disposition": f'attachment; filename="report{suffix}"; '
+        f"filename*=UTF-8''{quote(stem + suffix)}"
+    }
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/reports/{report_id}/export.xlsx", tags=["results"],
-            responses={200: {"content": {XLSX: {}}, "description": "sheets: " + ", ".join(SHEETS)}})
+@router.get(
+    "/reports/{report_id}/export.xlsx",
+    tags=["results"],
+    responses={200: {"content": {XLSX: {}}, "description": "sheets: " + ", ".join(SHEETS)}},
+)
 def export_xlsx(request: Request, key_id: KeyId, report_id: str, job_id: JobChoice = None) -> Response:
     """Excel workbook with sheets report, indicators, statements and findings (header row first)."""
     job, result = _load(request, key_id, report_id, job_id)
@@ -267,14 +294,22 @@ def export_xlsx(request: Request, key_id: KeyId, report_id: str, job_id: JobChoi
     return Response(to_xlsx(result), media_type=XLSX, headers=headers)
 
 
-@router.get("/reports/{report_id}/export.csv", tags=["results"],
-            responses={200: {"content": {"text/csv": {}}, "description": "one sheet, UTF-8 with BOM"}})
+@router.get(
+    "/reports/{report_id}/export.csv",
+    tags=["results"],
+    responses={200: {"content": {"text/csv": {}}, "description": "one sheet, UTF-8 with BOM"}},
+)
 def export_csv(
-    request: Request, key_id: KeyId, report_id: str,
+    request: Request,
+    key_id: KeyId,
+    report_id: str,
     sheet: Annotated[SheetName, Query(description="which sheet of the workbook")] = "indicators",
     job_id: JobChoice = None,
 ) -> Response:
     """One sheet of the workbook as CSV (UTF-8 with a BOM so Excel reads the Chinese text)."""
     job, result = _load(request, key_id, report_id, job_id)
-    headers = {**_download(f"{PurePath(result.document.source_name).stem}-{sheet}", ".csv"), "X-Job-Id": job.id}
+    headers = {
+        **_download(f"{PurePath(result.document.source_name).stem}-{sheet}", ".csv"),
+        "X-Job-Id": job.id,
+    }
     return Response("\ufeff" + to_csv(result, sheet), media_type="text/csv; charset=utf-8", headers=headers)

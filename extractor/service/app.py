@@ -79,25 +79,34 @@ class UploadLimit:
             await self._refuse(receive, send, int(length))
             return
         seen = 0
-        started = False
+        exceeded = False  # the body went over the limit while the app read it
+        answered = False  # our 413 (or the app's response) has been sent
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_body:
+                exceeded = True
                 raise _TooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+        async def guarded_send(message: Message) -> None:
+            nonlocal answered
+            if exceeded:
+                # The app turned our exception into its own error (FastAPI answers 400
+                # for a body it could not parse): answer 413 instead, once.
+                if message["type"] == "http.response.start" and not answered:
+                    answered = True
+                    await self._refuse(receive, send, None)
+                return
+            answered = answered or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except _TooLarge:
-            if not started:
+            if not answered:
                 await self._refuse(receive, send, None)
 
     async def _refuse(self, receive: Receive, send: Send, length: int | None) -> None:
@@ -109,11 +118,19 @@ class UploadLimit:
                 break
         limit_mb = (self.max_body - UPLOAD_SLACK_BYTES) / 1048576
         size = f"{length / 1048576:.1f} MB" if length else "the upload"
-        body = json.dumps(error_body(
-            "upload_too_large", f"{size} is over the {limit_mb:g} MB upload limit (EXTRACTOR_MAX_UPLOAD_MB)"
-        )).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
+        body = json.dumps(
+            error_body(
+                "upload_too_large",
+                f"{size} is over the {limit_mb:g} MB upload limit (EXTRACTOR_MAX_UPLOAD_MB)",
+            )
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -149,14 +166,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return JSONResponse(error_body("internal_error", f"{type(exc).__name__}: the server failed; "
-                                       "the error is logged"), status_code=500)
+        return JSONResponse(
+            error_body("internal_error", f"{type(exc).__name__}: the server failed; the error is logged"),
+            status_code=500,
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -193,7 +215,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "database": f"error: {type(exc).__name__}"}, 503)
         state = "disabled" if settings.service_workers == 0 else ("running" if worker.alive else "stopped")
         status = "ok" if state != "stopped" else "degraded"
-        return JSONResponse({"status": status, "version": __version__, "database": "ok", "worker": state,
-                             "jobs": jobs}, status_code=200 if status == "ok" else 503)
+        return JSONResponse(
+            {"status": status, "version": __version__, "database": "ok", "worker": state, "jobs": jobs},
+            status_code=200 if status == "ok" else 503,
+        )
 
     return app

@@ -32,19 +32,60 @@ SHEETS: tuple[SheetName, ...] = ("report", "indicators", "statements", "findings
 Cell = str | int | float | bool | None
 
 INDICATOR_COLUMNS = [
-    "form", "form_kind", "form_title", "project_name", "implementing_unit",
-    "level1", "level2", "level3", "target", "actual",
-    "target_comparator", "target_number", "target_unit", "actual_comparator", "actual_number", "actual_unit",
-    "weight", "score", "deviation_reason", "line_start", "line_end",
+    "form",
+    "form_kind",
+    "form_title",
+    "project_name",
+    "implementing_unit",
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "target_comparator",
+    "target_number",
+    "target_unit",
+    "actual_comparator",
+    "actual_number",
+    "actual_unit",
+    "weight",
+    "score",
+    "deviation_reason",
+    "line_start",
+    "line_end",
 ]
 STATEMENT_COLUMNS = [
-    "paragraph_id", "section", "metric", "amount", "unit", "prior_amount", "change_amount", "change_pct",
-    "direction", "share_pct", "completion_pct", "budget_amount", "reasons", "grounded", "grounding_note",
-    "source", "prompt_version", "line_start",
+    "paragraph_id",
+    "section",
+    "metric",
+    "amount",
+    "unit",
+    "prior_amount",
+    "change_amount",
+    "change_pct",
+    "direction",
+    "share_pct",
+    "completion_pct",
+    "budget_amount",
+    "reasons",
+    "grounded",
+    "grounding_note",
+    "source",
+    "prompt_version",
+    "line_start",
 ]
 FINDING_COLUMNS = [
-    "rule_id", "family", "severity", "classification", "message", "stated", "expected", "difference",
-    "tolerance", "locations", "line_start",
+    "rule_id",
+    "family",
+    "severity",
+    "classification",
+    "message",
+    "stated",
+    "expected",
+    "difference",
+    "tolerance",
+    "locations",
+    "line_start",
 ]
 
 
@@ -52,15 +93,25 @@ def report_rows(result: ExtractionResult) -> list[list[Cell]]:
     doc = result.document
     errors = sum(1 for f in result.findings if f.severity == "error")
     pairs: list[tuple[str, Cell]] = [
-        ("source_name", doc.source_name), ("sha256", doc.sha256), ("department", doc.department),
-        ("year", doc.year), ("kind", doc.kind), ("currency_unit", doc.currency_unit),
+        ("source_name", doc.source_name),
+        ("sha256", doc.sha256),
+        ("department", doc.department),
+        ("year", doc.year),
+        ("kind", doc.kind),
+        ("currency_unit", doc.currency_unit),
         ("tables_present", sum(1 for t in result.tables if t.status != "missing")),
-        ("tables_missing", ", ".join(result.missing)), ("performance_forms", len(result.performance_forms)),
+        ("tables_missing", ", ".join(result.missing)),
+        ("performance_forms", len(result.performance_forms)),
         ("indicators", sum(len(f.indicators) for f in result.performance_forms)),
-        ("narrative_paragraphs", len(result.narratives)), ("statements", len(result.narrative_statements)),
-        ("findings", len(result.findings)), ("finding_errors", errors), ("failures", len(result.failures)),
-        ("backend", result.run.backend), ("extractor_version", result.run.extractor_version),
-        ("model", result.run.model), ("schema_version", result.schema_version),
+        ("narrative_paragraphs", len(result.narratives)),
+        ("statements", len(result.narrative_statements)),
+        ("findings", len(result.findings)),
+        ("finding_errors", errors),
+        ("failures", len(result.failures)),
+        ("backend", result.run.backend),
+        ("extractor_version", result.run.extractor_version),
+        ("model", result.run.model),
+        ("schema_version", result.schema_version),
     ]
     return [["field", "value"], *[[name, value] for name, value in pairs]]
 
@@ -70,15 +121,31 @@ def indicator_rows(result: ExtractionResult) -> list[list[Cell]]:
     for number, form in enumerate(result.performance_forms, start=1):
         for ind in form.indicators:
             target, actual = ind.target_parsed, ind.actual_parsed
-            rows.append([
-                number, form.kind, form.title, form.project_name, form.implementing_unit,
-                ind.level1, ind.level2, ind.level3, ind.target, ind.actual,
-                target.comparator if target else None, target.number if target else None,
-                target.unit if target else None,
-                actual.comparator if actual else None, actual.number if actual else None,
-                actual.unit if actual else None,
-                ind.weight, ind.score, ind.deviation_reason, ind.line_start, ind.line_end,
-            ])
+            rows.append(
+                [
+                    number,
+                    form.kind,
+                    form.title,
+                    form.project_name,
+                    form.implementing_unit,
+                    ind.level1,
+                    ind.level2,
+                    ind.level3,
+                    ind.target,
+                    ind.actual,
+                    target.comparator if target else None,
+                    target.number if target else None,
+                    target.unit if target else None,
+                    actual.comparator if actual else None,
+                    actual.number if actual else None,
+                    actual.unit if actual else None,
+                    ind.weight,
+                    ind.score,
+                    ind.deviation_reason,
+                    ind.line_start,
+                    ind.line_end,
+                ]
+            )
     return rows
 
 
@@ -87,12 +154,28 @@ def statement_rows(result: ExtractionResult) -> list[list[Cell]]:
     lines = {p.id: p.span.line_start for p in result.narratives}
     rows: list[list[Cell]] = [list(STATEMENT_COLUMNS)]
     for st in result.narrative_statements:
-        rows.append([
-            st.paragraph_id, sections.get(st.paragraph_id), st.metric, st.amount, st.unit, st.prior_amount,
-            st.change_amount, st.change_pct, st.direction, st.share_pct, st.completion_pct, st.budget_amount,
-            "；".join(st.reasons), st.grounded, st.grounding_note, st.source, st.prompt_version,
-            lines.get(st.paragraph_id),
-        ])
+        rows.append(
+            [
+                st.paragraph_id,
+                sections.get(st.paragraph_id),
+                st.metric,
+                st.amount,
+                st.unit,
+                st.prior_amount,
+                st.change_amount,
+                st.change_pct,
+                st.direction,
+                st.share_pct,
+                st.completion_pct,
+                st.budget_amount,
+                "；".join(st.reasons),
+                st.grounded,
+                st.grounding_note,
+                st.source,
+                st.prompt_version,
+                lines.get(st.paragraph_id),
+            ]
+        )
     return rows
 
 
@@ -100,11 +183,21 @@ def finding_rows(result: ExtractionResult) -> list[list[Cell]]:
     rows: list[list[Cell]] = [list(FINDING_COLUMNS)]
     for finding in result.findings:
         first_line = next((loc.line_start for loc in finding.locations if loc.line_start), None)
-        rows.append([
-            finding.rule_id, finding.family, finding.severity, finding.classification, finding.message,
-            finding.stated, finding.expected, finding.difference, finding.tolerance,
-            " | ".join(loc.ref for loc in finding.locations), first_line,
-        ])
+        rows.append(
+            [
+                finding.rule_id,
+                finding.family,
+                finding.severity,
+                finding.classification,
+                finding.message,
+                finding.stated,
+                finding.expected,
+                finding.difference,
+                finding.tolerance,
+                " | ".join(loc.ref for loc in finding.locations),
+                first_line,
+            ]
+        )
     return rows
 
 

@@ -54,14 +54,20 @@ def create_key(store: Store, name: str) -> tuple[KeyInfo, str]:
 
 
 def list_keys(store: Store) -> list[KeyInfo]:
-    with store.session() as session:
+    with store.session(write=False) as session:
         counts = dict(
             session.execute(select(ReportOwner.key_id, func.count()).group_by(ReportOwner.key_id)).all()
         )
         rows = session.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
         return [
-            KeyInfo(k.id, k.name, k.prefix, as_utc(k.created_at) or k.created_at, as_utc(k.revoked_at),
-                    counts.get(k.id, 0))
+            KeyInfo(
+                k.id,
+                k.name,
+                k.prefix,
+                as_utc(k.created_at) or k.created_at,
+                as_utc(k.revoked_at),
+                counts.get(k.id, 0),
+            )
             for k in rows
         ]
 
@@ -86,7 +92,7 @@ def authenticate(store: Store, authorization: str | None) -> str:
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise UnauthorizedError("malformed Authorization header: expected `Bearer KEY`")
-    with store.session() as session:
+    with store.session(write=False) as session:
         key = session.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(secret.strip()))).first()
         if key is None:
             raise UnauthorizedError("unknown API key")

@@ -24,6 +24,8 @@ from extractor.service.errors import ConflictError, NotFoundError, NotReadyError
 from extractor.service.models import Base, Job, Report, ReportOwner, Result, utcnow
 from extractor.settings import Settings
 
+WRITE_OPTION = "extractor_writes"
+
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -47,7 +49,9 @@ def make_engine(settings: Settings) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if not url.database or url.database == ":memory:":
-        raise ConfigError("the service needs a file database; set EXTRACTOR_DATABASE_URL to a file or unset it")
+        raise ConfigError(
+            "the service needs a file database; set EXTRACTOR_DATABASE_URL to a file or unset it"
+        )
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=10, max_overflow=20
@@ -68,7 +72,9 @@ def make_engine(settings: Settings) -> Engine:
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that reads, then writes, fails at once with
         # SQLITE_BUSY when another writer got in between; IMMEDIATE waits instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions stay deferred: in WAL mode they never wait for writers.
+        writes = connection.get_execution_options().get(WRITE_OPTION, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 
@@ -80,6 +86,9 @@ class Store:
         self.settings = settings
         self.engine = make_engine(settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: False}), expire_on_commit=False
+        )
         self.uploads_dir = settings.home / "uploads"
 
     def create_schema(self) -> None:
@@ -89,9 +98,11 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on error."""
-        with self._sessions() as session, session.begin():
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on error.
+        ``write=False`` for reads (SQLite: no write lock taken)."""
+        factory = self._sessions if write else self._read_sessions
+        with factory() as session, session.begin():
             yield session
 
     # -- uploads ---------------------------------------------------------
@@ -130,7 +141,13 @@ class Store:
             staged.unlink(missing_ok=True)
 
     def _record_upload(
-        self, key_id: str, name: str, data: bytes, sha256: str, encoding: str, options: dict[str, Any],
+        self,
+        key_id: str,
+        name: str,
+        data: bytes,
+        sha256: str,
+        encoding: str,
+        options: dict[str, Any],
         staged: Path,
     ) -> tuple[Job, bool]:
         with self.session() as session:
@@ -167,13 +184,18 @@ class Store:
         limit = self.settings.max_queued_jobs_per_key
         if (queued or 0) >= limit:
             raise QueueFullError(
-                f"this key already has {queued} queued jobs (limit {limit}); wait for some to finish and retry"
+                f"this key already has {queued} queued jobs (limit {limit}); "
+                "wait for some to finish and retry"
             )
 
     def _queue(self, session: Session, key_id: str, report_id: str, options: dict[str, Any]) -> Job:
         job = Job(
-            id=new_id(), report_id=report_id, key_id=key_id, status="queued",
-            options=json.dumps(options, sort_keys=True), attempts=0,
+            id=new_id(),
+            report_id=report_id,
+            key_id=key_id,
+            status="queued",
+            options=json.dumps(options, sort_keys=True),
+            attempts=0,
         )
         session.add(job)
         return job
@@ -189,21 +211,26 @@ class Store:
         return row[0], row[1]
 
     def get_report(self, key_id: str, report_id: str) -> tuple[Report, ReportOwner, list[Job]]:
-        with self.session() as session:
+        with self.session(write=False) as session:
             report, owner = self._owned(session, key_id, report_id)
-            jobs = list(session.scalars(
-                select(Job).where(Job.report_id == report_id, Job.key_id == key_id).order_by(Job.created_at)
-            ))
+            jobs = list(
+                session.scalars(
+                    select(Job)
+                    .where(Job.report_id == report_id, Job.key_id == key_id)
+                    .order_by(Job.created_at)
+                )
+            )
             return report, owner, jobs
 
     def list_reports(self, key_id: str, limit: int, offset: int) -> list[tuple[Report, ReportOwner]]:
-        with self.session() as session:
+        with self.session(write=False) as session:
             rows = session.execute(
                 select(Report, ReportOwner)
                 .join(ReportOwner, ReportOwner.report_id == Report.id)
                 .where(ReportOwner.key_id == key_id)
                 .order_by(ReportOwner.uploaded_at.desc(), Report.id)
-                .limit(limit).offset(offset)
+                .limit(limit)
+                .offset(offset)
             ).all()
             return [(row[0], row[1]) for row in rows]
 
@@ -213,10 +240,14 @@ class Store:
         with self.session() as session:
             report, owner = self._owned(session, key_id, report_id)
             running = session.scalars(
-                select(Job.id).where(Job.report_id == report_id, Job.key_id == key_id, Job.status == "running")
+                select(Job.id).where(
+                    Job.report_id == report_id, Job.key_id == key_id, Job.status == "running"
+                )
             ).first()
             if running:
-                raise ConflictError(f"job {running} is running on this report; delete it when the job has ended")
+                raise ConflictError(
+                    f"job {running} is running on this report; delete it when the job has ended"
+                )
             job_ids = select(Job.id).where(Job.report_id == report_id, Job.key_id == key_id)
             session.execute(delete(Result).where(Result.job_id.in_(job_ids)))
             session.execute(delete(Job).where(Job.report_id == report_id, Job.key_id == key_id))
@@ -234,10 +265,12 @@ class Store:
 
     def get_job(self, key_id: str, job_id: str) -> tuple[Job, str]:
         """The job and the name its key gave the report."""
-        with self.session() as session:
+        with self.session(write=False) as session:
             row = session.execute(
                 select(Job, ReportOwner.name)
-                .join(ReportOwner, (ReportOwner.report_id == Job.report_id) & (ReportOwner.key_id == Job.key_id))
+                .join(
+                    ReportOwner, (ReportOwner.report_id == Job.report_id) & (ReportOwner.key_id == Job.key_id)
+                )
                 .where(Job.id == job_id, Job.key_id == key_id)
             ).first()
             if row is None:
@@ -247,10 +280,12 @@ class Store:
     def list_jobs(
         self, key_id: str, status: str | None, report_id: str | None, limit: int, offset: int
     ) -> list[tuple[Job, str]]:
-        with self.session() as session:
+        with self.session(write=False) as session:
             query = (
                 select(Job, ReportOwner.name)
-                .join(ReportOwner, (ReportOwner.report_id == Job.report_id) & (ReportOwner.key_id == Job.key_id))
+                .join(
+                    ReportOwner, (ReportOwner.report_id == Job.report_id) & (ReportOwner.key_id == Job.key_id)
+                )
                 .where(Job.key_id == key_id)
             )
             if status:
@@ -262,7 +297,7 @@ class Store:
 
     def result_for(self, key_id: str, report_id: str, job_id: str | None) -> tuple[Job, str]:
         """The extraction JSON of the given job, or of the key's latest completed job."""
-        with self.session() as session:
+        with self.session(write=False) as session:
             self._owned(session, key_id, report_id)
             query = select(Job).where(Job.report_id == report_id, Job.key_id == key_id)
             if job_id:
@@ -276,7 +311,9 @@ class Store:
                 if job is None:
                     job = session.scalars(query.order_by(Job.created_at.desc())).first()
             if job is None:
-                raise NotReadyError(f"report {report_id} has no extraction job; POST /v1/reports/{report_id}/jobs")
+                raise NotReadyError(
+                    f"report {report_id} has no extraction job; POST /v1/reports/{report_id}/jobs"
+                )
             if job.status in ("queued", "running"):
                 raise NotReadyError(f"job {job.id} is {job.status}; poll GET /v1/jobs/{job.id}")
             if job.status == "failed":
@@ -299,8 +336,13 @@ class Store:
                 claimed = session.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.status == "queued")
-                    .values(status="running", worker=worker, started_at=now, heartbeat_at=now,
-                            attempts=Job.attempts + 1)
+                    .values(
+                        status="running",
+                        worker=worker,
+                        started_at=now,
+                        heartbeat_at=now,
+                        attempts=Job.attempts + 1,
+                    )
                 )
                 if claimed.rowcount == 1:
                     job = session.get(Job, job_id, populate_existing=True)
@@ -312,10 +354,15 @@ class Store:
     def finish(self, job_id: str, worker: str, payload: str | None, findings: int, error: str | None) -> bool:
         """Record a job's outcome, unless it was taken from this worker meanwhile."""
         with self.session() as session:
-            values: dict[str, Any] = {"status": "failed" if payload is None else "completed",
-                                      "finished_at": utcnow(), "error": error}
+            values: dict[str, Any] = {
+                "status": "failed" if payload is None else "completed",
+                "finished_at": utcnow(),
+                "error": error,
+            }
             done = session.execute(
-                update(Job).where(Job.id == job_id, Job.status == "running", Job.worker == worker).values(**values)
+                update(Job)
+                .where(Job.id == job_id, Job.status == "running", Job.worker == worker)
+                .values(**values)
             )
             if done.rowcount != 1:
                 return False
@@ -331,7 +378,7 @@ class Store:
             )
 
     def running_jobs(self) -> list[Job]:
-        with self.session() as session:
+        with self.session(write=False) as session:
             return list(session.scalars(select(Job).where(Job.status == "running")))
 
     def requeue_or_fail(self, job_id: str, worker: str | None, reason: str) -> str | None:
@@ -353,6 +400,6 @@ class Store:
             return job.status
 
     def counts(self) -> dict[str, int]:
-        with self.session() as session:
+        with self.session(write=False) as session:
             rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
             return {status: count for status, count in rows}

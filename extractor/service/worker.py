@@ -12,25 +12,22 @@ the reason once they have used ``job_max_attempts`` runs.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import multiprocessing
 import os
-import signal
 import socket
-import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from typing import Any
 
-from extractor.document import decode_report
 from extractor.errors import ExtractorError
-from extractor.pipeline import extract
+from extractor.service.extraction import child_init, ready, run_extraction
 from extractor.service.models import Job, Report, utcnow
 from extractor.service.storage import Store, as_utc
 from extractor.settings import Settings
@@ -38,6 +35,7 @@ from extractor.settings import Settings
 log = logging.getLogger("extractor.service.worker")
 
 PROMPT_OPTIONS = ("narrative_prompt", "form_prompt")
+PROCESS_START_SECONDS = 120
 
 
 def job_settings(base: Settings, options: dict[str, Any]) -> Settings:
@@ -47,24 +45,6 @@ def job_settings(base: Settings, options: dict[str, Any]) -> Settings:
     if options.get("backend"):
         updates["backend"] = options["backend"]
     return base.model_copy(update=updates)
-
-
-def run_extraction(data: bytes, name: str, settings: Settings) -> tuple[str, int]:
-    """Extract one upload; returns the JSON ``extractor extract`` writes and the findings count."""
-    result = extract(decode_report(data, name), settings)
-    return result.model_dump_json(indent=2), len(result.findings)
-
-
-def _child_init(server_pid: int) -> None:
-    """In each extraction process: die with the server (even on SIGKILL), leave Ctrl-C to it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != server_pid:  # the server died while this process was starting
-        os._exit(1)
 
 
 def pid_alive(pid: int) -> bool:
@@ -123,9 +103,12 @@ class JobWorker:
             if job.worker == self.identity:
                 self.store.requeue_or_fail(job.id, job.worker, "the server was stopped while the job ran")
         with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            if any(thread.is_alive() for thread in self._threads):
+                self._discard(pool)  # a job still runs: end its process (the job was requeued)
+            else:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def wake(self) -> None:
         """Tell idle threads a job was queued."""
@@ -195,7 +178,20 @@ class JobWorker:
             data = self.store.read_upload(report.sha256)
             payload, findings = self._extract(data, name, job_settings(self.settings, options))
         except BrokenProcessPool:
-            error = "the extraction process died (out of memory?); the report may be too large"
+            # Killed under it (out of memory, or a pool reset for another job's timeout):
+            # an interruption like a crash, so requeued until the attempts are used.
+            status = self.store.requeue_or_fail(
+                job.id,
+                self.identity,
+                "the extraction process died (out of memory? the report may be too large)",
+            )
+            log.warning("job %s: extraction process died; %s", job.id, status)
+            return
+        except FuturesTimeout:
+            error = (
+                f"the extraction took longer than {self.settings.job_timeout_seconds:g} s and was stopped "
+                "(EXTRACTOR_JOB_TIMEOUT_SECONDS)"
+            )
         except FileNotFoundError:
             error = "the uploaded file is missing from the server's storage; upload the report again"
         except ExtractorError as exc:
@@ -216,17 +212,36 @@ class JobWorker:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.settings.service_workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_child_init,
+                    initializer=child_init,
                     initargs=(os.getpid(),),
                 )
             pool = self._pool
         try:
-            return pool.submit(run_extraction, data, name, settings).result()
-        except BrokenProcessPool:
-            with self._pool_lock:
-                if self._pool is pool:  # the next job gets a fresh pool
-                    self._pool = None
+            try:
+                # A process is spawned (and imports the pipeline) on first use; that start-up
+                # is not the job's time, so wait for a ready process before the clock runs.
+                pool.submit(ready).result(PROCESS_START_SECONDS)
+            except FuturesTimeout:
+                raise BrokenProcessPool(
+                    f"no extraction process started in {PROCESS_START_SECONDS} s"
+                ) from None
+            return pool.submit(run_extraction, data, name, settings).result(self.settings.job_timeout_seconds)
+        except (BrokenProcessPool, FuturesTimeout):
+            # A process cannot be stopped alone: the pool goes (other jobs in it are
+            # requeued) and the next job gets a fresh one.
+            self._discard(pool)
             raise
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """Retire a pool and end its processes now."""
+        with self._pool_lock:
+            if self._pool is pool:
+                self._pool = None
+        # No public way to kill a pool's processes before Python 3.14 (kill_workers).
+        processes = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _housekeeping(self) -> None:
         interval = max(0.5, min(10.0, self.settings.job_stale_seconds / 4))

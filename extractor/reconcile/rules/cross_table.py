@@ -16,12 +16,13 @@ from extractor.reconcile.columns import (
     first_amount,
     is_enumerated,
     main_column,
+    path,
     row_label,
     side_rows,
     total_row,
     value_columns,
 )
-from extractor.reconcile.engine import Context, Reporter, rule
+from extractor.reconcile.engine import Context, Relation, Reporter, rule
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.roles import Role
 from extractor.reconcile.sangong import sangong_groups
@@ -123,28 +124,60 @@ def appropriation_income(ctx: Context, out: Reporter) -> None:
         out.equal(stated, parts, f"{income.id} 合计/财政拨款收入 vs {appropriation.id} 本年收入合计")
 
 
+_FUND_KINDS = ("一般公共预算", "政府性基金", "国有资本经营")
+
+
+def _first_row_with(table: Table, side: str, word: str) -> TableRow | None:
+    """The first row of a side naming a fund kind (later ones break down 结转 rows)."""
+    return next((r for r in side_rows(table, side) if word in row_label(r.name)), None)
+
+
+@rule("cross_table.appropriation_kinds", reads="收支总表 and 财政拨款收支总表, 收入 side: the 一般公共预算 / "
+      "政府性基金 / 国有资本经营 财政拨款 rows", tolerance=SAME)
+def appropriation_kinds(ctx: Context, out: Reporter) -> None:
+    """Each kind of 财政拨款 income is printed twice: on the 收支总表 and on the 财政拨款收支总表."""
+    overview, appropriation = ctx.table(Role.OVERVIEW), ctx.table(Role.APPROPRIATION)
+    if overview is None or appropriation is None:
+        return
+    left, right = value_columns(overview, "收入"), value_columns(appropriation, "收入")
+    by_path = {tuple(path(c)): c for c in right}
+    pairs = [(c, by_path[tuple(path(c))]) for c in left if tuple(path(c)) in by_path]
+    pairs = pairs or ([(left[0], right[0])] if left and right else [])
+    for word in _FUND_KINDS:
+        mine, theirs = _first_row_with(overview, "收入", word), _first_row_with(appropriation, "收入", word)
+        if mine is None or theirs is None:
+            continue
+        for a, b in pairs:
+            out.equal(table_figure(appropriation, theirs, b), table_figure(overview, mine, a),
+                      f"{appropriation.id} {theirs.name} vs {overview.id} {mine.name}")
+
+
 @rule("cross_table.general_budget", reads="财政拨款收支总表 支出 side, 一般公共预算财政拨款 column "
-      "(本年支出合计 and classes); 一般公共预算支出表 合计 and 3-digit rows, first column", tolerance=SAME)
+      "(本年支出合计 and classes), or all its columns when it prints no such column (a budget's 编制预算 | "
+      "上年结转); 一般公共预算支出表 合计 and 3-digit rows, first column", tolerance=SAME)
 def general_budget(ctx: Context, out: Reporter) -> None:
     """The 一般公共预算 column of the 财政拨款收支总表 equals the 一般公共预算支出表:
-    本年支出合计 against its 合计, each class against the class row."""
+    本年支出合计 against its 合计, each class against the class row. A table without
+    that column (a budget's) covers every 财政拨款, so it is at least the 一般公共预算 figure."""
     appropriation, general = ctx.table(Role.APPROPRIATION), ctx.table(Role.GENERAL_BUDGET)
-    if appropriation is None or general is None:
+    total_column = main_column(general) if general is not None else None
+    if appropriation is None or general is None or total_column is None:
         return
     column = find_column(appropriation, "一般公共预算财政拨款", "一般公共预算", side="支出")
-    total_column = main_column(general)
-    if column is None or total_column is None:
-        return
+    columns = [column] if column is not None else value_columns(appropriation, "支出")
+    relation: Relation = "=" if column is not None else "<="
     stated = _total(general, total_column)
-    source = _side_cell(appropriation, "支出", column, "本年支出合计", "本年支出")
-    if stated is not None and source is not None:
-        out.equal(stated, source, f"{general.id} 合计 vs {appropriation.id} 本年支出合计/一般公共预算")
+    current = find_row(side_rows(appropriation, "支出"), "本年支出合计", "本年支出")
+    if stated is not None and current is not None:
+        out.equal(stated, [table_figure(appropriation, current, c) for c in columns],
+                  f"{general.id} 合计 vs {appropriation.id} 本年支出合计 (一般公共预算)", relation=relation)
     classes = _classes(general)
     for row in side_rows(appropriation, "支出"):
         target = classes.get(row_label(row.name))
         if target is not None and is_enumerated(row.name):
-            out.equal(table_figure(general, target, total_column), table_figure(appropriation, row, column),
-                      f"{general.id} {target.code} {target.name} vs {appropriation.id} {row.name}")
+            out.equal(table_figure(general, target, total_column),
+                      [table_figure(appropriation, row, c) for c in columns],
+                      f"{general.id} {target.code} {target.name} vs {appropriation.id} {row.name}", relation=relation)
 
 
 @rule("cross_table.basic_split", reads="一般公共预算支出表 合计 row: 基本支出, 人员经费, 公用经费; "

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from extractor.reconcile.columns import norm
 from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, form_figure
-from extractor.reconcile.tolerance import EPSILON, half_unit
-from schemas import FundRow, Indicator, ParsedTarget, PerformanceForm
+from extractor.reconcile.tolerance import EPSILON, decimals_of, half_unit
+from schemas import FundRow, Indicator, Location, ParsedTarget, PerformanceForm, ScoreTable, ScoreTableRow
 
 # Totals an indicator weight column adds up to: 100, or 90 when the 执行率 item
 # takes the other 10 points.
@@ -193,3 +194,78 @@ def score_within_weight(ctx: Context, out: Reporter) -> None:
                 continue
             out.equal(_indicator_figure(form, i, "score"), _indicator_figure(form, i, "weight"),
                       f"{form.project_name}: {i.level3}: score within weight", relation="<=")
+
+
+# Score tables of a department's self-evaluation report (绩效自评得分情况表 and the like).
+_ADDITIVE = ("分值", "权重", "预算", "执行", "金额", "资金")
+_TOTAL_LABELS = ("合计", "总计", "总分", "合计数")
+
+
+def _score_figure(table: ScoreTable, row: ScoreTableRow, column: str, min_decimals: int = 2) -> Figure:
+    value = row.values.get(column)
+    span = row.provenance.get(column)
+    location_ref = f"{table.title} / {row.label} / {column}"
+
+    def locate() -> Location:
+        return Location(kind="form", ref=location_ref, line_start=span.line_start if span else row.line,
+                        line_end=span.line_end if span else row.line, span=span)
+
+    decimals = max(decimals_of(value), min_decimals)
+    return Figure(value=value, location=locate, label=location_ref,
+                  text=None if value is None else f"{value:.{decimals}f}")
+
+
+def _score_columns(table: ScoreTable) -> tuple[str | None, str | None, list[str]]:
+    """(weight column, score column, additive columns) by header words."""
+    numeric = [c for c in table.columns if any(c in r.values for r in table.rows)]
+    weight = next((c for c in numeric if "分值" in c or "权重" in c), None)
+    score = next((c for c in numeric if "得分" in c and "率" not in c), None)
+    additive = [c for c in numeric if "率" not in c and any(w in c for w in _ADDITIVE)]
+    if weight is not None and score is not None:
+        additive.append(score)  # scores add up only beside the weights they are out of
+    return weight, score, additive
+
+
+@rule("form.score_table_total", reads="score tables of a self-evaluation report: the 合计 row and the rows above "
+      "it, in columns that add up (分值/权重, 得分 beside a 分值 column, 预算/执行/金额)",
+      tolerance="½ unit of the last printed decimal per printed figure")
+def score_table_total(ctx: Context, out: Reporter) -> None:
+    """In a score table, the 合计 row equals the sum of the rows above it."""
+    for table in ctx.result.score_tables:
+        total = next((r for r in table.rows if norm(r.label) in _TOTAL_LABELS), None)
+        if total is None:
+            continue
+        rows = [r for r in table.rows if r is not total and r.line < total.line]
+        for column in _score_columns(table)[2]:
+            if total.values.get(column) is None:
+                continue
+            out.sum(_score_figure(table, total, column), [_score_figure(table, r, column) for r in rows],
+                    f"{table.title}: 合计 / {column}")
+
+
+@rule("form.score_table_rate", reads="score tables: 得分率 against 得分 / 分值 on each row",
+      tolerance="judged at the decimals printed (rounded or truncated)")
+def score_table_rate(ctx: Context, out: Reporter) -> None:
+    """得分率 equals 得分 / 分值."""
+    for table in ctx.result.score_tables:
+        weight, score, _ = _score_columns(table)
+        rate = next((c for c in table.columns if "得分率" in c), None)
+        if weight is None or score is None or rate is None:
+            continue
+        for row in table.rows:
+            out.percent(_score_figure(table, row, rate, 0), _score_figure(table, row, score),
+                        _score_figure(table, row, weight), f"{table.title}: {row.label} 得分率")
+
+
+@rule("form.score_table_within_weight", reads="score tables: 得分 and 分值 on each row",
+      tolerance="½ unit of the last printed decimal")
+def score_table_within_weight(ctx: Context, out: Reporter) -> None:
+    """No row of a score table scores more than its 分值."""
+    for table in ctx.result.score_tables:
+        weight, score, _ = _score_columns(table)
+        if weight is None or score is None:
+            continue
+        for row in table.rows:
+            if row.values.get(score) is not None and row.values.get(weight) is not None:
+                out.equal(_score_figure(table, row, score), _score_figure(table, row, weight),
+                          f"{table.title}: {row.label} 得分 within 分值", relation="<=")

@@ -7,6 +7,7 @@ at the precision printed. Statements that failed grounding are skipped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from extractor.numbers import to_wan
@@ -246,3 +247,70 @@ def form_amount(ctx: Context, out: Reporter) -> None:
             stated = narrative_figure(s, field_name, value)
             source = form_figure(form, f"{funds.label} / {fund_field}", expected, funds.provenance.get(fund_field))
             out.equal(_in_wan(s, stated), source, f"{s.metric}: {field_name} vs the project's form")
+
+
+_VERDICT = re.compile(
+    r"决算数?(?:(?P<gt>大于|多于|高于|超过)|(?P<lt>小于|少于|低于)|(?P<eq>等于|与预算数?(?:一致|持平|相同|相等)))"
+)
+_NEXT_ITEM = re.compile(r"年初预算|预算为|预算数为")
+
+
+def _verdict_after(text: str, start: int) -> tuple[str, int] | None:
+    """The first 决算数大于/小于/等于预算数 after ``start`` and before the next item's budget."""
+    following = _NEXT_ITEM.search(text, start)
+    window = text[start: following.start() if following else start + 200]
+    match = _VERDICT.search(window)
+    if match is None:
+        return None
+    relation = ">" if match.group("gt") else "<" if match.group("lt") else "="
+    return relation, start + match.start()
+
+
+def _statement_end(text: str, s: NarrativeStatement) -> int | None:
+    """Where the statement's budget / amount / completion quotes end in its paragraph
+    (quotes repeat across items, so they are found in sequence)."""
+    quotes = [s.evidence.get(name) for name in ("budget_amount", "amount", "completion_pct")]
+    start = 0
+    while True:
+        position, end = start, None
+        for quote in quotes:
+            if not quote:
+                continue
+            at = text.find(quote, position)
+            if at < 0 or (end is not None and at - end > 40):
+                break
+            position = end = at + len(quote)
+        else:
+            return end
+        first = text.find(quotes[0] or "", start) if quotes[0] else -1
+        if first < 0:
+            return None
+        start = first + 1
+
+
+@rule("narrative.budget_verdict", severity="warning", reads="statements with amount (决算) and budget_amount; "
+      "the 决算数大于/小于/等于预算数 that follows them in their paragraph",
+      tolerance="½ unit of the last printed decimal of each amount")
+def budget_verdict(ctx: Context, out: Reporter) -> None:
+    """"决算数大于预算数" follows an outturn above its budget, "小于" one below, "等于" an equal one."""
+    texts = {p.id: p.text for p in ctx.result.narratives}
+    for s in _statements(ctx):
+        text = texts.get(s.paragraph_id)
+        if text is None or s.amount is None or s.budget_amount is None:
+            continue
+        at = _statement_end(text, s)
+        found = _verdict_after(text, at) if at is not None else None
+        if found is None:
+            continue
+        relation, _ = found
+        amount, budget = narrative_figure(s, "amount", s.amount), narrative_figure(s, "budget_amount", s.budget_amount)
+        if relation == "=":  # 大于 / 小于 reveal a change in one direction only
+            out.note(amount, budget)
+        gap = s.amount - s.budget_amount
+        tolerance = amount.error + budget.error + EPSILON
+        wrong = (relation == ">" and gap < -tolerance or relation == "<" and gap > tolerance
+                 or relation == "=" and abs(gap) > tolerance)
+        if wrong:
+            words = {">": "决算数大于预算数", "<": "决算数小于预算数", "=": "决算数等于预算数"}[relation]
+            out.flag(f"{s.metric}: the text says {words} but 决算 {s.amount:g} vs 预算 {s.budget_amount:g}",
+                     [amount, budget], classification="semantic", stated=s.amount, expected=s.budget_amount)

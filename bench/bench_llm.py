@@ -1,0 +1,169 @@
+"""Benchmark the model path against the scripted server (no real model).
+
+    python bench/bench_llm.py [--latency 0.2] [--concurrency 8]
+
+The server (tests/llm_server.py, in its own process) answers every call after
+``--latency`` seconds with the deterministic reader's statements for the
+paragraphs in the prompt. The whole corpus goes through one client
+(:func:`extractor.llm.narrative.read_narratives`), so ``--concurrency`` bounds
+the calls in flight across reports; the figure is calls per second against
+the ideal ``concurrency / latency``. Then the same run again (every answer
+from the SQLite cache: zero calls), and the ``hybrid`` backend's calls
+against ``llm``'s.
+Token counts are the scripted server's: characters of prompt and answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.llm_server
+
+from extractor.backends import BackendJob, make_backend
+from extractor.document import SourceText, load_report
+from extractor.forms import extract_forms, extract_score_tables
+from extractor.llm.narrative import read_narratives
+from extractor.narrative import Paragraph, extract_paragraphs
+from extractor.settings import LLMSettings, Settings
+from extractor.tables import extract_tables
+from tests.llm_server import ScriptedLLMServer, rules_responder
+
+SAMPLES = ROOT / "samples"
+TARGET = 0.8
+
+
+def prose(source: SourceText) -> list[Paragraph]:
+    """The paragraphs the pipeline hands to the backend (outside tables and forms)."""
+    claimed = [(t.line_start, t.line_end) for t in extract_tables(source) if t.line_start and t.line_end]
+    forms, _ = extract_forms(source)
+    claimed += [(f.line_start, f.line_end) for f in forms]
+    claimed += [(s.line_start, s.line_end) for s in extract_score_tables(source)]
+    return extract_paragraphs(source, claimed)
+
+
+def _serve(latency: float, pipe: Connection) -> None:
+    """Child process: run the scripted server until told to stop; answer request counts."""
+    with ScriptedLLMServer(responder=rules_responder(), delay=latency) as server:
+        pipe.send(server.base_url)
+        while (command := pipe.recv()) != "stop":
+            pipe.send(len(server.requests) if command == "count" else None)
+
+
+@contextmanager
+def server_process(latency: float) -> Iterator[tuple[str, Connection]]:
+    """The scripted server in its own process, as a real model server would be:
+    its work does not compete with the client for this interpreter's GIL."""
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.Process(target=_serve, args=(latency, theirs), daemon=True)
+    child.start()
+    try:
+        yield ours.recv(), ours
+    finally:
+        ours.send("stop")
+        child.join(timeout=10)
+
+
+def requests_seen(pipe: Connection) -> int:
+    pipe.send("count")
+    return int(pipe.recv())
+
+
+def hybrid_calls(
+    reports: dict[str, list[Paragraph]], sources: dict[str, SourceText], settings: Settings
+) -> dict[str, int]:
+    """Model calls the hybrid backend makes per report (cache off)."""
+    backend = make_backend(settings)
+    return {
+        name: backend.read(BackendJob(source=sources[name], paragraphs=paragraphs)).usage.calls
+        for name, paragraphs in reports.items()
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.2, help="seconds the server adds per call")
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="extractor-bench-llm-"))
+    sources = {
+        path.name[:3]: load_report(path, Settings(home=home)) for path in sorted(SAMPLES.glob("0*.txt"))
+    }
+    reports = {name: prose(source) for name, source in sources.items()}
+    ideal = args.concurrency / args.latency
+    status = 0
+    with server_process(args.latency) as (base_url, pipe):
+        llm = LLMSettings(
+            base_url=base_url, api_key="bench", model="scripted", concurrency=args.concurrency, cache=True
+        )
+        settings = Settings(home=home, backend="llm", llm=llm)
+
+        started, cpu = time.perf_counter(), time.process_time()
+        first = read_narratives(list(reports.values()), settings)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"llm extraction of the corpus, concurrency {args.concurrency}, "
+            f"server latency {args.latency * 1000:.0f} ms"
+        )
+        print(
+            f"{'report':<8}{'calls':>7}{'prompt tok':>12}{'compl. tok':>12}"
+            f"{'statements':>12}{'ungrounded':>12}{'failures':>10}"
+        )
+        for name, found in zip(reports, first):
+            usage = found.usage
+            print(
+                f"{name:<8}{usage.calls:>7}{usage.prompt_tokens:>12}{usage.completion_tokens:>12}"
+                f"{len(found.statements):>12}{sum(not s.grounded for s in found.statements):>12}"
+                f"{len(found.failures):>10}"
+            )
+        calls = sum(found.usage.calls for found in first)
+        rate = calls / seconds
+        verdict = "ok" if rate >= TARGET * ideal else "BELOW TARGET"
+        print(
+            f"total: {calls} calls in {seconds:.2f} s = {rate:.1f} calls/s; ideal {ideal:.1f}; "
+            f"{rate / ideal:.0%} of ideal (target >= {TARGET:.0%}): {verdict}"
+        )
+        status |= rate < TARGET * ideal
+        print(
+            f"client CPU {cpu:.2f} s ({cpu / calls * 1000:.1f} ms per call, grounding included); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+
+        before = requests_seen(pipe)
+        started = time.perf_counter()
+        second = read_narratives(list(reports.values()), settings)
+        again = requests_seen(pipe) - before
+        cached = sum(found.usage.cached_calls for found in second)
+        print(
+            f"second run: {again} HTTP calls, {cached} answers from the cache, "
+            f"{time.perf_counter() - started:.2f} s"
+        )
+        status |= again != 0
+
+        hybrid_settings = settings.model_copy(
+            update={"backend": "hybrid", "llm": llm.model_copy(update={"cache": False})}
+        )
+        hybrid = hybrid_calls(reports, sources, hybrid_settings)
+        saved = calls - sum(hybrid.values())
+        per_report = ", ".join(
+            f"{name} {found.usage.calls}->{hybrid[name]}" for name, found in zip(reports, first)
+        )
+        print(
+            f"hybrid: {sum(hybrid.values())} calls against llm's {calls}: saves {saved} "
+            f"({saved / calls:.0%}); per report {per_report}"
+        )
+    return int(status)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Running the model readers of one report together: the narrative chunks and
+the chosen forms share one event loop, and their usage adds up."""
+
+from __future__ import annotations
+
+import asyncio
+
+from extractor.backends.base import BackendJob, BackendResult
+from extractor.forms import is_tabbed_block
+from extractor.llm.forms import FormRun, aread_forms
+from extractor.llm.narrative import NarrativeRun, aread_narrative, run_sync
+from extractor.narrative.paragraphs import Paragraph
+from extractor.settings import Settings
+from schemas import NarrativeStatement, Usage
+
+
+def line_flow_forms(job: BackendJob) -> set[int]:
+    """The ``line_start`` of every form printed in PDF line flow (not tab-separated)."""
+    return {f.line_start for f in job.forms if not is_tabbed_block(job.source, f.line_start, f.line_end)}
+
+
+def run_model(
+    job: BackendJob, paragraphs: list[Paragraph], forms: set[int], settings: Settings
+) -> tuple[NarrativeRun, BackendResult]:
+    """Ask the model about ``paragraphs`` and the forms starting at ``forms``.
+    The result carries the forms (model-read where asked, None if none was)
+    and the summed usage; its statements are left for the caller to merge."""
+
+    async def both() -> tuple[NarrativeRun, FormRun]:
+        narrative, form_run = await asyncio.gather(
+            aread_narrative(paragraphs, settings), aread_forms(job.source, job.forms, forms, settings)
+        )
+        return narrative, form_run
+
+    narrative, form_run = run_sync(both())
+    result = BackendResult(
+        forms=form_run.forms if form_run.read else None,
+        failures=[*narrative.failures, *form_run.failures],
+        usage=add_usage(narrative.usage, form_run.usage),
+        prompts={**narrative.prompts, **form_run.prompts},
+        model=narrative.model,
+        model_paragraphs=len(paragraphs),
+        model_forms=form_run.read,
+    )
+    return narrative, result
+
+
+def add_usage(first: Usage, second: Usage) -> Usage:
+    """The sum of two usages (cost None unless either has one)."""
+    cost = None if first.cost is None and second.cost is None else (first.cost or 0.0) + (second.cost or 0.0)
+    return Usage(
+        calls=first.calls + second.calls,
+        cached_calls=first.cached_calls + second.cached_calls,
+        failed_calls=first.failed_calls + second.failed_calls,
+        prompt_tokens=first.prompt_tokens + second.prompt_tokens,
+        completion_tokens=first.completion_tokens + second.completion_tokens,
+        cost=cost,
+    )
+
+
+def in_order(statements: list[NarrativeStatement], paragraphs: list[Paragraph]) -> list[NarrativeStatement]:
+    """Statements sorted by their paragraph's place in the report (stable within one)."""
+    order = {p.model.id: index for index, p in enumerate(paragraphs)}
+    return sorted(statements, key=lambda s: order.get(s.paragraph_id, len(order)))

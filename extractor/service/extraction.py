@@ -1,0 +1,36 @@
+"""What runs inside the service's extraction processes. Kept apart from the
+worker so a new process imports the pipeline only, not the database layer."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+from extractor.document import decode_report
+from extractor.pipeline import extract
+from extractor.settings import Settings
+
+
+def run_extraction(data: bytes, name: str, settings: Settings) -> tuple[str, int]:
+    """Extract one upload; returns the JSON ``extractor extract`` writes and the findings count."""
+    result = extract(decode_report(data, name), settings)
+    return result.model_dump_json(indent=2), len(result.findings)
+
+
+def child_init(server_pid: int) -> None:
+    """In each extraction process: die with the server (even on SIGKILL), leave Ctrl-C to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != server_pid:  # the server died while this process was starting
+        os._exit(1)
+
+
+def ready() -> bool:
+    """A no-op: answers once the process has started and imported the pipeline."""
+    return True

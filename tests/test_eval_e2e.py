@@ -1,0 +1,282 @@
+"""The harness end to end through the LLM backend, against a scripted
+OpenAI-compatible server that answers from the gold itself.
+
+For every paragraph piece the backend sends (``[p12] text`` blocks), the
+server answers with the gold statements whose quotes stand in that piece, in
+the backend's response schema (``extractor.llm.answers``), naming the paragraph
+it was given. Chunking, prompting, parsing, grounding and scoring must then
+lose nothing: every statement field scores perfectly, except ``paragraph_id``
+where the pipeline's paragraphs start elsewhere than the gold's (the answer can
+only name a paragraph it was sent). A variant corrupts every 4th statement's
+amount and must score exactly that much lower.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from evals.compare import compare_runs
+from evals.gold_io import GoldBundle, GoldStatement, gold_keys, load_gold
+from evals.harness import EvalOptions, run_eval
+from evals.runs import RunRecord, RunStore
+from extractor.document import SourceText
+from extractor.llm.answers import NarrativeAnswer, from_statement
+from extractor.narrative.grounding import find_quote
+from extractor.narrative.paragraphs import Paragraph
+from extractor.settings import LLMSettings, Settings
+from schemas import NarrativeParagraph, NarrativeStatement, Span
+from tests.llm_server import Reply, Request, ScriptedLLMServer, answer_text
+
+ROOT = Path(__file__).resolve().parent.parent
+_SPACE = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+
+
+def _squash(text: str) -> str:
+    """A cheap prefilter form (NFKC, no white space, no thousands separators); the
+    match itself is the grounding step's ``find_quote``."""
+    return _THOUSANDS.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", text)))
+
+
+@dataclass
+class GoldOracle:
+    """The scripted model: answers each piece with the gold statements quoted in it."""
+
+    corpus: dict[str, SourceText]
+    # With the pipeline's paragraph ids (report -> ids), a statement whose gold paragraph
+    # the pipeline has is answered there only (a quote repeated in another paragraph
+    # gives no second copy), and the amount of every n-th one is corrupted (+ 1).
+    paragraphs: dict[str, set[str]] = field(default_factory=dict)
+    corrupt_every: int = 0
+    answered: dict[tuple[str, int], set[str]] = field(
+        default_factory=dict
+    )  # (report, index) -> paragraphs named
+    corrupted: set[tuple[str, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.gold: dict[str, GoldBundle] = {key: load_gold(key) for key in gold_keys()}
+        self.texts = {key: _squash(source.text) for key, source in self.corpus.items()}
+        self.quotes = {
+            key: [[*g.evidence.values(), *g.reasons] for g in bundle.statements]
+            for key, bundle in self.gold.items()
+        }
+
+    def to_corrupt(self, key: str, index: int) -> bool:
+        gold = self.gold[key].statements[index]
+        return (
+            self.corrupt_every > 0
+            and index % self.corrupt_every == self.corrupt_every - 1
+            and gold.amount is not None
+            and gold.paragraph_id in self.paragraphs.get(key, set())
+        )
+
+    def _report(self, text: str) -> str | None:
+        """The report a piece comes from (paragraph ids repeat across reports)."""
+        probe = _squash(text)[:120]
+        found = [key for key, whole in self.texts.items() if probe in whole]
+        return found[0] if len(found) == 1 else None
+
+    def _answer(
+        self, key: str, index: int, gold: GoldStatement, paragraph_id: str
+    ) -> NarrativeStatement | None:
+        if gold.paragraph_id in self.paragraphs.get(key, set()) and paragraph_id != gold.paragraph_id:
+            return None
+        statement = NarrativeStatement(**gold.model_dump(exclude={"lines"}))
+        statement.paragraph_id = paragraph_id
+        if self.to_corrupt(key, index):
+            statement.amount = (gold.amount or 0.0) + 1.0
+            self.corrupted.add((key, index))
+        return statement
+
+    def __call__(self, request: Request) -> Reply:
+        prompt = next(m["content"] for m in request["messages"] if m["role"] == "user")
+        answers = []
+        for block in prompt.split("\n\n["):
+            label, _, text = block.lstrip("[").partition("] ")
+            key = self._report(text)
+            if key is None:
+                continue
+            span = Span(line_start=1, line_end=1, char_start=0, char_end=len(text))
+            piece = Paragraph(
+                NarrativeParagraph(id=label, text=text, span=span),
+                [1],
+                list(range(len(text))),
+                [1] * len(text),
+            )
+            squashed = _squash(text)
+            for index, gold in enumerate(self.gold[key].statements):
+                quotes = self.quotes[key][index]
+                if not all(_squash(q) in squashed for q in quotes):
+                    continue
+                if all(find_quote(piece, quote) is not None for quote in quotes):
+                    statement = self._answer(key, index, gold, label)
+                    if statement is not None:
+                        self.answered.setdefault((key, index), set()).add(label)
+                        answers.append(from_statement(statement))
+        return answer_text(NarrativeAnswer(statements=answers).model_dump_json(exclude_none=True))(request)
+
+
+def _settings(server: ScriptedLLMServer, home: Path) -> Settings:
+    llm = LLMSettings(
+        base_url=server.base_url,
+        api_key="test-key",
+        model="gold-oracle",
+        mode="tools",
+        timeout=10.0,
+        max_retries=1,
+        backoff_initial=0.01,
+        backoff_max=0.05,
+        cache=True,
+    )
+    return Settings(home=home, backend="llm", llm=llm)
+
+
+@dataclass
+class Perfect:
+    """The run answered by the gold oracle, and what it took."""
+
+    record: RunRecord
+    oracle: GoldOracle
+    store: RunStore
+    server: ScriptedLLMServer
+    home: Path
+    requests: int  # HTTP requests the run made
+
+
+@pytest.fixture(scope="module")
+def perfect(corpus: dict[str, SourceText], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Perfect]:
+    oracle = GoldOracle(corpus)
+    home = tmp_path_factory.mktemp("e2e")
+    store = RunStore.under(home)
+    with ScriptedLLMServer(responder=oracle) as server:
+        record = run_eval(EvalOptions(backend="llm", label="gold oracle"), _settings(server, home), store)
+        yield Perfect(record, oracle, store, server, home, len(server.requests))
+
+
+def _mismatched_paragraphs(perfect: Perfect) -> int:
+    """Gold statements whose paragraph the pipeline does not have (it starts its
+    paragraph elsewhere): the oracle can only name a paragraph it was sent."""
+    predictions = perfect.store.predictions(perfect.record)
+    count = 0
+    for key, extraction in predictions.items():
+        ids = {paragraph.id for paragraph in extraction.narratives}
+        count += sum(1 for s in load_gold(key).statements if s.paragraph_id not in ids)
+    return count
+
+
+def test_gold_answering_model_loses_nothing(perfect: Perfect) -> None:
+    record = perfect.record
+    total = sum(len(b.statements) for b in perfect.oracle.gold.values())
+    assert len(perfect.oracle.answered) == total == 128  # every gold statement was found in a piece sent
+    assert record.config.backend == "llm" and record.model == "gold-oracle"
+    assert record.prompts["narrative"].startswith(f"{record.config.prompts['narrative']}@")
+    assert record.usage.calls == perfect.requests > 0 and record.usage.cached_calls == 0
+    assert record.usage.prompt_tokens == 100 * perfect.requests  # the server's scripted usage
+    assert not [f for r in record.reports for f in r.failures]
+    statements = record.scores.types["statements"]
+    for name, counts in statements.fields.items():
+        if name != "paragraph_id":
+            assert counts.wrong == counts.missed == counts.spurious == 0, (name, counts)
+            assert counts.correct > 0 or counts.correct_null > 0, name
+    assert statements.records["statements"].matched == 128
+    mismatched = _mismatched_paragraphs(perfect)
+    paragraph = statements.fields["paragraph_id"]
+    assert (paragraph.correct, paragraph.wrong) == (128 - mismatched, mismatched)
+    support = statements.micro.support
+    assert statements.micro.f1 == pytest.approx((support - mismatched) / support, abs=1e-12)
+    assert statements.micro.f1 == 1.0 or mismatched > 0
+    # forms and table rows come from the deterministic parsers whatever the backend
+    assert record.scores.types["forms"].micro.f1 > 0.9
+
+
+def test_corrupted_amounts_score_exactly_that_much_lower(
+    perfect: Perfect, corpus: dict[str, SourceText]
+) -> None:
+    predictions = perfect.store.predictions(perfect.record)
+    paragraphs = {key: {p.id for p in extraction.narratives} for key, extraction in predictions.items()}
+    oracle = GoldOracle(corpus, paragraphs=paragraphs, corrupt_every=4)
+    perfect.server.responder = oracle
+    before = len(perfect.server.requests)
+    # repeat 1: a new cache key, so the calls reach the (now corrupting) model
+    corrupted = run_eval(
+        EvalOptions(backend="llm", repeat=1, label="every 4th amount + 1"),
+        _settings(perfect.server, perfect.home),
+        perfect.store,
+    )
+    assert corrupted.usage.cached_calls == 0 and len(perfect.server.requests) - before == perfect.requests
+    expected = {
+        (key, index)
+        for key, bundle in oracle.gold.items()
+        for index, s in enumerate(bundle.statements)
+        if index % 4 == 3 and s.amount is not None and s.paragraph_id in paragraphs[key]
+    }
+    assert oracle.corrupted == expected and len(expected) > 10
+    k, m = len(expected), _mismatched_paragraphs(perfect)
+    statements = corrupted.scores.types["statements"]
+    support = perfect.record.scores.types["statements"].micro.support
+    assert statements.micro.support == support
+    assert statements.fields["amount"].wrong == k
+    assert statements.micro.f1 == pytest.approx((support - m - k) / support, abs=1e-12)
+    comparison = compare_runs(perfect.record, corrupted)
+    with_amount = sum(1 for b in oracle.gold.values() for s in b.statements if s.amount is not None)
+    amount = comparison.scope("statements", "amount")
+    assert amount.difference == pytest.approx(-k / with_amount, abs=1e-12) and amount.high < 0
+    ids = {
+        (item.report, index): item.item_id
+        for key in oracle.gold
+        for index, item in enumerate(
+            i for i in perfect.record.items if i.report == key and i.record_type == "statements"
+        )
+    }
+    assert {f.item_id for f in comparison.flips if f.field == "amount"} == {ids[e] for e in expected}
+    assert all(f.a == "correct" and f.b == "wrong" for f in comparison.flips)
+
+
+def test_repeats_through_the_cli_are_fresh_calls(perfect: Perfect, tmp_path: Path) -> None:
+    perfect.server.responder = perfect.oracle
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
+    env |= {
+        "EXTRACTOR_HOME": str(tmp_path),
+        "EXTRACTOR_LLM_BASE_URL": perfect.server.base_url,
+        "EXTRACTOR_LLM_API_KEY": "test-key",
+        "EXTRACTOR_LLM_MAX_RETRIES": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+    def run(*args: str) -> dict[str, object]:
+        command = [sys.executable, "-m", "extractor", "eval", "run", "--backend", "llm", "--report", "004"]
+        done = subprocess.run(
+            [*command, "--model", "gold-oracle", "--json", *args],
+            check=False,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    before = len(perfect.server.requests)
+    twice = run("--repeats", "2")
+    calls = int(twice["usage"]["calls"])  # type: ignore[index]
+    assert calls > 0 and len(perfect.server.requests) - before == 2 * calls  # the repeat was not a cache hit
+    assert len(twice["run_ids"]) == 2  # type: ignore[arg-type]
+    spread = twice["spread"]["statements"]  # type: ignore[index]
+    assert spread["min"] == spread["max"] and spread["stdev"] == 0.0  # the oracle is deterministic
+    [report] = [r for r in perfect.record.reports if r.report == "004"]
+    assert twice["scores"]["statements"]["f1"] == round(report.scores.types["statements"].micro.f1, 6)  # type: ignore[index]
+    before = len(perfect.server.requests)
+    again = run()
+    assert len(perfect.server.requests) == before  # repeat 0 again: every call from the cache
+    assert again["usage"]["cached_calls"] == calls  # type: ignore[index]
