@@ -108,6 +108,11 @@ def main() -> int:
         )
         settings = Settings(home=home, backend="llm", llm=llm)
 
+        # Warm up (imports, schema preparation, TLS context) with one paragraph, cache off.
+        warm = settings.model_copy(update={"llm": llm.model_copy(update={"cache": False})})
+        read_narratives([next(p for p in reports.values() if p)[:1]], warm)
+        warm_calls = requests_seen(pipe)
+
         started, cpu = time.perf_counter(), time.process_time()
         first = read_narratives(list(reports.values()), settings)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -361,3 +361,40 @@ def test_report_text_is_sent_verbatim_never_templated(server: ScriptedLLMServer,
     run = read_narrative([paragraph], make_settings(server, tmp_path))
     assert run.failures == []
     assert server.requests[0]["messages"][1]["content"] == "[p1] " + text.strip()
+
+
+def test_synchronous_entry_works_inside_a_running_event_loop(
+    server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
+) -> None:
+    """The service calls the pipeline from async code: the model run must not
+    try to start a second loop in the same thread."""
+    import asyncio
+
+    server.script(answer(GOOD))
+
+    async def from_async_code() -> int:
+        return len(read_narrative([paragraphs["p1288"]], make_settings(server, tmp_path)).statements)
+
+    assert asyncio.run(from_async_code()) == 2
+
+
+def test_prompt_over_the_context_is_split_not_resent(
+    server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
+) -> None:
+    server.script(
+        error(
+            400, "This model's maximum context length is 4096 tokens; your messages resulted in 5000 tokens"
+        ),
+        answer({"statements": [BASIC]}),
+        answer({"statements": [PROJECT]}),
+    )
+    run = read_narrative([paragraphs["p1288"]], make_settings(server, tmp_path, mode="json_schema"))
+    assert len(server.requests) == 3
+    assert all(
+        "response_format" in r and r["response_format"]["type"] == "json_schema" for r in server.requests
+    )
+    assert sorted(s.metric for s in run.statements) == ["基本支出", "项目支出"]
+    assert [
+        len(r["messages"][1]["content"]) < len(server.requests[0]["messages"][1]["content"])
+        for r in server.requests[1:]
+    ] == [True, True]

@@ -93,3 +93,11 @@ def test_004_narrative_wage_item_differs_from_table(findings: dict[str, list[Fin
     assert [(f.rule_id, f.stated, f.expected, [loc.line_start for loc in f.locations]) for f in found] == [
         ("narrative.table_amount", 32.16, 32.13, [490, 301])
     ]
+
+
+def test_reconcile_is_pure(corpus: dict[str, SourceText], settings: Settings) -> None:
+    result = full_result(corpus["002"], settings)
+    before = result.model_dump_json()
+    first = reconcile(result)
+    assert result.model_dump_json() == before
+    assert reconcile(result) == first

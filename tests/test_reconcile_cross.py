@@ -175,3 +175,15 @@ def test_budget_general_budget_within_appropriation_002() -> None:
     general.rows[1].cells["合计"] = general.rows[1].cells["合计"].model_copy(update={"value": 2176.96})
     found = errors(run(appropriation.build(), general.build(), kind="budget"))
     assert [(f.rule_id, f.stated, f.expected) for f in found] == [("cross_table.general_budget", 2176.96, 2167.96)]
+
+
+def test_appropriation_kinds_001() -> None:
+    """一般公共预算财政拨款 income: 17321.91 on 公开01表 (line 112) and on 公开04表 (line 231)."""
+    assert run(overview_001(), appropriation_001()) == []
+    appropriation = appropriation_001()
+    first = appropriation.rows[0]
+    first.cells["收入/决算数"] = first.cells["收入/决算数"].model_copy(update={"value": 17312.91})
+    found = errors(run(overview_001(), appropriation))
+    assert [(f.rule_id, f.stated, f.expected) for f in found] == [
+        ("cross_table.appropriation_kinds", 17312.91, 17321.91)
+    ]

@@ -94,7 +94,12 @@ def inconsistent(statement: NarrativeStatement) -> bool:
     """Whether the statement's own figures disagree (amount - prior != change, or
     change / prior != percentage)."""
     amount, prior, change = statement.amount, statement.prior_amount, statement.change_amount
-    if amount is not None and prior is not None and change is not None and abs(amount - prior - change) > _AMOUNT_SLACK:
+    if (
+        amount is not None
+        and prior is not None
+        and change is not None
+        and abs(amount - prior - change) > _AMOUNT_SLACK
+    ):
         return True
     base = (
         prior

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +26,11 @@ from extractor.cli.output import write_atomic
 from extractor.errors import ExtractorError
 from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256, options_key
 from extractor.settings import Backend, Settings
+
+if TYPE_CHECKING:  # the store pulls in SQLAlchemy: imported only by the commands that use it
+    from extractor.service.storage import Store
+
+T = TypeVar("T")
 
 keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
 
@@ -155,13 +161,13 @@ class _Inline:
     def __exit__(self, *_: object) -> None:
         return None
 
-    def submit(self, fn, *args):  # type: ignore[no-untyped-def]
-        future: Future = Future()
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        future: Future[T] = Future()
         future.set_result(fn(*args))
         return future
 
 
-def _store(console: Console):  # type: ignore[no-untyped-def]
+def _store(console: Console) -> Store:
     from extractor.service.storage import Store
 
     try:

@@ -60,6 +60,7 @@ _FALLBACK: dict[str, LLMMode | None] = {
 }
 _MODE_WORDS = ("response_format", "json_schema", "json_object", "tool", "function")
 _TRANSIENT_STATUS = {408, 409, 425, 429}
+_TOO_LONG_WORDS = ("context length", "context_length", "maximum context", "too many tokens", "too long")
 
 
 class RefusalError(LLMError):
@@ -76,6 +77,10 @@ class InvalidAnswerError(LLMError):
 
 class TransportError(LLMError):
     """The server could not be reached or kept failing after every retry."""
+
+
+class PromptTooLongError(LLMError):
+    """The server refused the prompt as longer than the model's context."""
 
 
 class ModeUnsupportedError(LLMError):
@@ -207,6 +212,8 @@ class LLMClient:
                 response = await self._openai.chat.completions.create(**kwargs)
             except openai.APIError as error:
                 _count(meters, failed_calls=1)
+                if _too_long(error):
+                    raise PromptTooLongError(f"prompt longer than the model's context: {_short(error)}") from error
                 if _mode_rejected(error):
                     raise ModeUnsupportedError(
                         f"server rejected the request's output mode: {error}"
@@ -260,6 +267,13 @@ def _transient(error: BaseException) -> bool:
     if isinstance(error, openai.APIStatusError):
         return error.status_code in _TRANSIENT_STATUS or error.status_code >= 500
     return False
+
+
+def _too_long(error: openai.APIError) -> bool:
+    if not isinstance(error, openai.APIStatusError) or error.status_code not in (400, 413, 422):
+        return False
+    text = str(error).lower()
+    return error.status_code == 413 or any(word in text for word in _TOO_LONG_WORDS)
 
 
 def _mode_rejected(error: openai.APIError) -> bool:

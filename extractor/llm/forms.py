@@ -114,7 +114,9 @@ def form_block(source: SourceText, first: int, last: int) -> tuple[str, Paragrap
     text = "".join(chars)
     span = source.lines_span(first, last)
     model = NarrativeParagraph(id=f"form{first}", text=text, span=span)
-    return "\n".join(rendered), Paragraph(model=model, lines=sorted(set(line_of)), offsets=offsets, line_of=line_of)
+    return "\n".join(rendered), Paragraph(
+        model=model, lines=sorted(set(line_of)), offsets=offsets, line_of=line_of
+    )
 
 
 async def aread_forms(
@@ -165,7 +167,9 @@ async def aread_forms(
         return to_form(answer, form, source, block)
 
     try:
-        outcomes = dict(zip([f.line_start for f in targets], await asyncio.gather(*(one(f) for f in targets))))
+        outcomes = dict(
+            zip([f.line_start for f in targets], await asyncio.gather(*(one(f) for f in targets)))
+        )
     finally:
         await client.close()
         if cache is not None:
@@ -181,7 +185,9 @@ async def aread_forms(
     return run
 
 
-def to_form(answer: FormAnswer, form: PerformanceForm, source: SourceText, block: Paragraph) -> PerformanceForm:
+def to_form(
+    answer: FormAnswer, form: PerformanceForm, source: SourceText, block: Paragraph
+) -> PerformanceForm:
     """The schema form from the answer, keeping only what the block prints."""
     checker = _Checker(source, block, form.line_start, form.line_end)
     read = PerformanceForm(
@@ -201,7 +207,9 @@ def to_form(answer: FormAnswer, form: PerformanceForm, source: SourceText, block
     for fund in answer.funds:
         row = FundRow(kind=fund.kind, label=_FUND_LABELS[fund.kind])
         for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score"):
-            value = checker.number(f"funds.{fund.kind}.{name}", getattr(fund, name), fund.line, row.provenance)
+            value = checker.number(
+                f"funds.{fund.kind}.{name}", getattr(fund, name), fund.line, row.provenance
+            )
             setattr(row, name, value)
         read.funds.append(row)
     for index, item in enumerate(answer.indicators):
@@ -209,9 +217,15 @@ def to_form(answer: FormAnswer, form: PerformanceForm, source: SourceText, block
         line = item.line if form.line_start <= item.line <= form.line_end else form.line_start
         indicator = Indicator(line_start=line, line_end=min(line + _WRAP, form.line_end))
         for name in ("level1", "level2", "level3", "target", "actual", "deviation_reason"):
-            setattr(indicator, name, checker.text(f"{where}.{name}", getattr(item, name), indicator.provenance))
+            setattr(
+                indicator, name, checker.text(f"{where}.{name}", getattr(item, name), indicator.provenance)
+            )
         for name in ("weight", "score"):
-            setattr(indicator, name, checker.number(f"{where}.{name}", getattr(item, name), line, indicator.provenance))
+            setattr(
+                indicator,
+                name,
+                checker.number(f"{where}.{name}", getattr(item, name), line, indicator.provenance),
+            )
         indicator.target_parsed = parse_target(indicator.target) if indicator.target else None
         indicator.actual_parsed = parse_target(indicator.actual) if indicator.actual else None
         read.indicators.append(indicator)

@@ -5,7 +5,8 @@ is checked against the source by the grounding step: a value whose quote is
 not in the paragraph comes out ``grounded=False``, never silently kept. A
 chunk that fails for good becomes a :class:`~schemas.Failure` with its span
 and the run goes on; a chunk whose answer was cut off is split in two and
-each half asked again (a smaller prompt, never a bigger one).
+each half asked again (a smaller prompt, never a bigger one); so is a chunk
+the server refuses as longer than the model's context.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from extractor.errors import LLMError
 from extractor.llm.answers import NarrativeAnswer, expected_paragraphs, to_statement
 from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key, cache_path
 from extractor.llm.chunks import Chunk, make_chunks
-from extractor.llm.client import LLMClient, TruncatedAnswerError
+from extractor.llm.client import LLMClient, PromptTooLongError, TruncatedAnswerError
 from extractor.llm.metering import UsageMeter
 from extractor.llm.prompts import PromptTemplate, load_prompt
 from extractor.narrative.grounding import ground_statement
@@ -143,7 +144,7 @@ class _Reader:
                     reply = await self.client.structured(
                         NarrativeAnswer, self.template.text, text, self.meter
                     )
-            except TruncatedAnswerError as error:
+            except (TruncatedAnswerError, PromptTooLongError) as error:
                 return await self._split(chunk, error)
             except LLMError as error:
                 return [], [self._failure(chunk, error)]
@@ -154,7 +155,7 @@ class _Reader:
         return self._ground(answer), []
 
     async def _split(
-        self, chunk: Chunk, error: TruncatedAnswerError
+        self, chunk: Chunk, error: TruncatedAnswerError | PromptTooLongError
     ) -> tuple[list[NarrativeStatement], list[Failure]]:
         halves = chunk.split()
         if not halves:
