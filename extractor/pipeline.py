@@ -16,6 +16,7 @@ from extractor.document import SourceText
 from extractor.document.identity import describe
 from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
+from extractor.reconcile import reconcile
 from extractor.settings import Settings
 from extractor.tables import extract_tables
 
@@ -54,5 +55,6 @@ def extract(source: SourceText, settings: Settings) -> ExtractionResult:
             usage=read.usage,
         ),
     )
+    result.findings = reconcile(result)
     result.run.seconds = round(time.perf_counter() - started, 4)
     return result

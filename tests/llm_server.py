@@ -141,6 +141,7 @@ class ScriptedLLMServer:
         self.arrivals: list[float] = []  # time.monotonic() of each request
         self.in_flight = 0
         self.max_in_flight = 0
+        self.served: list[tuple[float, float]] = []  # (arrival, reply sent) per request
         self._script: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -170,6 +171,17 @@ class ScriptedLLMServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def occupancy(self) -> tuple[float, float]:
+        """Mean requests in flight between the first arrival and the last reply,
+        and the mean time a request spent here (seconds)."""
+        with self._lock:
+            served = list(self.served)
+        if not served:
+            return 0.0, 0.0
+        busy = sum(end - start for start, end in served)
+        window = max(end for _, end in served) - min(start for start, _ in served)
+        return busy / window if window else 0.0, busy / len(served)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -211,6 +223,7 @@ class ScriptedLLMServer:
                 except json.JSONDecodeError:
                     self._send(error(400, "request body is not JSON"))
                     return
+                arrived = time.monotonic()
                 with server._lock:
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -227,6 +240,7 @@ class ScriptedLLMServer:
                 finally:
                     with server._lock:
                         server.in_flight -= 1
+                        server.served.append((arrived, time.monotonic()))
 
             def _send(self, reply: Reply) -> None:
                 payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)

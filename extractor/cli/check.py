@@ -20,29 +20,38 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 
 
-def findings_table(report: str, findings: list[Finding]) -> RichTable:
-    """Findings grouped by severity, then family, then rule."""
-    table = RichTable(title=f"findings: {report}", show_lines=False)
-    for column in ("severity", "family", "rule", "class", "where", "stated", "expected", "diff", "message"):
-        table.add_column(column, overflow="fold")
-    ordered = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.family, f.rule_id))
-    for finding in ordered:
-        where = "; ".join(
-            f"{loc.ref} (L{loc.line_start})" if loc.line_start else loc.ref for loc in finding.locations
-        )
-        style = _SEVERITY_STYLE[finding.severity]
-        table.add_row(
-            f"[{style}]{finding.severity}",
-            finding.family,
-            finding.rule_id,
-            finding.classification,
-            where,
-            _fmt(finding.stated),
-            _fmt(finding.expected),
-            _fmt(finding.difference),
-            finding.message,
-        )
-    return table
+def findings_tables(report: str, findings: list[Finding]) -> list[RichTable]:
+    """One table per (severity, family) group, worst first."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.family, f.rule_id)):
+        groups.setdefault((finding.severity, finding.family), []).append(finding)
+    tables: list[RichTable] = []
+    for (severity, family), members in groups.items():
+        style = _SEVERITY_STYLE[severity]
+        table = RichTable(title=f"[{style}]{report}: {severity} · {family} ({len(members)})", title_justify="left")
+        for column, options in (
+            ("line", {"no_wrap": True}),
+            ("rule", {"no_wrap": True}),
+            ("class", {"no_wrap": True}),
+            ("stated", {"justify": "right", "no_wrap": True}),
+            ("expected", {"justify": "right", "no_wrap": True}),
+            ("diff", {"justify": "right", "no_wrap": True}),
+            ("message", {"overflow": "fold", "ratio": 1}),
+        ):
+            table.add_column(column, **options)  # type: ignore[arg-type]
+        for finding in members:
+            lines = sorted({loc.line_start for loc in finding.locations if loc.line_start})
+            table.add_row(
+                ",".join(str(n) for n in lines[:3]) + ("…" if len(lines) > 3 else ""),
+                finding.rule_id.split(".", 1)[-1],
+                finding.classification,
+                _fmt(finding.stated),
+                _fmt(finding.expected),
+                _fmt(finding.difference),
+                finding.message,
+            )
+        tables.append(table)
+    return tables
 
 
 def _fmt(value: float | None) -> str:
@@ -55,6 +64,7 @@ def check_command(
         Literal["error", "warning", "never"] | None,
         typer.Option("--fail-on", help="exit 1 when a finding of this severity or worse is found"),
     ] = "error",
+    show_info: Annotated[bool, typer.Option("--info", help="also list info findings (rounding, missing tables)")] = False,
 ) -> None:
     """Reconcile reports: every figure against the figures that must agree with it."""
     console = Console()
@@ -68,7 +78,9 @@ def check_command(
             Console(stderr=True).print(f"[red]{path}: {exc}")
             failed = True
             continue
-        console.print(findings_table(path.name, result.findings))
+        shown = [f for f in result.findings if show_info or f.severity != "info"]
+        for table in findings_tables(path.name, shown):
+            console.print(table)
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in _SEVERITY_ORDER}
         console.print(f"{path.name}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
         worst = min([worst] + [_SEVERITY_ORDER[f.severity] for f in result.findings])

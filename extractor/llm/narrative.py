@@ -152,7 +152,9 @@ class _Reader:
             if self.cache is not None:
                 stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
                 self.cache.put(key, self.client.model, self.template.ref, stored)
-        return self._ground(answer), []
+        # Grounding is pure CPU; in a worker thread the event loop keeps
+        # sending requests and reading answers between the GIL's switches.
+        return await asyncio.to_thread(self._ground, answer), []
 
     async def _split(
         self, chunk: Chunk, error: TruncatedAnswerError | PromptTooLongError
