@@ -398,3 +398,14 @@ def test_prompt_over_the_context_is_split_not_resent(
         len(r["messages"][1]["content"]) < len(server.requests[0]["messages"][1]["content"])
         for r in server.requests[1:]
     ] == [True, True]
+
+
+def test_retry_after_beyond_the_budget_fails_at_once(
+    server: ScriptedLLMServer, tmp_path: Path, paragraphs: dict[str, Paragraph]
+) -> None:
+    server.script(rate_limited(30))
+    settings = make_settings(server, tmp_path, retry_budget=1.0)
+    run = read_narrative([paragraphs["p1288"]], settings)
+    assert len(server.requests) == 1  # a 30 s wait would overrun the 1 s budget: no sleep, no retry
+    [failure] = run.failures
+    assert failure.error_type == "TransportError" and "HTTP 429 after 1 attempts" in failure.reason

@@ -69,15 +69,15 @@ def test_001_cross_table_figures_agree(findings: dict[str, list[Finding]]) -> No
     assert [f for f in findings["001"] if f.rule_id.startswith("cross_table.")] == []
 
 
-def test_002_shifted_carryover_columns_are_extraction(findings: dict[str, list[Finding]]) -> None:
+def test_002_shifted_carryover_columns_are_repaired_before_reconciliation(findings: dict[str, list[Finding]]) -> None:
     """预算表2 of 002 (lines 174-176) prints 389.70 under 一般公共预算拨款结转 and
-    政府性基金预算拨款结转 with 上年结转结余/小计 blank: the text is shifted one column."""
-    found = errors(findings["002"])
-    assert {(f.rule_id, f.locations[0].line_start) for f in found} == {
-        ("table.row_sum", line) for line in (174, 175, 176)
-    }
-    assert {f.classification for f in found} == {"extraction"}
-    assert {f.stated for f in found} == {2385.56, None}
+    政府性基金预算拨款结转 with 上年结转结余/小计 blank: the text is shifted one column.
+    The table parser moves them back (extractor/tables/repair.py), so nothing is left
+    to report; the engine's "looks shifted" classification is tested on synthetic rows
+    in test_reconcile_tables.py."""
+    assert errors(findings["002"]) == []
+    assert [f for f in findings["002"] if f.rule_id == "table.row_sum"
+            and any(loc.line_start in (174, 175, 176) for loc in f.locations)] == []
 
 
 def _mutate(source: SourceText, line: int, old: str, new: str) -> SourceText:

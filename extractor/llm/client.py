@@ -121,6 +121,10 @@ class LLMClient:
             max_retries=0,
         )
         self._slots = asyncio.Semaphore(settings.concurrency)
+        # Calls being prepared or in flight. Instructor prepares a request in
+        # a few milliseconds of CPU; admitting every chunk at once would run
+        # all those preparations before the first request even leaves.
+        self._admission = asyncio.Semaphore(2 * settings.concurrency)
         self._limiter = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
 
     async def close(self) -> None:
@@ -140,16 +144,17 @@ class LLMClient:
     ) -> Answer:
         """Ask for ``response_model``; count every attempt into ``meter``; raise
         an LLMError subclass when no valid answer can be had."""
-        while True:
-            mode = self.mode
-            try:
-                return await self._structured(mode, response_model, system, user, meter)
-            except ModeUnsupportedError:
-                following = _FALLBACK[mode]
-                if following is None:
-                    raise
-                if self.mode == mode:  # another call may have fallen back already
-                    self.mode = following
+        async with self._admission:
+            while True:
+                mode = self.mode
+                try:
+                    return await self._structured(mode, response_model, system, user, meter)
+                except ModeUnsupportedError:
+                    following = _FALLBACK[mode]
+                    if following is None:
+                        raise
+                    if self.mode == mode:  # another call may have fallen back already
+                        self.mode = following
 
     async def _structured(
         self,
@@ -213,11 +218,11 @@ class LLMClient:
             except openai.APIError as error:
                 _count(meters, failed_calls=1)
                 if _too_long(error):
-                    raise PromptTooLongError(f"prompt longer than the model's context: {_short(error)}") from error
-                if _mode_rejected(error):
-                    raise ModeUnsupportedError(
-                        f"server rejected the request's output mode: {error}"
+                    raise PromptTooLongError(
+                        f"prompt longer than the model's context: {_short(error)}"
                     ) from error
+                if _mode_rejected(error):
+                    raise ModeUnsupportedError(f"server rejected the output mode: {_short(error)}") from error
                 raise
         usage = getattr(response, "usage", None)
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -239,8 +244,8 @@ class LLMClient:
         """Retry-After when the server gives one, else exponential with full jitter."""
         error = state.outcome.exception() if state.outcome else None
         after = _retry_after(error)
-        if after is not None:
-            return min(after, self.settings.backoff_max)
+        if after is not None:  # honoured as given; stop_before_delay ends a wait past the budget
+            return min(after, self.settings.retry_budget)
         jitter = wait_random_exponential(
             multiplier=self.settings.backoff_initial, max=self.settings.backoff_max
         )

@@ -16,6 +16,7 @@ from extractor.tables.detection import (
     title_after,
 )
 from extractor.tables.header import resolve_layout, table_width
+from extractor.tables.repair import repair_shifted_rows
 from extractor.tables.rows import parse_rows
 from schemas import Column, Table
 
@@ -79,6 +80,8 @@ def extract_tables(source: SourceText) -> list[Table]:
     """Every fixed table of the report: parsed when its body is in the text,
     ``missing`` when it is only announced."""
     scan = _scan(source)
+    for table in scan.tables:
+        repair_shifted_rows(table)  # figures the export moved one column off their headers
     present = {table.id for table in scan.tables}
     missing = [
         Table(
