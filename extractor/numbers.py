@@ -4,6 +4,7 @@ full-width digits (already folded by normalisation), amounts with units."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Printed for "nothing here": dashes of every width, slashes, 无.
 _EMPTY = re.compile(r"^[\s\-—–－─―/／无]*$")
@@ -14,6 +15,7 @@ _NUMBER_IN_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 UNIT_TO_WAN = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0, "万": 1.0, "亿": 10000.0}
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again for the same cells by every parser
 def is_empty_cell(text: str) -> bool:
     """True for a cell that prints no figure (blank, ``——``, ``-``, ``/``)."""
     return bool(_EMPTY.match(text))
@@ -37,6 +39,7 @@ def parse_amount(text: str) -> float | None:
     return float(cleaned.replace(",", ""))
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again for the same cells by every parser
 def try_amount(text: str) -> float | None:
     """Like :func:`parse_amount` but None for anything unreadable."""
     try:
@@ -45,6 +48,7 @@ def try_amount(text: str) -> float | None:
         return None
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again for the same cells by every parser
 def is_number(text: str) -> bool:
     """True when the whole cell is a number (thousands separators allowed)."""
     cleaned = text.strip().replace(" ", "")

@@ -52,6 +52,11 @@ class LLMSettings(BaseSettings):
     prompts_dir: Path | None = Field(default=None, description="prompt templates; default: bundled")
     chunk_chars: int = Field(default=1500, gt=0, description="paragraph text per call, at most")
     chunk_paragraphs: int = Field(default=3, ge=1, description="paragraphs per call, at most")
+    forms: Literal["none", "troubled", "all"] = Field(
+        default="all",
+        description="line-flow performance forms the llm backend has the model re-read: none, "
+        "those the parser left warnings on, or all (hybrid: at most the troubled ones)",
+    )
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.backends import BackendJob, make_backend
+from extractor.backends import BackendJob, BackendResult, make_backend
 from extractor.document import SourceText
 from extractor.forms import extract_forms
 from schemas import PerformanceForm
@@ -77,7 +77,9 @@ def first_form(corpus: dict[str, SourceText]) -> PerformanceForm:
     return next(f for f in forms if f.line_start == 444)
 
 
-def read(server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText], form: PerformanceForm):  # type: ignore[no-untyped-def]
+def read(
+    server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText], form: PerformanceForm
+) -> BackendResult:
     settings = make_settings(server, tmp_path).model_copy(update={"backend": "llm"})
     return make_backend(settings).read(BackendJob(source=corpus["000"], paragraphs=[], forms=[form]))
 
@@ -92,7 +94,9 @@ def test_form_read_by_the_model_is_checked_and_located(
     [form] = result.forms or []
     assert (form.project_name, form.implementing_unit) == (PROJECT, "长春市工业和信息化局")
     assert form.warnings == ["read by the language model"]
-    [appropriation, total] = form.funds
+    funds = {row.kind: row for row in form.funds}
+    appropriation, total = funds["current_year_appropriation"], funds["annual_total"]
+    assert len(form.funds) == len(first_form.funds)  # rows the model did not give stay the parser's
     assert (appropriation.label, appropriation.executed, appropriation.execution_rate) == (
         "当年财政拨款",
         34.96,
@@ -105,6 +109,10 @@ def test_form_read_by_the_model_is_checked_and_located(
     )
     goal = form.goals.provenance["expected"]
     assert (goal.line_start, goal.line_end) == (472, 474)  # a cell broken over two lines
+    assert len(first_form.indicators) > 2 and [i.level3 for i in form.indicators] == [
+        "平台数量",
+        "企业满意度",
+    ]
     satisfaction = form.indicators[1]
     assert (satisfaction.target_parsed.comparator, satisfaction.target_parsed.number) == (">=", 90.0)
     assert satisfaction.provenance["level3"].line_start == 539
@@ -117,17 +125,41 @@ def test_values_the_form_does_not_print_are_dropped_with_a_warning(
     server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText], first_form: PerformanceForm
 ) -> None:
     invented = dict(GOOD)
-    invented["funds"] = [dict(GOOD["funds"][0], executed=34.69)]
+    invented["funds"] = [dict(GOOD["funds"][0], executed=34.69, initial_budget=35)]
     invented["indicators"] = [dict(GOOD["indicators"][0], level3="平台维护次数")]
     server.script(answer(invented))
     [form] = read(server, tmp_path, corpus, first_form).forms or []
-    assert form.funds[0].executed is None and form.funds[0].initial_budget == 35
+    appropriation = next(r for r in form.funds if r.kind == "current_year_appropriation")
+    assert appropriation.initial_budget == 35
+    assert appropriation.executed == 34.96  # the invented 34.69 is dropped; the parser's reading stays
     assert form.indicators[0].level3 is None and form.indicators[0].level2 == "数量指标"
     assert (
         "ungrounded funds.current_year_appropriation.executed: 34.69 is not printed at line 460 or just after"
-        in (form.warnings)
+        in form.warnings
     )
     assert "ungrounded indicators[0].level3: '平台维护次数' is not in the form" in form.warnings
+
+
+def test_an_empty_answer_leaves_the_parser_reading(
+    server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText], first_form: PerformanceForm
+) -> None:
+    server.script(answer({}))
+    [form] = read(server, tmp_path, corpus, first_form).forms or []
+    assert form.model_dump(exclude={"warnings"}) == first_form.model_dump(exclude={"warnings"})
+    assert form.warnings == [*first_form.warnings, "read by the language model"]
+
+
+def test_form_scope_setting(
+    server: ScriptedLLMServer, tmp_path: Path, corpus: dict[str, SourceText], first_form: PerformanceForm
+) -> None:
+    assert first_form.warnings == []  # the parser read it cleanly: not "troubled"
+    for scope in ("none", "troubled"):
+        settings = make_settings(server, tmp_path, forms=scope).model_copy(update={"backend": "llm"})
+        result = make_backend(settings).read(
+            BackendJob(source=corpus["000"], paragraphs=[], forms=[first_form])
+        )
+        assert result.forms is None and result.model_forms == 0
+    assert server.requests == []
 
 
 def test_failed_form_keeps_the_parser_reading(

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 
 from extractor.backends.base import BackendJob, BackendResult
-from extractor.backends.model_run import in_order, line_flow_forms, run_model
+from extractor.backends.model_run import forms_for_model, in_order, run_model
 from extractor.narrative.paragraphs import Paragraph
 from extractor.narrative.statements import extract_statements
 from extractor.numbers import numbers_in
@@ -54,7 +54,8 @@ class HybridBackend:
         for statement in rules:
             by_paragraph[statement.paragraph_id].append(statement)
         hard = [p for p in job.paragraphs if needs_model(p, by_paragraph.get(p.model.id, []))]
-        troubled = {f.line_start for f in job.forms if f.warnings} & line_flow_forms(job)
+        scope = "none" if self.settings.llm.forms == "none" else "troubled"
+        troubled = forms_for_model(job, scope)
         if not hard and not troubled:
             return BackendResult(statements=rules, model=self.settings.llm.model)
         narrative, result = run_model(job, hard, troubled, self.settings)

@@ -1,10 +1,10 @@
-"""The model backend: every paragraph that prints a figure and every
-line-flow performance form goes to the model."""
+"""The model backend: every paragraph that prints a figure goes to the model,
+and the line-flow performance forms ``settings.llm.forms`` names (all by default)."""
 
 from __future__ import annotations
 
 from extractor.backends.base import BackendJob, BackendResult
-from extractor.backends.model_run import line_flow_forms, run_model
+from extractor.backends.model_run import forms_for_model, run_model
 from extractor.settings import Backend as BackendName
 from extractor.settings import Settings
 
@@ -19,6 +19,7 @@ class LLMBackend:
         self.settings = settings
 
     def read(self, job: BackendJob) -> BackendResult:
-        narrative, result = run_model(job, job.paragraphs, line_flow_forms(job), self.settings)
+        chosen = forms_for_model(job, self.settings.llm.forms)
+        narrative, result = run_model(job, job.paragraphs, chosen, self.settings)
         result.statements = narrative.statements
         return result

@@ -7,6 +7,7 @@ import asyncio
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.forms import is_tabbed_block
+from extractor.llm.client import LLMClient
 from extractor.llm.forms import FormRun, aread_forms
 from extractor.llm.narrative import NarrativeRun, aread_narrative, run_sync
 from extractor.narrative.paragraphs import Paragraph
@@ -14,9 +15,17 @@ from extractor.settings import Settings
 from schemas import NarrativeStatement, Usage
 
 
-def line_flow_forms(job: BackendJob) -> set[int]:
-    """The ``line_start`` of every form printed in PDF line flow (not tab-separated)."""
-    return {f.line_start for f in job.forms if not is_tabbed_block(job.source, f.line_start, f.line_end)}
+def forms_for_model(job: BackendJob, scope: str) -> set[int]:
+    """The ``line_start`` of the forms printed in PDF line flow (not tab-separated)
+    that ``scope`` sends to the model: none, the ones the parser left warnings
+    on (troubled), or all."""
+    if scope == "none":
+        return set()
+    return {
+        f.line_start
+        for f in job.forms
+        if (scope == "all" or f.warnings) and not is_tabbed_block(job.source, f.line_start, f.line_end)
+    }
 
 
 def run_model(
@@ -27,9 +36,14 @@ def run_model(
     and the summed usage; its statements are left for the caller to merge."""
 
     async def both() -> tuple[NarrativeRun, FormRun]:
-        narrative, form_run = await asyncio.gather(
-            aread_narrative(paragraphs, settings), aread_forms(job.source, job.forms, forms, settings)
-        )
+        client = LLMClient(settings.llm)  # one client: one bound on the calls in flight
+        try:
+            narrative, form_run = await asyncio.gather(
+                aread_narrative(paragraphs, settings, client),
+                aread_forms(job.source, job.forms, forms, settings, client),
+            )
+        finally:
+            await client.close()
         return narrative, form_run
 
     narrative, form_run = run_sync(both())

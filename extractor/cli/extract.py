@@ -64,11 +64,13 @@ def extract_command(
         Path | None,
         typer.Option("--output", "-o", help="output file (one report) or folder (several); default: stdout / ./extractions"),
     ] = None,
-    backend: Annotated[Backend, typer.Option(help="rules (offline default), llm or hybrid")] = "rules",
+    backend: Annotated[
+        Backend | None, typer.Option(help="rules (offline default), llm or hybrid; default: EXTRACTOR_BACKEND")
+    ] = None,
 ) -> None:
     """Extract tables, performance forms and narrative from reports into JSON."""
     console = Console(stderr=True)
-    settings = Settings(backend=backend)
+    settings = Settings() if backend is None else Settings(backend=backend)
     paths = collect_reports(reports)
     if not paths:
         console.print("[red]no report files found[/] (folders are scanned for *.txt)")

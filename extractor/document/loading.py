@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -24,6 +25,8 @@ _BINARY_SIGNATURES = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
 }
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def load_report(path: Path, settings: Settings) -> SourceText:
@@ -59,7 +62,7 @@ def decode_report(data: bytes, name: str) -> SourceText:
             f"{name}: the file holds NUL bytes, so it is binary or UTF-16; save it as UTF-8 text."
         )
     text, encoding = _decode(data, name)
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text, 0, 65536))
     if controls > max(16, len(text[:65536]) // 100):
         raise BinaryReportError(f"{name}: the file looks binary ({controls} control characters).")
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from schemas import Span
 
@@ -42,8 +43,9 @@ class Line:
     heading_level: int = 0  # Markdown heading depth (``##`` -> 2), 0 if none
     page_number: bool = False  # a page number printed inside the text flow
 
-    @property
+    @cached_property
     def blank(self) -> bool:
+        # Cached (the line is immutable): every parser asks, for every line.
         return self.page_number or not self.text.strip()
 
     @property
@@ -55,22 +57,28 @@ class Line:
 def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
     """Normalise one line; return the text, the offset map and the Markdown heading level."""
     heading = 0
-    keep = [True] * len(raw)
+    dropped: list[tuple[int, int]] = []  # [start, end) ranges of raw removed as markup
     match = _MD_HEADING.match(raw)
     if match:
         heading = raw[: match.end()].count("#")
-        for i in range(match.end()):
-            keep[i] = False
-    for markup in _MARKUP.finditer(raw):
-        for i in range(markup.start(), markup.end()):
-            keep[i] = False
-    chars: list[str] = []
+        dropped.append((0, match.end()))
+    if "<" in raw or "**" in raw:  # the only characters markup starts with
+        dropped.extend(m.span() for m in _MARKUP.finditer(raw))
+    if not dropped:
+        # Folding maps one character to one character, so the offsets are the identity.
+        text = raw.translate(_FOLD).rstrip("\r")
+        return text, tuple(range(len(text))), heading
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(raw):
-        if keep[i]:
-            chars.append(ch)
-            offsets.append(i)
-    text = "".join(chars).translate(_FOLD).rstrip("\r")
+    kept_from = 0
+    for start, end in sorted(dropped):
+        if start > kept_from:
+            pieces.append(raw[kept_from:start])
+            offsets.extend(range(kept_from, start))
+        kept_from = max(kept_from, end)
+    pieces.append(raw[kept_from:])
+    offsets.extend(range(kept_from, len(raw)))
+    text = "".join(pieces).translate(_FOLD).rstrip("\r")
     return text, tuple(offsets[: len(text)]), heading
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extractor.document.source import Line
 from extractor.forms.detect import compact
-from extractor.forms.targets import parse_target
+from extractor.forms.targets import is_target
 from extractor.numbers import try_amount
 
 CAPTION = "绩效指标"  # the caption cell of the indicator block, never a value
@@ -100,10 +100,12 @@ _VALUE_FIELDS = ("level3", "target", "actual", "weight", "score", "deviation_rea
 def best_reading(cols: dict[str, int], cells: list[Cell], labels: set[int]) -> tuple[int, dict[str, Cell]]:
     """The column shift that reads the row most plausibly, and the cells it gives."""
     best: tuple[tuple[float, bool, int], int, dict[str, Cell]] | None = None
+    # The cells that may hold a value do not depend on the shift.
+    by_col = {c.col: c for c in cells if c.text and c.col not in labels and c.flat != CAPTION}
     for shift in _SHIFTS:
         if "level3" in cols and cols["level3"] + shift < 0:
             continue
-        score, values = _reading(cols, cells, labels, shift)
+        score, values = _reading(cols, by_col, shift)
         # Ties go to the printed alignment, then to the smaller shift.
         rank = (score, shift == 0, -abs(shift))
         if best is None or rank > best[0]:
@@ -113,18 +115,16 @@ def best_reading(cols: dict[str, int], cells: list[Cell], labels: set[int]) -> t
     return best[1], best[2]
 
 
-def _reading(
-    cols: dict[str, int], cells: list[Cell], labels: set[int], shift: int
-) -> tuple[float, dict[str, Cell]]:
+def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple[float, dict[str, Cell]]:
     """Read the row with every header column moved by ``shift``; score how plausible it is.
 
-    Numbers under 权重/得分 weigh most (+3, a word there -3), then a quantity
-    under 指标值 (+2), a name under 三级指标 (+1; a quantity there -2); every
-    non-empty cell the reading leaves unused costs 2. A name that stands left
-    of the 三级指标 column (a merged cell printed in column 0) is taken as the
-    name when the column itself is empty.
+    ``by_col`` holds the row's candidate value cells by column. Numbers under
+    权重/得分 weigh most (+3, a word there -3), then a quantity under 指标值 (+2),
+    a name under 三级指标 (+1; a quantity there -2); every non-empty cell the
+    reading leaves unused costs 2. A name that stands left of the 三级指标 column
+    (a merged cell printed in column 0) is taken as the name when the column
+    itself is empty.
     """
-    by_col = {c.col: c for c in cells if c.text and c.col not in labels and c.flat != CAPTION}
     values: dict[str, Cell] = {}
     for name in _VALUE_FIELDS:
         if name in cols and cols[name] + shift in by_col:
@@ -138,7 +138,7 @@ def _reading(
             score += 0.5
         else:
             score -= 1
-    elif parse_target(values["level3"].text) is not None:
+    elif is_target(values["level3"].text):
         score -= 2
     else:
         score += 1
@@ -146,7 +146,7 @@ def _reading(
         if name in cols and name in values:
             score += 3 if try_amount(values[name].text) is not None else -3
     if "target" in values:
-        score += 2 if parse_target(values["target"].text) is not None else 1
+        score += 2 if is_target(values["target"].text) else 1
     elif "target" in cols:
         score -= 1
     if "actual" in values:

@@ -10,6 +10,7 @@ heading. A title with no form body after it (a table-of-contents entry such as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractor.document import SourceText
 from schemas import FormKind
@@ -29,11 +30,14 @@ _BODY_WINDOW = 8  # non-blank lines after a title in which the body must start
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
-    """The text without white space and tabs (labels are matched this way)."""
+    """The text without white space and tabs (labels are matched this way).
+    Cached: every line and cell is compacted again by each parser that looks at it."""
     return _SPACE.sub("", text)
 
 
+@lru_cache(maxsize=16384)  # pure; asked for every line by form and score-table detection
 def title_kind(text: str) -> FormKind | None:
     """The form kind a title line announces, or None when it is no form title."""
     flat = compact(text)

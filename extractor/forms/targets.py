@@ -9,6 +9,7 @@ there is one and returns None where there is none (words, dates, ranges).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from schemas import ParsedTarget
 from schemas.forms import Comparator
@@ -101,6 +102,22 @@ def parse_target(text: str) -> ParsedTarget | None:
     A number printed twice (``=0.30.3``) is read once. Dates (``24年12月31日前``),
     ranges and sentences give None: the text as written is the value.
     """
+    reading = _read(text)
+    if reading is None:
+        return None
+    comparator, number, unit = reading
+    return ParsedTarget(comparator=comparator, number=number, unit=unit)
+
+
+def is_target(text: str) -> bool:
+    """True when :func:`parse_target` reads a quantity in ``text``."""
+    return _read(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str) -> tuple[Comparator | None, float, str | None] | None:
+    """The (comparator, number, unit) of :func:`parse_target`. Cached: form parsing
+    tries the same cells under several column shifts."""
     rest = _clean(text)
     if not rest or _DATE.search(rest):
         return None
@@ -117,9 +134,7 @@ def parse_target(text: str) -> ParsedTarget | None:
     unit = re.sub(r"\s+", "", match.group("unit")) or None
     if unit is not None and len(unit) > _MAX_UNIT:
         return None
-    return ParsedTarget(
-        comparator=comparator, number=float(match.group("number").replace(",", "")), unit=unit
-    )
+    return comparator, float(match.group("number").replace(",", "")), unit
 
 
 def _clean(text: str) -> str:

@@ -1,6 +1,9 @@
 """The language-model path: an openai + instructor client with retries,
-limits and usage counting, versioned prompts, a SQLite response cache, and
-the narrative reader that grounds every answer against the source.
+limits and usage counting, versioned prompts, a SQLite response cache, the
+narrative reader and the line-flow form reader, both checking every answer
+against the source.
 
-Entry point: :func:`extractor.llm.narrative.read_narrative`.
+Entry points: :func:`extractor.llm.narrative.read_narrative` (one report),
+:func:`extractor.llm.narrative.read_narratives` (several sharing one client),
+:func:`extractor.llm.forms.aread_forms`.
 """

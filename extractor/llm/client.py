@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,7 @@ from extractor.llm.metering import RateLimiter, UsageMeter, estimate_tokens
 from extractor.settings import LLMMode, LLMSettings
 
 Model = TypeVar("Model", bound=BaseModel)
+logger = logging.getLogger(__name__)
 
 _MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
@@ -200,6 +202,7 @@ class LLMClient:
                 | stop_before_delay(self.settings.retry_budget),
                 wait=self._backoff,
                 retry=retry_if_exception(_transient),
+                before_sleep=_log_retry,
                 reraise=True,
             )
             async for attempt in retrying:
@@ -228,6 +231,13 @@ class LLMClient:
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion = int(getattr(usage, "completion_tokens", 0) or 0)
         _count(meters, prompt_tokens=prompt, completion_tokens=completion)
+        logger.debug(
+            "model call: %s, finish %s, %d prompt + %d completion tokens",
+            self.model,
+            response.choices[0].finish_reason if getattr(response, "choices", None) else "?",
+            prompt,
+            completion,
+        )
         self._limiter.settle(estimate, prompt + completion)
         choice = response.choices[0] if getattr(response, "choices", None) else None
         if choice is not None:
@@ -250,6 +260,12 @@ class LLMClient:
             multiplier=self.settings.backoff_initial, max=self.settings.backoff_max
         )
         return float(jitter(state))
+
+
+def _log_retry(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome else None
+    sleep = state.next_action.sleep if state.next_action else 0.0
+    logger.warning("model call failed (%s); retry %d in %.1f s", _short(error), state.attempt_number, sleep)
 
 
 def _count(meters: tuple[UsageMeter, ...], **increments: int) -> None:

@@ -6,7 +6,8 @@ visual line per text line) goes to the model whole, each line labelled
 text must occur in it (line breaks inside a cell do not matter), a figure must
 be printed on the line the model cites or the few after it (cells wrap). What
 cannot be found is dropped and said in ``form.warnings``: an invented value is
-never kept. Provenance points at what was found.
+never kept. Checked values replace the parser's reading; where the model says
+nothing the parser's reading stays. Provenance points at what was found.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from extractor.narrative.grounding import find_quote
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import numbers_in
 from extractor.settings import Settings
-from schemas import Failure, FundRow, Goals, Indicator, NarrativeParagraph, PerformanceForm, Span, Usage
+from schemas import Failure, FundRow, Indicator, NarrativeParagraph, PerformanceForm, Span, Usage
 
 PROMPT_NAME = "form"
 _FUND_LABELS = {
@@ -120,9 +121,14 @@ def form_block(source: SourceText, first: int, last: int) -> tuple[str, Paragrap
 
 
 async def aread_forms(
-    source: SourceText, forms: Sequence[PerformanceForm], chosen: set[int], settings: Settings
+    source: SourceText,
+    forms: Sequence[PerformanceForm],
+    chosen: set[int],
+    settings: Settings,
+    client: LLMClient | None = None,
 ) -> FormRun:
-    """Ask the model for the forms whose ``line_start`` is in ``chosen``."""
+    """Ask the model for the forms whose ``line_start`` is in ``chosen``
+    (through ``client`` when given, else a client of this run's own)."""
     template = load_prompt(PROMPT_NAME, settings.llm.form_prompt, settings.llm.prompts_dir)
     meter = UsageMeter()
     run = FormRun(prompts={PROMPT_NAME: template.ref})
@@ -132,17 +138,18 @@ async def aread_forms(
         run.forms = list(forms)
         run.usage = meter.usage(settings.llm)
         return run
-    client = LLMClient(settings.llm)
+    own = client is None
+    llm = client if client is not None else LLMClient(settings.llm)
     cache = ResponseCache(cache_path(settings.home)) if settings.llm.cache else None
 
     async def one(form: PerformanceForm) -> PerformanceForm | Failure:
         text, block = form_block(source, form.line_start, form.line_end)
         key = cache_key(
-            model=client.model,
+            model=llm.model,
             prompt=f"{PROMPT_NAME}/{template.version}@{template.sha256}",
             response_model=FormAnswer,
             text=text,
-            parameters=client.parameters,
+            parameters=llm.parameters,
             repeat=settings.llm.repeat,
         )
         hit = cache.get(key) if cache is not None else None
@@ -151,7 +158,7 @@ async def aread_forms(
             answer = FormAnswer.model_validate_json(hit.answer)
         else:
             try:
-                reply = await client.structured(FormAnswer, template.text, text, meter)
+                reply = await llm.structured(FormAnswer, template.text, text, meter)
             except LLMError as error:
                 return Failure(
                     stage="llm",
@@ -163,7 +170,7 @@ async def aread_forms(
             answer = cast(FormAnswer, reply.value)
             if cache is not None:
                 stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
-                cache.put(key, client.model, template.ref, stored)
+                cache.put(key, llm.model, template.ref, stored)
         return to_form(answer, form, source, block)
 
     try:
@@ -171,7 +178,8 @@ async def aread_forms(
             zip([f.line_start for f in targets], await asyncio.gather(*(one(f) for f in targets)))
         )
     finally:
-        await client.close()
+        if own:
+            await llm.close()
         if cache is not None:
             cache.close()
     for form in forms:
@@ -188,52 +196,60 @@ async def aread_forms(
 def to_form(
     answer: FormAnswer, form: PerformanceForm, source: SourceText, block: Paragraph
 ) -> PerformanceForm:
-    """The schema form from the answer, keeping only what the block prints."""
+    """``form`` (the parser's reading) updated with the answer's values that the
+    block prints: a checked value replaces the parser's, a value the block does
+    not print is dropped and named in ``warnings``, and where the model said
+    nothing the parser's reading stays. The model's indicator rows, when it
+    gives any, replace the parser's (rows cannot be matched one by one)."""
     checker = _Checker(source, block, form.line_start, form.line_end)
-    read = PerformanceForm(
-        kind=form.kind,
-        title=form.title,
-        line_start=form.line_start,
-        line_end=form.line_end,
-        provenance={"title": source.lines_span(form.line_start, form.line_start)},
-    )
+    read = form.model_copy(deep=True)
     for name in ("project_name", "department", "implementing_unit"):
         value = checker.text(name, getattr(answer, name), read.provenance)
-        setattr(read, name, value)
-    goals = Goals()
-    goals.expected = checker.text("goals.expected", answer.goals_expected, goals.provenance)
-    goals.actual = checker.text("goals.actual", answer.goals_actual, goals.provenance)
-    read.goals = goals
+        if value is not None:
+            setattr(read, name, value)
+    for name, given in (("expected", answer.goals_expected), ("actual", answer.goals_actual)):
+        value = checker.text(f"goals.{name}", given, read.goals.provenance)
+        if value is not None:
+            setattr(read.goals, name, value)
     for fund in answer.funds:
-        row = FundRow(kind=fund.kind, label=_FUND_LABELS[fund.kind])
+        row = next((r for r in read.funds if r.kind == fund.kind), None)
+        if row is None:
+            row = FundRow(kind=fund.kind, label=_FUND_LABELS[fund.kind])
+            read.funds.append(row)
         for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score"):
             value = checker.number(
                 f"funds.{fund.kind}.{name}", getattr(fund, name), fund.line, row.provenance
             )
-            setattr(row, name, value)
-        read.funds.append(row)
-    for index, item in enumerate(answer.indicators):
-        where = f"indicators[{index}]"
-        line = item.line if form.line_start <= item.line <= form.line_end else form.line_start
-        indicator = Indicator(line_start=line, line_end=min(line + _WRAP, form.line_end))
-        for name in ("level1", "level2", "level3", "target", "actual", "deviation_reason"):
-            setattr(
-                indicator, name, checker.text(f"{where}.{name}", getattr(item, name), indicator.provenance)
-            )
-        for name in ("weight", "score"):
-            setattr(
-                indicator,
-                name,
-                checker.number(f"{where}.{name}", getattr(item, name), line, indicator.provenance),
-            )
-        indicator.target_parsed = parse_target(indicator.target) if indicator.target else None
-        indicator.actual_parsed = parse_target(indicator.actual) if indicator.actual else None
-        read.indicators.append(indicator)
+            if value is not None:
+                setattr(row, name, value)
+    if answer.indicators:
+        read.indicators = [
+            _indicator(item, index, form, checker) for index, item in enumerate(answer.indicators)
+        ]
     if answer.total_score is not None:
         line = answer.total_score_line or form.line_end
-        read.total_score = checker.number("total_score", answer.total_score, line, read.provenance)
-    read.warnings = ["read by the language model", *checker.problems]
+        value = checker.number("total_score", answer.total_score, line, read.provenance)
+        if value is not None:
+            read.total_score = value
+    read.warnings = [*form.warnings, "read by the language model", *checker.problems]
     return read
+
+
+def _indicator(item: IndicatorAnswer, index: int, form: PerformanceForm, checker: _Checker) -> Indicator:
+    where = f"indicators[{index}]"
+    line = item.line if form.line_start <= item.line <= form.line_end else form.line_start
+    indicator = Indicator(line_start=line, line_end=min(line + _WRAP, form.line_end))
+    for name in ("level1", "level2", "level3", "target", "actual", "deviation_reason"):
+        setattr(indicator, name, checker.text(f"{where}.{name}", getattr(item, name), indicator.provenance))
+    for name in ("weight", "score"):
+        setattr(
+            indicator,
+            name,
+            checker.number(f"{where}.{name}", getattr(item, name), line, indicator.provenance),
+        )
+    indicator.target_parsed = parse_target(indicator.target) if indicator.target else None
+    indicator.actual_parsed = parse_target(indicator.actual) if indicator.actual else None
+    return indicator
 
 
 class _Checker:

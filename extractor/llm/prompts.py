@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import prompts as bundled_prompts
 from extractor.errors import ConfigError
 
 _FRONT = re.compile(r"\A---\s*\n(?P<head>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
-_BUNDLED = Path(__file__).resolve().parents[2] / "prompts"
+_BUNDLED = bundled_prompts.ROOT
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class PromptTemplate:
 
 
 def prompts_root(directory: Path | None) -> Path:
-    """The configured template directory, or the one bundled with the source tree."""
+    """The configured template directory, or the templates shipped with the package."""
     return directory if directory is not None else _BUNDLED
 
 

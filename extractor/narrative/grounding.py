@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import UNIT_TO_WAN
@@ -33,32 +34,44 @@ _INCREASE = re.compile(r"增加|增长|上升|提高|增幅|增多")
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
+@lru_cache(maxsize=8192)
 def _fold(ch: str) -> str:
-    """One character as compared: NFKC-folded, lower case, dashes and quotes unified."""
-    return unicodedata.normalize("NFKC", ch).lower().translate(_DASHES).translate(_QUOTES)
+    """One character as compared: NFKC-folded, lower case, dashes and quotes
+    unified, whitespace dropped. Cached: reports use a few thousand distinct characters."""
+    folded = unicodedata.normalize("NFKC", ch).lower().translate(_DASHES).translate(_QUOTES)
+    return "".join(c for c in folded if not c.isspace())
 
 
-def _canonical(text: str) -> tuple[str, list[int]]:
-    """``text`` without whitespace and thousands separators, folded; and for each
-    canonical character the index of the original character it came from."""
-    skip = {m.start() for m in _THOUSANDS.finditer(text)}
-    chars: list[str] = []
+def _canonical_text(text: str) -> str:
+    """``text`` without whitespace and thousands separators, folded (character by
+    character, so removing the separators first gives the same result)."""
+    return "".join(map(_fold, _THOUSANDS.sub("", text)))
+
+
+@lru_cache(maxsize=1024)
+def _canonical(text: str) -> tuple[str, tuple[int, ...]]:
+    """:func:`_canonical_text` of ``text``, and for each canonical character the
+    index of the original character it came from. Cached: every quote of a
+    statement is searched in the same paragraph text."""
+    pieces = list(map(_fold, text))
+    for match in _THOUSANDS.finditer(text):
+        pieces[match.start()] = ""
+    canonical = "".join(pieces)
+    if "" not in pieces and len(canonical) == len(text):  # nothing dropped or expanded
+        return canonical, tuple(range(len(text)))
     origin: list[int] = []
-    for index, ch in enumerate(text):
-        if index in skip:
-            continue
-        for folded in _fold(ch):
-            if folded.isspace():
-                continue
-            chars.append(folded)
+    for index, piece in enumerate(pieces):
+        if len(piece) == 1:
             origin.append(index)
-    return "".join(chars), origin
+        elif piece:
+            origin.extend([index] * len(piece))
+    return canonical, tuple(origin)
 
 
 def find_quotes(paragraph: Paragraph, quote: str) -> list[tuple[int, int]]:
     """Every (start, end) of ``quote`` in the paragraph text, tolerant to
     whitespace, full-width characters and thousands separators."""
-    needle, _ = _canonical(quote)
+    needle = _canonical_text(quote)
     if not needle:
         return []
     hay, origin = _canonical(paragraph.model.text)
@@ -139,7 +152,7 @@ def _choose(
 
 def _value_in_quote(name: str, value: float, unit: str | None, quote: str) -> bool:
     """True when ``value`` (in ``unit`` for amounts) is one of the numbers printed in ``quote``."""
-    text, _ = _canonical(quote)
+    text = _canonical_text(quote)
     if value == 0 and _EMPTY_MARK.search(text):
         return True  # —— prints "nothing", i.e. zero
     signed = name in ("change_amount", "change_pct")

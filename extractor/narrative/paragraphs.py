@@ -94,10 +94,10 @@ def _build(source: SourceText, numbers: list[int], path: list[str]) -> Paragraph
         text = line.text
         lead = len(text) - len(text.lstrip())
         body = text.strip()
-        for index, ch in enumerate(body, start=lead):
-            chars.append(ch)
-            offsets.append(line.start + line.offsets[index])
-            line_of.append(number)
+        chars.append(body)
+        base = line.start
+        offsets.extend([base + offset for offset in line.offsets[lead : lead + len(body)]])
+        line_of.extend([number] * len(body))
     text = "".join(chars)
     span = Span(
         line_start=numbers[0], line_end=numbers[-1], char_start=offsets[0], char_end=offsets[-1] + 1

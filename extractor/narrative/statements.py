@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.narrative.grounding import ground_statement
 from extractor.narrative.paragraphs import Paragraph
@@ -172,7 +173,8 @@ class _Reader:
     def _sentence(self, start: int, end: int) -> None:
         heading = self.heading
         self.heading = None
-        name = _SELF_EVAL_NAME.search(self.text, start, end)
+        # The literal test first: the pattern is slow to fail on every sentence.
+        name = _SELF_EVAL_NAME.search(self.text, start, end) if "自评情况" in self.text[start:end] else None
         if name:
             named = self._clean(name.start("name"), name.end("name"))
             # "…政务服务工作保障。绩效自评情况：": the name is the sentence before.
@@ -204,14 +206,20 @@ class _Reader:
         if _COMPARATOR.search(self.text, start, end):
             self.compared = True
         mentions: list[tuple[int, int, str, re.Match[str]]] = []
-        for kind, pattern in (
-            ("completion", _COMPLETION),
-            ("share", _SHARE),
-            ("change_pct", _CHANGE_PCT),
-            ("change_amount", _CHANGE_AMOUNT),
-            ("flat", _FLAT),
-            ("amount", _AMOUNT),
+        # Percentages end in "%" and amounts in a unit ending in 元: a clause without
+        # them cannot hold those mentions, so their patterns are not run on it.
+        clause = self.text[start:end]
+        percent, money = "%" in clause, "元" in clause
+        for kind, pattern, possible in (
+            ("completion", _COMPLETION, percent),
+            ("share", _SHARE, percent),
+            ("change_pct", _CHANGE_PCT, percent),
+            ("change_amount", _CHANGE_AMOUNT, money),
+            ("flat", _FLAT, True),
+            ("amount", _AMOUNT, money),
         ):
+            if not possible:
+                continue
             for match in pattern.finditer(self.text, start, end):
                 if all(match.end() <= s or match.start() >= e for s, e, _, _ in mentions):
                     mentions.append((match.start(), match.end(), kind, match))
@@ -422,28 +430,42 @@ def _split(text: str, start: int, end: int, marks: str) -> list[tuple[int, int]]
     """Spans of ``text[start:end]`` between any of ``marks`` (non-empty ones only)."""
     spans: list[tuple[int, int]] = []
     begin = start
-    for index in range(start, end + 1):
-        if index == end or text[index] in marks:
-            if text[begin:index].strip():
-                spans.append((begin, index))
-            begin = index + 1
+    for mark in _marks_pattern(marks).finditer(text, start, end):
+        index = mark.start()
+        if text[begin:index].strip():
+            spans.append((begin, index))
+        begin = index + 1
+    if text[begin:end].strip():
+        spans.append((begin, end))
     return spans
+
+
+@lru_cache(maxsize=16)
+def _marks_pattern(marks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(marks)}]")
+
+
+_CLAUSE_MARK = re.compile(r"[，：:；,]")
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clauses split at ， ： and at ASCII commas that are not thousands separators."""
     spans: list[tuple[int, int]] = []
     begin = start
-    for index in range(start, end + 1):
-        at_end = index == end
-        ch = "" if at_end else text[index]
-        digits = (
-            ch == "," and index > 0 and text[index - 1].isdigit() and text[index + 1 : index + 2].isdigit()
-        )
-        if at_end or ch in "，：:；" or (ch == "," and not digits):
-            if text[begin:index].strip():
-                spans.append((begin, index))
-            begin = index + 1
+    for mark in _CLAUSE_MARK.finditer(text, start, end):
+        index = mark.start()
+        if (
+            mark.group() == ","
+            and index > 0
+            and text[index - 1].isdigit()
+            and text[index + 1 : index + 2].isdigit()
+        ):
+            continue  # a thousands separator (or a digit grouping) inside a figure
+        if text[begin:index].strip():
+            spans.append((begin, index))
+        begin = index + 1
+    if text[begin:end].strip():
+        spans.append((begin, end))
     return spans
 
 

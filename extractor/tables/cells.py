@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.document import SourceText
 from extractor.numbers import is_number
@@ -19,6 +20,7 @@ from schemas import Span
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’（）"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _SPACE_IN_BRACKETS = re.compile(r"(?<=[(])\s+|\s+(?=[)])")
+_SPACES = re.compile(r"\s+")
 _SEPARATOR = re.compile(r"^[\s\-—=─_:|]*$")
 
 # 科目代码: functional (201 / 20103 / 2010301) or economic (301 / 30101) classification code.
@@ -27,11 +29,13 @@ _INTEGER = re.compile(r"^\d{1,4}$")
 TOTAL = re.compile(r"(合计|总计|小计)$")
 
 
+@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
-    """Text of a cell with the export's layout spaces removed (``国 有 资 本`` -> ``国有资本``)."""
+    """Text of a cell with the export's layout spaces removed (``国 有 资 本`` -> ``国有资本``).
+    Cached: detection, header and row parsing clean the same cells many times."""
     text = _SPACE_NEAR_CJK.sub("", text.strip())
     text = _SPACE_IN_BRACKETS.sub("", text)
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", text)
 
 
 def is_code(text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from extractor.document import Line
@@ -91,6 +92,7 @@ def title_key(title: str) -> str:
     return re.sub(r"[\s“”\"'‘’「」]", "", title)
 
 
+@lru_cache(maxsize=16384)  # pure; asked for every short line and tab cell
 def parse_title(text: str) -> tuple[str, str | None] | None:
     """``(title, printed id)`` when ``text`` is a fixed table's title, else None."""
     text = clean_text(text)
@@ -118,9 +120,15 @@ def classify(line: Line) -> LineInfo:
     """Classify one line for table detection."""
     if line.blank:
         return LineInfo("blank")
-    if "\t" in line.text:
-        return _classify_tab_line(line.text)
-    text = line.text.strip()
+    return _classify_text(line.text)
+
+
+@lru_cache(maxsize=16384)  # pure (LineInfo is frozen); page headers and header rows repeat
+def _classify_text(text: str) -> LineInfo:
+    """Classify the text of a line that is not blank."""
+    if "\t" in text:
+        return _classify_tab_line(text)
+    text = text.strip()
     if len(text) > _LONGEST_TITLE:  # narrative: no title, label or metadata is this long
         return LineInfo("text")
     marker = _MARKER_LINE.match(clean_text(text))
@@ -173,6 +181,7 @@ def _classify_tab_line(text: str) -> LineInfo:
     return LineInfo("meta", unit=unit)
 
 
+@lru_cache(maxsize=16384)  # pure
 def _is_meta(text: str, labels: re.Pattern[str] = _META) -> bool:
     text = clean_text(text)
     if len(text) > _META_MAX or text.startswith("注"):

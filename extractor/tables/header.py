@@ -261,8 +261,9 @@ def _number(number_row: list[str] | None, column: int) -> str | None:
 def _roles_from_data(columns: list[ColumnSpec], body: list[RawRow], width: int) -> None:
     """A 'value' column whose cells are mostly words is a name column; a headerless
     column of codes is a code column."""
+    grid = [_pad(row.texts, width) for row in body if not row.is_blank()]
     for column in columns:
-        texts = [_pad(row.texts, width)[column.index] for row in body if not row.is_blank()]
+        texts = [row[column.index] for row in grid]
         filled = [t for t in texts if t and not _is_placeholder(t)]
         if not filled:
             continue
