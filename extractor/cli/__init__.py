@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from extractor.cli import check as _check
+from extractor.cli import eval as _eval
 from extractor.cli import extract as _extract
+from extractor.cli import service as _service
 
 app = typer.Typer(
     name="extractor",
@@ -16,19 +18,10 @@ app = typer.Typer(
 )
 app.command("extract")(_extract.extract_command)
 app.command("check")(_check.check_command)
+_service.register(app)  # serve, batch, keys
+app.add_typer(_eval.eval_app, name="eval")  # run, compare, report, rescore, list
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
-
-
-# The HTTP service, batch runs and API keys (extractor.cli.service).
-from extractor.cli import service as _service
-
-_service.register(app)
-
-# Evaluation against the gold: run, compare, report, rescore, list (extractor.cli.eval).
-from extractor.cli import eval as _eval
-
-app.add_typer(_eval.eval_app, name="eval")

@@ -14,6 +14,7 @@ from schemas import Finding
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.pipeline import extract
+from extractor.reconcile import registry
 from extractor.settings import Settings
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -58,16 +59,33 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
+def rules_table() -> RichTable:
+    """Every registered rule: id, severity, what it reads, its tolerance, what it checks."""
+    table = RichTable(title="reconciliation rules", title_justify="left")
+    for column in ("rule", "severity", "reads", "tolerance", "checks"):
+        table.add_column(column, overflow="fold")
+    for rule in registry():
+        table.add_row(rule.id, rule.severity, rule.reads, rule.tolerance, (rule.doc or "").strip())
+    return table
+
+
 def check_command(
-    reports: Annotated[list[Path], typer.Argument(help="report text files")],
+    reports: Annotated[list[Path] | None, typer.Argument(help="report text files")] = None,
     fail_on: Annotated[
         Literal["error", "warning", "never"] | None,
         typer.Option("--fail-on", help="exit 1 when a finding of this severity or worse is found"),
     ] = "error",
     show_info: Annotated[bool, typer.Option("--info", help="also list info findings (rounding, missing tables)")] = False,
+    list_rules: Annotated[bool, typer.Option("--rules", help="list the rules and exit")] = False,
 ) -> None:
     """Reconcile reports: every figure against the figures that must agree with it."""
     console = Console()
+    if list_rules:
+        console.print(rules_table())
+        return
+    if not reports:
+        Console(stderr=True).print("[red]give at least one report[/] (or --rules to list the rules)")
+        raise typer.Exit(2)
     settings = Settings()
     worst = 3
     failed = False

@@ -58,7 +58,8 @@ def _title_key(title: str) -> str:
 
 def toc_end(source: SourceText) -> int:
     """The last line of the table of contents (0 when the report has none)."""
-    heads = [(line.number, _PART.match(line.text)) for line in source.lines]
+    # The literal test first: the pattern would be tried on every line of the report.
+    heads = [(line.number, _PART.match(line.text)) for line in source.lines if "部分" in line.text]
     parts = [(number, m.group(1), _title_key(m.group(2))) for number, m in heads if m]
     if not parts:
         return 0
@@ -75,7 +76,7 @@ def find_parts(source: SourceText) -> list[ReportPart]:
     start = toc_end(source)
     found: list[tuple[int, str]] = []
     for line in source.lines[start:]:
-        match = _PART.match(line.text)
+        match = _PART.match(line.text) if "部分" in line.text else None
         if match:
             found.append((line.number, line.text.split("\t")[0].strip()))
     parts: list[ReportPart] = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from schemas import Span
 
@@ -42,11 +41,12 @@ class Line:
     offsets: tuple[int, ...]
     heading_level: int = 0  # Markdown heading depth (``##`` -> 2), 0 if none
     page_number: bool = False  # a page number printed inside the text flow
+    # True for blank lines and page numbers. Set once (the line is immutable):
+    # every parser asks, for every line.
+    blank: bool = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def blank(self) -> bool:
-        # Cached (the line is immutable): every parser asks, for every line.
-        return self.page_number or not self.text.strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blank", self.page_number or not self.text.strip())
 
     @property
     def cells(self) -> list[str]:
@@ -58,7 +58,7 @@ def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
     """Normalise one line; return the text, the offset map and the Markdown heading level."""
     heading = 0
     dropped: list[tuple[int, int]] = []  # [start, end) ranges of raw removed as markup
-    match = _MD_HEADING.match(raw)
+    match = _MD_HEADING.match(raw) if "#" in raw else None
     if match:
         heading = raw[: match.end()].count("#")
         dropped.append((0, match.end()))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain, repeat
 
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import UNIT_TO_WAN
@@ -59,12 +60,8 @@ def _canonical(text: str) -> tuple[str, tuple[int, ...]]:
     canonical = "".join(pieces)
     if "" not in pieces and len(canonical) == len(text):  # nothing dropped or expanded
         return canonical, tuple(range(len(text)))
-    origin: list[int] = []
-    for index, piece in enumerate(pieces):
-        if len(piece) == 1:
-            origin.append(index)
-        elif piece:
-            origin.extend([index] * len(piece))
+    # Each original index repeated once per canonical character it gave (0, 1 or more).
+    origin = chain.from_iterable(map(repeat, range(len(pieces)), map(len, pieces)))
     return canonical, tuple(origin)
 
 

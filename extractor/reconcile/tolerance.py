@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 EPSILON = 1e-6
 _DECIMALS = re.compile(r"\.(\d+)")
 
 
+@lru_cache(maxsize=65536)  # pure; every rule asks again for the same figures
 def decimals_of(value: float | None, text: str | None = None) -> int:
     """Decimals as printed: from ``text`` when known (``12.50`` -> 2), else
     from the shortest float repr (``67.77`` -> 2, ``95.0`` -> 0)."""
