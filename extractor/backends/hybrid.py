@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, in_order, run_model
+from extractor.narrative.grounding import NUMERIC_FIELDS
 from extractor.narrative.paragraphs import Paragraph
 from extractor.narrative.statements import extract_statements
 from extractor.numbers import numbers_in
@@ -26,15 +27,6 @@ from schemas import NarrativeStatement
 # A figure a statement should explain: a number followed by a money unit or %,
 # but not a threshold or a rate ("100万元（含）以上设备", "20元/吨").
 _UNIT_AFTER = re.compile(r"^\s*(?:万元|亿元|千元|元|%)(?!\s*(?:[（(]\s*含|及?以上|以下|以内|/|每))")
-_FIELDS = (
-    "amount",
-    "prior_amount",
-    "change_amount",
-    "change_pct",
-    "share_pct",
-    "completion_pct",
-    "budget_amount",
-)
 _AMOUNT_SLACK = 0.011  # two-decimal rounding on each of three printed amounts
 _PCT_SLACK = 0.15  # a one-decimal percentage of two rounded amounts
 
@@ -77,7 +69,7 @@ def unexplained_figures(paragraph: Paragraph, statements: list[NarrativeStatemen
     """Amounts and percentages printed in the paragraph that no statement holds
     as a value or covers with a quote."""
     text = paragraph.model.text
-    values = [abs(v) for s in statements for name in _FIELDS if (v := getattr(s, name)) is not None]
+    values = [abs(v) for s in statements for name in NUMERIC_FIELDS if (v := getattr(s, name)) is not None]
     quoted = _quoted_ranges(text, statements)
     missing: list[float] = []
     for number, start, end in numbers_in(text):

@@ -22,6 +22,9 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (5, re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩]")),
 )
 _TERMINAL = "。！？"
+_SENTENCE_MARK = re.compile(f"[{_TERMINAL}；，,]")  # a line holding one is prose, not a heading
+# Any of the numberings above, in one pattern.
+_ITEM = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _HEADING_PATTERNS))
 _TOC = re.compile(r"^\s*目\s*录\s*$")
 _FIGURE = re.compile(r"\d\s*(?:万元|元|%)")  # a heading names a topic; a stated figure makes it prose
 
@@ -67,7 +70,7 @@ def toc_end(source: SourceText) -> int:
     for number, numeral, title in parts[1:]:
         if numeral == first_number and title == first_title:
             return number - 1
-    toc = next((line.number for line in source.lines if _TOC.match(line.text)), 0)
+    toc = next((line.number for line in source.lines if "录" in line.text and _TOC.match(line.text)), 0)
     return toc if toc and toc < parts[0][0] else 0
 
 
@@ -96,10 +99,10 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    if _PART.match(stripped):
+    if "部分" in stripped and _PART.match(stripped):
         return 0
     sentence = (
-        any(ch in stripped for ch in _TERMINAL + "；，,")
+        bool(_SENTENCE_MARK.search(stripped))
         or len(stripped) > 45
         or bool(_FIGURE.search(stripped))
     )
@@ -114,4 +117,4 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
 def starts_item(text: str) -> bool:
     """True when ``text`` opens with list numbering (一、 / （一） / 1. / (1) / ①)."""
     stripped = text.strip()
-    return any(pattern.match(stripped) for _, pattern in _HEADING_PATTERNS)
+    return bool(_ITEM.match(stripped))

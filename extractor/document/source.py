@@ -22,13 +22,16 @@ _FOLD.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FOLD.update({ord(c): ord(a) for c, a in zip("％．＋－＞＜＝～", "%.+-><=~")})
 _FOLD[0x3000] = ord(" ")  # ideographic space
 _FOLD[0x00A0] = ord(" ")
+# Any character _FOLD changes: str.translate is slow on CJK text, so only lines
+# that hold one are translated.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
 
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\*\*")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _BARE_INTEGER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
     """One line of the report. ``number`` is 1-based; ``start`` is the offset
     of the line in the original text; ``offsets[i]`` is the original offset
@@ -45,8 +48,28 @@ class Line:
     # every parser asks, for every line.
     blank: bool = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "blank", self.page_number or not self.text.strip())
+    def __init__(
+        self,
+        number: int,
+        text: str,
+        raw: str,
+        start: int,
+        offsets: tuple[int, ...],
+        heading_level: int = 0,
+        page_number: bool = False,
+    ) -> None:
+        # One dict update instead of the frozen dataclass's setattr per field:
+        # a report has tens of thousands of lines.
+        self.__dict__.update(
+            number=number,
+            text=text,
+            raw=raw,
+            start=start,
+            offsets=offsets,
+            heading_level=heading_level,
+            page_number=page_number,
+            blank=page_number or not text.strip(),
+        )
 
     @property
     def cells(self) -> list[str]:
@@ -66,7 +89,7 @@ def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
         dropped.extend(m.span() for m in _MARKUP.finditer(raw))
     if not dropped:
         # Folding maps one character to one character, so the offsets are the identity.
-        text = raw.translate(_FOLD).rstrip("\r")
+        text = (raw.translate(_FOLD) if _FOLDABLE.search(raw) else raw).rstrip("\r")
         return text, tuple(range(len(text))), heading
     pieces: list[str] = []
     offsets: list[int] = []
@@ -78,7 +101,8 @@ def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
         kept_from = max(kept_from, end)
     pieces.append(raw[kept_from:])
     offsets.extend(range(kept_from, len(raw)))
-    text = "".join(pieces).translate(_FOLD).rstrip("\r")
+    kept = "".join(pieces)
+    text = (kept.translate(_FOLD) if _FOLDABLE.search(kept) else kept).rstrip("\r")
     return text, tuple(offsets[: len(text)]), heading
 
 
@@ -111,7 +135,7 @@ class SourceText:
 
     def span(self, number: int, start: int = 0, end: int | None = None) -> Span:
         """The original span of ``line(number).text[start:end]``."""
-        line = self.line(number)
+        line = self.lines[number - 1]
         end = len(line.text) if end is None else end
         if not line.offsets:
             return Span(line_start=number, line_end=number, char_start=line.start, char_end=line.start)

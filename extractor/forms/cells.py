@@ -10,7 +10,7 @@ the column shifts and keeps the one that reads the row most plausibly
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.document.source import Line
 from extractor.forms.detect import compact
@@ -23,9 +23,9 @@ _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _SHIFTS = range(-3, 4)
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One tab-separated cell: stripped text and its offsets in the normalised line."""
+class Cell(NamedTuple):
+    """One tab-separated cell: stripped text and its offsets in the normalised line.
+    A named tuple: forms make one per cell of every row, and it is cheap to build."""
 
     col: int
     text: str
@@ -42,6 +42,10 @@ def row_cells(line: Line) -> list[Cell]:
     cells: list[Cell] = []
     offset = 0
     for col, raw in enumerate(line.text.split("\t")):
+        if not raw:  # tab padding: most cells of a form row are empty
+            cells.append(Cell(col, "", offset, offset))
+            offset += 1
+            continue
         stripped = raw.strip()
         lead = len(raw) - len(raw.lstrip())
         cells.append(Cell(col, stripped, offset + lead, offset + lead + len(stripped)))

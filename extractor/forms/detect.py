@@ -50,8 +50,10 @@ def title_kind(text: str) -> FormKind | None:
 def is_boundary(source: SourceText, number: int) -> bool:
     """True for a line that ends any form: a part heading or a Markdown heading."""
     line = source.line(number)
-    flat = compact(line.text)
-    return bool(_PART.match(flat)) or (line.heading_level > 0 and title_kind(line.text) is None)
+    # A part heading holds 部 (whatever spaces the export put in): most lines are not compacted.
+    if "部" in line.text and _PART.match(compact(line.text)):
+        return True
+    return line.heading_level > 0 and title_kind(line.text) is None
 
 
 def find_form_blocks(source: SourceText) -> list[tuple[int, int, FormKind]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from extractor.document import Line, SourceText
 from extractor.forms import vocabulary
@@ -22,9 +23,9 @@ _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
-class Token:
-    """A space-separated piece of one line: its text and where it stands."""
+class Token(NamedTuple):
+    """A space-separated piece of one line: its text and where it stands.
+    A named tuple: one is made for every word of every form line."""
 
     line: int
     start: int
@@ -282,10 +283,12 @@ class RowReader:
             if not self._row_end(end):
                 continue
             best: tuple[int, int] | None = None
+            wanted = ""  # keys[actual:end], grown leftwards
             for actual in range(end - 1, start + 1, -1):
-                wanted = "".join(self.keys[actual:end])
+                wanted = self.keys[actual] + wanted
+                written = ""  # keys[target:actual], grown leftwards
                 for target in range(actual - 1, start, -1):
-                    written = "".join(self.keys[target:actual])
+                    written = self.keys[target] + written
                     if len(written) > len(wanted):
                         break
                     if written == wanted:

@@ -186,8 +186,11 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
 def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
     header = {}
     for cell in cells:
+        flat = cell.flat
+        if not cell.text or len(flat) > 12:
+            continue
         for name, pattern in _FUND_FIELDS:
-            if cell.text and name not in header and pattern.search(cell.flat) and len(cell.flat) <= 12:
+            if name not in header and pattern.search(flat):
                 header[name] = cell.col
                 break
     if len(header) >= 2:
@@ -196,9 +199,10 @@ def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         state.fund_label_col = label.col if label else min(header.values()) - 1
         return True
     for cell in cells:
-        if not cell.text or len(cell.flat) > 14:
+        flat = cell.flat
+        if not cell.text or len(flat) > 14:
             continue
-        kind = next((k for k, pattern in _FUND_ROWS if pattern.search(cell.flat)), None)
+        kind = next((k for k, pattern in _FUND_ROWS if pattern.search(flat)), None)
         if kind is not None:
             _fund_row(state, number, cells, cell, kind)
             return True

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from extractor.narrative.grounding import NUMERIC_FIELDS
 from schemas import NarrativeStatement
 
 QuotedField = Literal[
@@ -34,15 +35,6 @@ QuotedField = Literal[
 # ``context=``: instructor also renders the messages as Jinja templates with
 # that context, which would rewrite report text containing "{{" or "{%".
 _EXPECTED: ContextVar[frozenset[str] | None] = ContextVar("expected_paragraphs", default=None)
-_FIGURES = (
-    "amount",
-    "prior_amount",
-    "change_amount",
-    "change_pct",
-    "share_pct",
-    "completion_pct",
-    "budget_amount",
-)
 
 
 class Quote(BaseModel):
@@ -83,7 +75,7 @@ class StatementAnswer(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> StatementAnswer:
         quoted = {quote.field for quote in self.quotes}
-        missing = [name for name in _FIGURES if getattr(self, name) is not None and name not in quoted]
+        missing = [name for name in NUMERIC_FIELDS if getattr(self, name) is not None and name not in quoted]
         if missing:
             raise ValueError(
                 f"statement {self.metric!r}: fields {missing} are filled but have no entry in quotes; "
@@ -146,7 +138,7 @@ def from_statement(statement: NarrativeStatement) -> StatementAnswer:
         name = key.split("[", 1)[0]  # reasons[1] -> reasons
         if name in _QUOTABLE and all(q.field != name for q in quotes):
             quotes.append(Quote(field=name, quote=text))
-    values = {name: getattr(statement, name) for name in _FIGURES}
+    values = {name: getattr(statement, name) for name in NUMERIC_FIELDS}
     quoted = {quote.field for quote in quotes}
     values = {name: value for name, value in values.items() if name in quoted}
     return StatementAnswer(

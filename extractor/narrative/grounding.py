@@ -139,8 +139,9 @@ def _choose(
     else the first at or after the statement's anchor quote (figures follow the
     metric they describe), else the nearest before it, else the first."""
     if given is not None:
+        wanted = (given.line_start, given.line_end, given.char_start, given.char_end)
         for place in places:
-            if paragraph.span(*place) == given:
+            if paragraph.bounds(*place) == wanted:
                 return place
     if anchor is None:
         return places[0]

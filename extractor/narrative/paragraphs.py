@@ -34,14 +34,14 @@ class Paragraph:
 
     def span(self, start: int, end: int) -> Span:
         """The original span of ``model.text[start:end]`` (end exclusive)."""
+        line_start, line_end, char_start, char_end = self.bounds(start, end)
+        return Span(line_start=line_start, line_end=line_end, char_start=char_start, char_end=char_end)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """The fields of :meth:`span` (lines, then characters), without building the model."""
         start = min(max(start, 0), len(self.offsets) - 1)
         end = min(max(end, start + 1), len(self.offsets))
-        return Span(
-            line_start=self.line_of[start],
-            line_end=self.line_of[end - 1],
-            char_start=self.offsets[start],
-            char_end=self.offsets[end - 1] + 1,
-        )
+        return self.line_of[start], self.line_of[end - 1], self.offsets[start], self.offsets[end - 1] + 1
 
 
 def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = ()) -> list[Paragraph]:
@@ -120,7 +120,7 @@ def _is_line_flow(source: SourceText) -> bool:
 
 def _wrap_width(source: SourceText, first: int) -> float:
     """The page width in characters: the typical length of the longest prose lines."""
-    lengths = sorted(len(line.text.strip()) for line in source.lines[first - 1 :] if line.text.strip())
+    lengths = sorted(n for n in (len(line.text.strip()) for line in source.lines[first - 1 :]) if n)
     if not lengths:
         return 1.0
     top = lengths[int(len(lengths) * 0.75) :]

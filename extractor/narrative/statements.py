@@ -101,6 +101,19 @@ _TABULAR = re.compile(r"\d\s+\d")
 _FORM_HEADER = re.compile(r"一级指标.{0,6}二级指标|年度指标值|实际完成值")
 
 
+# Mention kinds in order of precedence, with the character a clause must hold for
+# the pattern to match there ("%" for percentages, 元 for amounts): the patterns
+# are not run on clauses that cannot hold them.
+_MENTIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("completion", _COMPLETION, "%"),
+    ("share", _SHARE, "%"),
+    ("change_pct", _CHANGE_PCT, "%"),
+    ("change_amount", _CHANGE_AMOUNT, "元"),
+    ("flat", _FLAT, ""),
+    ("amount", _AMOUNT, "元"),
+)
+
+
 @dataclass
 class _Draft:
     """A statement being gathered: values, their quotes (paragraph offsets), reasons."""
@@ -209,16 +222,8 @@ class _Reader:
         # Percentages end in "%" and amounts in a unit ending in 元: a clause without
         # them cannot hold those mentions, so their patterns are not run on it.
         clause = self.text[start:end]
-        percent, money = "%" in clause, "元" in clause
-        for kind, pattern, possible in (
-            ("completion", _COMPLETION, percent),
-            ("share", _SHARE, percent),
-            ("change_pct", _CHANGE_PCT, percent),
-            ("change_amount", _CHANGE_AMOUNT, money),
-            ("flat", _FLAT, True),
-            ("amount", _AMOUNT, money),
-        ):
-            if not possible:
+        for kind, pattern, needed in _MENTIONS:
+            if needed and needed not in clause:
                 continue
             for match in pattern.finditer(self.text, start, end):
                 if all(match.end() <= s or match.start() >= e for s, e, _, _ in mentions):

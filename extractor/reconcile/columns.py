@@ -37,6 +37,7 @@ def norm(text: str) -> str:
     return _SPACES.sub("", text).translate(_FOLD)
 
 
+@lru_cache(maxsize=8192)  # pure; every rule labels the same rows again
 def row_label(name: str) -> str:
     """A row name without its enumeration and its (类)/(款)/(项) marker."""
     text = norm(name)

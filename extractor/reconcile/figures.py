@@ -30,15 +30,16 @@ class Figure:
     """One figure taking part in a check. Its :class:`~schemas.Location` is built
     only when a finding needs it (most figures agree and are never reported)."""
 
-    __slots__ = ("_label", "_locate", "_location", "neighbours", "rounding", "text", "value")
+    __slots__ = ("_label", "_locate", "_location", "_neighbours", "rounding", "text", "value")
 
     def __init__(self, value: float | None, location: Location | Callable[[], Location], label: str | None = None,
-                 text: str | None = None, neighbours: tuple[float, ...] = (), rounding: float | None = None) -> None:
+                 text: str | None = None, neighbours: tuple[float, ...] | Callable[[], tuple[float, ...]] = (),
+                 rounding: float | None = None) -> None:
         self.value = value
         self.text = text  # as printed, when known
         # Other cells printed on the same row: a difference equal to one of them
-        # hints at a shifted column.
-        self.neighbours = neighbours
+        # hints at a shifted column. Given as a function, read only when a check fails.
+        self._neighbours = neighbours
         # Largest rounding error when it is not half a unit of the printed place
         # (a figure derived from two printed ones carries both their errors).
         self.rounding = rounding
@@ -51,6 +52,12 @@ class Figure:
         if self._location is None and self._locate is not None:
             self._location = self._locate()
         return self._location  # type: ignore[return-value]
+
+    @property
+    def neighbours(self) -> tuple[float, ...]:
+        if callable(self._neighbours):
+            self._neighbours = self._neighbours()
+        return self._neighbours
 
     @property
     def label(self) -> str:
@@ -100,9 +107,11 @@ def table_figure(table: Table, row: TableRow, column: Column | None, label: str 
             span=span,
         )
 
-    neighbours = tuple(
-        c.value for k, c in row.cells.items() if c.value is not None and (column is None or k != column.key)
-    )
+    def neighbours() -> tuple[float, ...]:
+        return tuple(
+            c.value for k, c in row.cells.items() if c.value is not None and (column is None or k != column.key)
+        )
+
     return Figure(
         value=found.value if found is not None else None,
         location=locate,

@@ -151,7 +151,8 @@ def _scan(source: SourceText) -> _Scan:
 def _note_no_data(source: SourceText, scan: _Scan, pending: _Pending | None, number: int) -> bool:
     """Keep "本单位没有…" with the table it explains (the pending one or the one just read)."""
     text = source.line(number).text.strip()
-    if not _NO_DATA.match(text):
+    # Every phrase the pattern knows holds 无 or 没: most lines are passed over unmatched.
+    if ("无" not in text and "没" not in text) or not _NO_DATA.match(text):
         return False
     if pending is not None:
         pending.notes.append(text)

@@ -64,11 +64,19 @@ def _repeats_header(raw: RawRow, layout: Layout) -> bool:
 def _align(cells: list[RawCell], layout: Layout) -> list[RawCell | None]:
     """Pad or shift a row whose cells moved because the export dropped or added a leading cell."""
     width = layout.width
-    best_shift, best_score = 0, _score(cells, 0, layout)
+    roles = {c.index: c.role for c in layout.columns}
+    # The filled cells, their text and whether it prints a figure, read once for every shift tried.
+    filled: list[tuple[int, str, bool]] = []
+    for i, cell in enumerate(cells):
+        if not cell.empty:
+            text = cell.clean
+            filled.append((i, text, is_figure(text) or is_empty_cell(text)))
+    best_shift, best_score = 0, _score(filled, 0, roles)
     for shift in range(-MAX_SHIFT, MAX_SHIFT + 1):
-        if shift == 0 or not _shift_allowed(cells, shift, width):
+        # Only empty cells may fall off either end.
+        if shift == 0 or not all(0 <= i + shift < width for i, _, _ in filled):
             continue
-        score = _score(cells, shift, layout)
+        score = _score(filled, shift, roles)
         if score > best_score + 1:  # a shift must clearly explain the row better
             best_shift, best_score = shift, score
     aligned: list[RawCell | None] = [None] * width
@@ -79,26 +87,14 @@ def _align(cells: list[RawCell], layout: Layout) -> list[RawCell | None]:
     return aligned
 
 
-def _shift_allowed(cells: list[RawCell], shift: int, width: int) -> bool:
-    """Only empty cells may fall off either end."""
-    for i, cell in enumerate(cells):
-        target = i + shift
-        if (target < 0 or target >= width) and not cell.empty:
-            return False
-    return True
-
-
-def _score(cells: list[RawCell], shift: int, layout: Layout) -> int:
-    """How well the row's cells fit the roles of the columns they land in."""
-    roles = {c.index: c.role for c in layout.columns}
+def _score(filled: list[tuple[int, str, bool]], shift: int, roles: dict[int, str]) -> int:
+    """How well the filled cells (index, clean text, prints a figure) fit the roles
+    (by column index) of the columns they land in."""
     score = 0
-    for i, cell in enumerate(cells):
-        target = i + shift
-        if cell.empty or target not in roles:
+    for i, text, figure in filled:
+        role = roles.get(i + shift)
+        if role is None:
             continue
-        text = cell.clean
-        role = roles[target]
-        figure = is_figure(text) or is_empty_cell(text)
         if role == "value":
             score += 1 if figure else -3
         elif role == "code":

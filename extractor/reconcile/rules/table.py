@@ -24,7 +24,7 @@ from extractor.reconcile.columns import (
     value_columns,
 )
 from extractor.reconcile.engine import Context, Reporter, rule
-from extractor.reconcile.figures import Figure, table_figure
+from extractor.reconcile.figures import Figure, cell_ref, table_figure
 from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.sangong import sangong_groups
 from schemas import Column, Location, Table, TableRow
@@ -142,7 +142,9 @@ def row_sum(ctx: Context, out: Reporter) -> None:
                 total = table_figure(table, row, group.total)
                 parts = [table_figure(table, row, p) for p in group.parts]
                 names = " + ".join(_short(p) for p in group.parts)
-                out.sum(total, parts, f"{total.location.ref} vs {names}")
+                # cell_ref is the figure's location ref, without building the Location
+                # (only a finding needs it, and most rows add up).
+                out.sum(total, parts, f"{cell_ref(table, row, group.total)} vs {names}")
 
 
 def _short(column: Column) -> str:
