@@ -1,6 +1,7 @@
 """Benchmark the model path against the scripted server (no real model).
 
     python bench/bench_llm.py [--latency 0.2] [--concurrency 8]
+    python bench/bench_llm.py --fail-rate 0.3 [--seed 0]
 
 The server (tests/llm_server.py, in its own process) answers every call after
 ``--latency`` seconds with the deterministic reader's statements for the
@@ -13,11 +14,18 @@ uses the best; the median is printed too). Then the same run again (every answer
 from the SQLite cache: zero calls), and the ``hybrid`` backend's calls
 against ``llm``'s.
 Token counts are the scripted server's: characters of prompt and answer.
+
+With ``--fail-rate R`` the server fails that share of calls at random (seeded:
+HTTP 500, a stall past the client's 1 s timeout, a malformed answer) and one
+run over the corpus reports calls, failed calls, retries, chunks extracted and
+failed (reasons tallied) and the wall time; the exit status is 1 if a chunk
+is neither extracted nor recorded as failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import multiprocessing
 import os
 import statistics
@@ -36,11 +44,12 @@ sys.path.insert(0, str(ROOT))  # tests.llm_server
 from extractor.backends import BackendJob, make_backend
 from extractor.document import SourceText, load_report
 from extractor.forms import extract_forms, extract_score_tables
+from extractor.llm.chunks import make_chunks
 from extractor.llm.narrative import NarrativeRun, read_narratives
 from extractor.narrative import Paragraph, extract_paragraphs
 from extractor.settings import LLMSettings, Settings
 from extractor.tables import extract_tables
-from tests.llm_server import ScriptedLLMServer, rules_responder
+from tests.llm_server import FaultyResponder, ScriptedLLMServer, rules_responder
 
 SAMPLES = ROOT / "samples"
 TARGET = 0.8
@@ -55,9 +64,10 @@ def prose(source: SourceText) -> list[Paragraph]:
     return extract_paragraphs(source, claimed)
 
 
-def _serve(latency: float, pipe: Connection) -> None:
+def _serve(latency: float, pipe: Connection, fail_rate: float = 0.0, seed: int = 0) -> None:
     """Child process: run the scripted server until told to stop; answer request counts."""
-    with ScriptedLLMServer(responder=rules_responder(), delay=latency) as server:
+    responder = FaultyResponder(fail_rate, seed, stall_seconds=2.0) if fail_rate else rules_responder()
+    with ScriptedLLMServer(responder=responder, delay=latency) as server:
         pipe.send(server.base_url)
         while (command := pipe.recv()) != "stop":
             if command == "count":
@@ -65,6 +75,8 @@ def _serve(latency: float, pipe: Connection) -> None:
             elif command == "reset":
                 server.served.clear()
                 pipe.send(None)
+            elif command == "fates" and isinstance(responder, FaultyResponder):
+                pipe.send(collections.Counter(fate for _, fate, _ in responder.log))
             elif command == "window":
                 served = list(server.served)
                 pipe.send((min(a for a, _ in served), max(b for _, b in served)) if served else (0.0, 0.0))
@@ -73,11 +85,11 @@ def _serve(latency: float, pipe: Connection) -> None:
 
 
 @contextmanager
-def server_process(latency: float) -> Iterator[tuple[str, Connection]]:
+def server_process(latency: float, fail_rate: float = 0.0, seed: int = 0) -> Iterator[tuple[str, Connection]]:
     """The scripted server in its own process, as a real model server would be:
     its work does not compete with the client for this interpreter's GIL."""
     ours, theirs = multiprocessing.Pipe()
-    child = multiprocessing.Process(target=_serve, args=(latency, theirs), daemon=True)
+    child = multiprocessing.Process(target=_serve, args=(latency, theirs, fail_rate, seed), daemon=True)
     child.start()
     try:
         yield ours.recv(), ours
@@ -134,12 +146,71 @@ def timed_pass(reports: dict[str, list[Paragraph]], settings: Settings, pipe: Co
     return Pass(runs, seconds, cpu, in_flight, latency, first_arrival - clock, ended - last_reply)
 
 
+def fault_run(reports: dict[str, list[Paragraph]], args: argparse.Namespace, home: Path) -> int:
+    """One run over the corpus against a server failing ``args.fail_rate`` of the calls."""
+    with server_process(args.latency, args.fail_rate, args.seed) as (base_url, pipe):
+        llm = LLMSettings(
+            base_url=base_url,
+            api_key="bench",
+            model="scripted",
+            mode=args.mode,
+            concurrency=args.concurrency,
+            cache=False,
+            timeout=1.0,
+            max_retries=2,
+            max_reasks=1,
+            backoff_initial=0.05,
+            backoff_max=0.5,
+            retry_budget=30.0,
+        )
+        settings = Settings(home=home, backend="llm", llm=llm)
+        started = time.perf_counter()
+        runs = read_narratives(list(reports.values()), settings)
+        seconds = time.perf_counter() - started
+        served = requests_seen(pipe)
+        fates = ask(pipe, "fates")
+    chunks = {
+        name: [c.id for c in make_chunks(paragraphs, llm.chunk_chars, llm.chunk_paragraphs)]
+        for name, paragraphs in reports.items()
+    }
+    calls = sum(run.usage.calls for run in runs)
+    failed_calls = sum(run.usage.failed_calls for run in runs)
+    reasks = sum(run.usage.reasks for run in runs)
+    sent = sum(len(ids) for ids in chunks.values())
+    failures = [f for run in runs for f in run.failures]
+    reasons = collections.Counter(f"{f.error_type}: {f.reason.split(':')[0]}" for f in failures)
+    # Every chunk is either answered (its paragraphs are in ``answered``) or failed, once.
+    unaccounted = 0
+    for name, run in zip(reports, runs, strict=True):
+        failed = [f.chunk_id for f in run.failures]
+        for chunk_id in chunks[name]:
+            ids = {piece.split("[", 1)[0] for piece in chunk_id.split("+")}
+            answered = ids <= run.answered
+            unaccounted += int(answered == (chunk_id in failed) or failed.count(chunk_id) > 1)
+    print(
+        f"llm extraction of the corpus with {args.fail_rate:.0%} of calls failing (seed {args.seed}): "
+        f"concurrency {args.concurrency}, timeout 1 s, 2 retries, 1 reask"
+    )
+    print(f"server fates: {dict(sorted(fates.items()))}")  # type: ignore[union-attr]
+    print(
+        f"calls {calls} (server saw {served}), failed calls {failed_calls}, retries (transport and validation) "
+        f"{calls - sent - reasks}, follow-up questions {reasks}"
+    )
+    print(f"chunks {sent}: extracted {sent - len(failures)}, failed {len(failures)}, unaccounted {unaccounted}")
+    for reason, count in reasons.most_common():
+        print(f"  {count:>3}  {reason}")
+    print(f"wall time {seconds:.2f} s")
+    return int(unaccounted > 0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the server adds per call")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--mode", default="tools", choices=["tools", "json_schema", "json", "md_json"])
     parser.add_argument("--passes", type=int, default=3, help="timed passes (each a fresh set of calls)")
+    parser.add_argument("--fail-rate", type=float, default=0.0, help="share of calls the server fails (0-1)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the server's faults")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="extractor-bench-llm-"))
@@ -147,6 +218,8 @@ def main() -> int:
         path.name[:3]: load_report(path, Settings(home=home)) for path in sorted(SAMPLES.glob("0*.txt"))
     }
     reports = {name: prose(source) for name, source in sources.items()}
+    if args.fail_rate:
+        return fault_run(reports, args, home)
     ideal = args.concurrency / args.latency
     with server_process(args.latency) as (base_url, pipe):
         llm = LLMSettings(

@@ -166,7 +166,8 @@ def main() -> None:
                                   f"{mutate_number(printed)} ({len(findings)} new findings elsewhere)")
         print(f"{path.name}: done ({time.perf_counter() - started:.0f} s)", flush=True)
     print()
-    print(f"{'kind':10} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}  (detected, any: all mutations)")
+    header = f"{'kind':10} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}"
+    print(f"{header}  (detected, any: all mutations)")
     grand = [0, 0, 0, 0]
     for kind, row in sorted(totals.items()):
         grand = [a + b for a, b in zip(grand, row, strict=True)]

@@ -29,7 +29,7 @@ def align(
         return [], list(range(len(gold))), list(range(len(predicted)))
     scores = np.array([[similarity(g, p) for p in predicted] for g in gold], dtype=float)
     rows, cols = linear_sum_assignment(scores, maximize=True)
-    pairs = [(int(r), int(c)) for r, c in zip(rows, cols) if scores[r, c] >= minimum]
+    pairs = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if scores[r, c] >= minimum]
     matched_gold = {r for r, _ in pairs}
     matched_pred = {c for _, c in pairs}
     return (

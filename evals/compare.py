@@ -137,7 +137,8 @@ def check_comparable(a: RunRecord, b: RunRecord) -> list[str]:
         )
         raise ComparisonError(
             f"runs {a.run_id} and {b.run_id} were scored on different items ({shown or 'duplicate ids'}); "
-            "compare runs over the same reports and gold (`extractor eval rescore` brings an old run to the current gold)"
+            "compare runs over the same reports and gold "
+            "(`extractor eval rescore` brings an old run to the current gold)"
         )
     warnings: list[str] = []
     if a.gold_digest != b.gold_digest:

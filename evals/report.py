@@ -193,7 +193,7 @@ def _forest_plot(comparison: Comparison) -> Figure:
 def _spread_plot(groups: dict[str, list[RunRecord]]) -> Figure:
     figure = Figure(figsize=(6, 3), layout="constrained")
     axes = figure.add_subplot()
-    for index, (group, runs) in enumerate(groups.items()):
+    for index, runs in enumerate(groups.values()):
         axes.scatter([index] * len(runs), [r.f1 for r in runs], s=18)
     axes.set_xticks(range(len(groups)), [g[:8] for g in groups], fontsize=7)
     axes.set_ylabel("overall F1")

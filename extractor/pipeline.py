@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import time
 
-from schemas import ExtractionResult, Failure, RunInfo
-
 from extractor import __version__
 from extractor.backends import BackendJob, make_backend
 from extractor.document import SourceText
@@ -19,22 +17,32 @@ from extractor.narrative import extract_paragraphs
 from extractor.reconcile import reconcile
 from extractor.settings import Settings
 from extractor.tables import extract_tables
+from schemas import ExtractionResult, Failure, RunInfo
 
 
-def extract(source: SourceText, settings: Settings) -> ExtractionResult:
-    """Extract tables, performance forms and narrative from one loaded report."""
+def extract(source: SourceText, settings: Settings, stages: dict[str, float] | None = None) -> ExtractionResult:
+    """Extract tables, performance forms and narrative from one loaded report.
+
+    When ``stages`` is given, the seconds spent in each stage (``segment``,
+    ``tables``, ``forms``, ``narrative``, ``reconcile``) are added to it.
+    """
     started = time.perf_counter()
+    clock = _Clock(stages, started)
     failures: list[Failure] = []
     document = describe(source)
+    clock.lap("segment")
     tables = extract_tables(source)
+    clock.lap("tables")
     forms, form_failures = extract_forms(source)
     failures.extend(form_failures)
     score_tables = extract_score_tables(source)
+    clock.lap("forms")
     claimed = [(t.line_start, t.line_end) for t in tables if t.line_start and t.line_end]
     claimed += [(f.line_start, f.line_end) for f in forms]
     claimed += [(s.line_start, s.line_end) for s in score_tables]
     paragraphs = extract_paragraphs(source, claimed)
-    read = make_backend(settings).read(BackendJob(source=source, paragraphs=paragraphs, forms=forms))
+    job = BackendJob(source=source, paragraphs=paragraphs, forms=forms, tables=tables)
+    read = make_backend(settings).read(job)
     if read.forms is not None:  # the model re-read the line-flow forms
         forms = read.forms
     failures.extend(read.failures)
@@ -55,6 +63,23 @@ def extract(source: SourceText, settings: Settings) -> ExtractionResult:
             usage=read.usage,
         ),
     )
+    clock.lap("narrative")
     result.findings = reconcile(result)
+    clock.lap("reconcile")
     result.run.seconds = round(time.perf_counter() - started, 4)
     return result
+
+
+class _Clock:
+    """Adds the time since the last lap to a stage's total (nothing when no totals are kept)."""
+
+    def __init__(self, totals: dict[str, float] | None, started: float) -> None:
+        self.totals = totals
+        self.last = started
+
+    def lap(self, stage: str) -> None:
+        if self.totals is None:
+            return
+        now = time.perf_counter()
+        self.totals[stage] = self.totals.get(stage, 0.0) + now - self.last
+        self.last = now

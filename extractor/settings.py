@@ -49,6 +49,11 @@ class LLMSettings(BaseSettings):
     repeat: int = Field(default=0, ge=0, description="repeat index, so eval repeats are not cache hits")
     narrative_prompt: str = "v2"
     form_prompt: str = "v1"
+    followup_prompt: str = "v1"
+    recheck: bool = Field(
+        default=True,
+        description="ask the model once more about a statement of its answer that fails a reconciliation check",
+    )
     prompts_dir: Path | None = Field(default=None, description="prompt templates; default: bundled")
     chunk_chars: int = Field(default=1500, gt=0, description="paragraph text per call, at most")
     chunk_paragraphs: int = Field(default=3, ge=1, description="paragraphs per call, at most")

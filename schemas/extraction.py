@@ -31,6 +31,9 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float | None = None
+    # Statements asked again because a reconciliation rule failed on the model's
+    # answer (left out of the output when 0).
+    reasks: int = Field(default=0, exclude_if=lambda value: value == 0)
 
 
 class RunInfo(BaseModel):

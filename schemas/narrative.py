@@ -43,3 +43,6 @@ class NarrativeStatement(BaseModel):
     grounding_note: str | None = None
     source: Literal["rules", "llm"] = "rules"
     prompt_version: str | None = None
+    # Rule ids of the reconciliation findings the model was asked again about
+    # (once). Left out of the output when empty, so rules output is unchanged.
+    reasked: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)

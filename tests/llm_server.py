@@ -15,15 +15,17 @@ so one script serves every instructor mode.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import random
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 Request = dict[str, Any]
 
@@ -259,29 +261,147 @@ class ScriptedLLMServer:
         return Handler
 
 
+RequestKind = Literal["narrative", "form", "followup"]
+FOLLOWUP_SEPARATOR = "\n\n---\n"  # extractor.llm.recheck.SEPARATOR
+
+
+def user_text(request: Request) -> str:
+    """The first user message: the chunk, form block or follow-up question."""
+    return str(next(m["content"] for m in request["messages"] if m["role"] == "user"))
+
+
+def request_kind(request: Request) -> RequestKind:
+    """What a request asks for: a narrative chunk (``[p12] text``), a line-flow
+    form (``[L12] text``) or a follow-up question (paragraph, ``---``, JSON)."""
+    text = user_text(request)
+    if followup_question(request) is not None:
+        return "followup"
+    return "form" if text.startswith("[L") else "narrative"
+
+
+def followup_question(request: Request) -> dict[str, Any] | None:
+    """The JSON part of a follow-up question (metric, answer, findings, fields), or None."""
+    head, separator, tail = user_text(request).partition(FOLLOWUP_SEPARATOR)
+    if not separator:
+        return None
+    try:
+        question = json.loads(tail)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(question, dict) or "fields" not in question:
+        return None
+    question["paragraph"] = head
+    return question
+
+
+def _paragraphs_of(prompt: str) -> list[Any]:
+    """The ``[p12] text`` blocks of a prompt as paragraphs (one line, offsets = index)."""
+    from extractor.narrative.paragraphs import Paragraph
+    from schemas import NarrativeParagraph, Span
+
+    paragraphs = []
+    for block in prompt.split("\n\n["):
+        label, _, text = block.lstrip("[").partition("] ")
+        span = Span(line_start=1, line_end=1, char_start=0, char_end=len(text))
+        model = NarrativeParagraph(id=label, text=text, span=span)
+        paragraphs.append(Paragraph(model, [1], list(range(len(text))), [1] * len(text)))
+    return paragraphs
+
+
 def rules_responder(usage: tuple[int, int] | None = None) -> Callable[[Request], Reply]:
     """A stand-in model that answers with the deterministic reader's statements
     for the paragraphs in the prompt (``[p12] text`` blocks): a deterministic
-    function of the prompt, for benchmarks and end-to-end tests. Token counts
-    default to the prompt's and the answer's length in characters."""
+    function of the prompt, for benchmarks and end-to-end tests. A follow-up
+    question gets the deterministic reading of the fields asked (the same
+    answer again where that reading is what failed the check); a form gets an
+    empty answer (the parser's reading stays). Token counts default to the
+    prompt's and the answer's length in characters."""
     from extractor.llm.answers import NarrativeAnswer, from_statement
-    from extractor.narrative.paragraphs import Paragraph
     from extractor.narrative.statements import extract_statements
-    from schemas import NarrativeParagraph, Span
 
     def behave(request: Request) -> Reply:
-        prompt = request["messages"][-1]["content"]
-        if not isinstance(prompt, str) or not prompt.startswith("["):
-            prompt = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        paragraphs = []
-        for block in prompt.split("\n\n["):
-            label, _, text = block.lstrip("[").partition("] ")
-            span = Span(line_start=1, line_end=1, char_start=0, char_end=len(text))
-            model = NarrativeParagraph(id=label, text=text, span=span)
-            paragraphs.append(Paragraph(model, [1], list(range(len(text))), [1] * len(text)))
-        found = NarrativeAnswer(statements=[from_statement(s) for s in extract_statements(paragraphs)])
-        text = found.model_dump_json(exclude_none=True)
+        kind = request_kind(request)
+        if kind == "form":
+            text = "{}"
+        elif kind == "followup":
+            question = followup_question(request) or {}
+            [paragraph] = _paragraphs_of(question["paragraph"])
+            same = [s for s in extract_statements([paragraph]) if s.metric == question.get("metric")]
+            fields = [
+                {"field": name, "value": getattr(same[0], name), "quote": same[0].evidence.get(name)}
+                for name in question["fields"]
+                if same and getattr(same[0], name) is not None and same[0].evidence.get(name)
+            ]
+            text = json.dumps({"fields": fields}, ensure_ascii=False)
+        else:
+            found = extract_statements(_paragraphs_of(user_text(request)))
+            text = NarrativeAnswer(statements=[from_statement(s) for s in found]).model_dump_json(exclude_none=True)
         counted = usage or (sum(len(str(m.get("content") or "")) for m in request["messages"]), len(text))
         return answer_text(text, usage=counted)(request)
 
     return behave
+
+
+Fault = Literal["ok", "http_500", "timeout", "malformed"]
+
+
+class FaultyResponder:
+    """A model that fails ``rate`` of the calls at random: an HTTP 500, a stall
+    past the client's timeout (``stall_seconds``), or a malformed answer (not
+    JSON, or JSON cut short); the other calls ``good`` answers.
+
+    Each call's fate comes from a ``random.Random`` seeded with the seed, the
+    request's user message and how many times that message came before, so a
+    run's faults do not depend on the order in which concurrent calls arrive.
+    ``log`` records (user message, fate) per call."""
+
+    FAULTS: tuple[Fault, ...] = ("http_500", "timeout", "malformed")
+
+    def __init__(
+        self,
+        rate: float,
+        seed: int = 0,
+        *,
+        stall_seconds: float = 2.0,
+        good: Callable[[Request], Reply] | None = None,
+    ) -> None:
+        self.rate = rate
+        self.seed = seed
+        self.stall_seconds = stall_seconds
+        self.good = good or rules_responder()
+        self.log: list[tuple[str, Fault, RequestKind]] = []
+        self._seen: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Reply:
+        text = user_text(request)
+        kind = request_kind(request)
+        with self._lock:
+            attempt = self._seen[text]
+            self._seen[text] += 1
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        rng = random.Random(f"{self.seed}|{digest}|{attempt}")
+        fate: Fault = rng.choice(self.FAULTS) if rng.random() < self.rate else "ok"
+        with self._lock:
+            self.log.append((text, fate, kind))
+        if fate == "http_500":
+            return error(500, "injected fault")
+        if fate == "timeout":
+            return stall(self.stall_seconds)
+        if fate == "malformed":
+            broken = rng.choice(['{"statements": [{"paragraph": "p', "the answer is not JSON", '{"fields": [{'])
+            return answer_text(broken)(request)
+        return self.good(request)
+
+    def fates(self, kind: RequestKind | None = None) -> dict[str, list[Fault]]:
+        """Per user message (of ``kind``, or all), the fate of each of its calls in order."""
+        found: dict[str, list[Fault]] = {}
+        with self._lock:
+            for text, fate, seen in self.log:
+                if kind is None or seen == kind:
+                    found.setdefault(text, []).append(fate)
+        return found
+
+    def never_answered(self, kind: RequestKind | None = None) -> set[str]:
+        """User messages none of whose calls got a good answer."""
+        return {text for text, fates in self.fates(kind).items() if "ok" not in fates}

@@ -11,11 +11,37 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from pydantic import ValidationError
 
-from extractor.document.source import Line, SourceText, normalise_line
+from extractor.document.segment import heading_of
+from extractor.document.source import Line, SourceText, make_span, maps_to_itself, normalise_line
+from extractor.forms import is_tabbed_block
+from extractor.forms.cells import Cell, _reading, is_indicator_header, row_cells
+from extractor.forms.detect import find_form_blocks
+from extractor.forms.lineflow_tokens import RowReader, RowShape, Token, split_rows, tokenize, tokenize_line
+from extractor.forms.tabbed import _FUND_FIELD_HINT, _FUND_FIELDS, _FUND_ROW_HINT, _FUND_ROWS
 from extractor.forms.targets import is_target, parse_target
-from extractor.narrative.grounding import _canonical, _canonical_text
-from extractor.narrative.statements import _clauses, _split
+from extractor.narrative.clauses import (
+    _FLAT,
+    COMPARATOR,
+    FLAT_HINT,
+    REASON,
+    TABULAR,
+    TRAIL_LAST,
+    TRAIL_STRIP,
+    split_clauses,
+    split_marks,
+)
+from extractor.narrative.grounding import _THOUSANDS, _canonical, _canonical_text, _fold, ground_statement
+from extractor.narrative.paragraphs import _is_line_flow
+from extractor.narrative.statements import _Reader, _tabular
+from extractor.reconcile import registry
+from extractor.reconcile.engine import Reporter
+from extractor.reconcile.figures import Figure, _number_text, form_figure, narrative_figure, table_figure
+from extractor.tables.detection import LineInfo, classify
+from schemas import Cell as TableCell
+from schemas import Column, Location, NarrativeStatement, PerformanceForm, Span, Table, TableRow
+from tests.test_statements import paragraph_of
 
 
 def test_plain_line_keeps_identity_offsets() -> None:
@@ -65,12 +91,13 @@ def test_parse_target_returns_a_fresh_model_each_time() -> None:
 
 def test_clauses_keep_thousands_separators() -> None:
     text = "支出1,234.56万元，比上年增加12万元,增长1%"
-    assert [text[s:e] for s, e in _clauses(text, 0, len(text))] == ["支出1,234.56万元", "比上年增加12万元", "增长1%"]
+    spans = split_clauses(text, 0, len(text))
+    assert [text[s:e] for s, e in spans] == ["支出1,234.56万元", "比上年增加12万元", "增长1%"]
 
 
 def test_split_drops_empty_pieces() -> None:
     text = "甲。。乙！丙"
-    assert [text[s:e] for s, e in _split(text, 0, len(text), "。！？!?")] == ["甲", "乙", "丙"]
+    assert [text[s:e] for s, e in split_marks(text, 0, len(text), "。！？!?")] == ["甲", "乙", "丙"]
 
 
 def test_canonical_maps_back_to_original_characters() -> None:
@@ -79,3 +106,306 @@ def test_canonical_maps_back_to_original_characters() -> None:
     # the space (2), the comma (4) and the space before 万 (10) are dropped
     assert origin == (0, 1, 3, 5, 6, 7, 8, 9, 11, 12)
     assert _canonical_text("收入 1,234．5 万元") == text
+
+
+# --- spans, offsets and per-source memos --------------------------------------------------
+
+
+def test_make_span_is_a_validated_span() -> None:
+    assert make_span(2, 3, 10, 20) == Span(line_start=2, line_end=3, char_start=10, char_end=20)
+    with pytest.raises(ValidationError):
+        make_span(0, 1, 0, 0)  # lines are 1-based: the shortcut still validates
+
+
+def test_from_text_inlines_normalise_line_for_plain_lines() -> None:
+    raw = ["## 概况", "收入１０万元", "<b>支</b>出", "平常一行"]
+    source = SourceText.from_text("x", "\n".join(raw), "0" * 64, "utf-8")
+    read = [(line.text, line.offsets, line.heading_level) for line in source.lines]
+    assert read == [normalise_line(text) for text in raw]
+    # worked by hand: "## " dropped (offsets 3, 4); １０ folded in place; <b> and </b> dropped
+    assert read[0] == ("概况", (3, 4), 2)
+    assert read[1] == ("收入10万元", (0, 1, 2, 3, 4, 5), 0)
+    assert read[2] == ("支出", (3, 8), 0)
+
+
+def test_maps_to_itself_only_for_the_shared_identity() -> None:
+    plain = SourceText.from_text("x", "收入支出", "0" * 64, "utf-8").lines[0]
+    marked = SourceText.from_text("x", "**收入**", "0" * 64, "utf-8").lines[0]
+    assert plain.offsets == (0, 1, 2, 3) and maps_to_itself(plain.offsets)
+    assert marked.offsets == (2, 3) and not maps_to_itself(marked.offsets)
+    assert not maps_to_itself(tuple([0, 1, 2, 3]))  # equal, but not known to be the identity
+
+
+def test_span_over_is_the_merge_of_the_spans() -> None:
+    source = SourceText.from_text("x", "ab cd\n  ef\ngh", "0" * 64, "utf-8")
+    pieces = [(2, 2, 4), (1, 3, 5), (1, 0, 1)]
+    merged = source.span(*pieces[0]).merge(source.span(*pieces[1])).merge(source.span(*pieces[2]))
+    # line 1 starts at 0 ("ab cd"), line 2 at 6 ("  ef"): chars 0..1, 3..5, 8..10
+    assert source.span_over(pieces) == merged == Span(line_start=1, line_end=2, char_start=0, char_end=10)
+    with pytest.raises(ValueError):
+        source.span_over([])
+
+
+def test_memo_builds_once_per_source() -> None:
+    source = SourceText.from_text("x", "甲\n乙", "0" * 64, "utf-8")
+    calls: list[int] = []
+
+    def build(s: SourceText) -> int:
+        calls.append(1)
+        return len(s.lines)
+
+    assert source.memo("count", build) == 2 and source.memo("count", build) == 2
+    assert calls == [1]
+
+
+def test_form_blocks_are_found_once_and_handed_out_as_fresh_lists() -> None:
+    text = "项目支出绩效自评表\n项目名称\t某项目\n第三部分 附件\n"
+    source = SourceText.from_text("x", text, "0" * 64, "utf-8")
+    first = find_form_blocks(source)
+    assert first == [(1, 2, "self_evaluation")]
+    first.clear()
+    assert find_form_blocks(source) == [(1, 2, "self_evaluation")]
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown", "level"),
+    [
+        ("一、概况", 0, 1),
+        ("（二）部门职责", 0, 2),
+        ("收入支出情况说明。", 0, None),  # no numbering: the patterns are not tried
+        ("（一）负责全省的会议准备工作；", 0, None),  # numbered, but a sentence
+        ("概况", 2, 3),  # a Markdown heading without numbering
+        ("收入10万元", 2, None),  # a Markdown "heading" stating a figure is prose
+    ],
+)
+def test_heading_of_skips_the_patterns_for_unnumbered_lines(text: str, markdown: int, level: int | None) -> None:
+    assert heading_of(text, markdown) == level
+
+
+def test_blank_lines_share_one_line_info() -> None:
+    blank = SourceText.from_text("x", "\n", "0" * 64, "utf-8").lines[0]
+    assert classify(blank) == LineInfo("blank") and classify(blank) is classify(blank)
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+def test_row_cells_built_with_tuple_new_are_cells() -> None:
+    line = Line(1, "项目名称\t\t 某项目 ", "项目名称\t\t 某项目 ", 0, tuple(range(11)))
+    cells = row_cells(line)
+    # "项目名称" 0..4, tab at 4, empty cell at 5, tab at 5, " 某项目 " from 6: stripped 7..10
+    assert cells == [Cell(0, "项目名称", 0, 4), Cell(1, "", 5, 5), Cell(2, "某项目", 7, 10)]
+    assert all(type(cell) is Cell for cell in cells) and cells[2].flat == "某项目"
+
+
+def test_indicator_header_needs_a_cell_with_biao() -> None:
+    header = Line(1, "一级指标\t二级指标\t三级指标\t指标值", "", 0, tuple(range(19)))
+    spaced = Line(1, "一级 指标\t三级 指 标", "", 0, tuple(range(11)))
+    plain = Line(1, "产出\t数量\t完成率", "", 0, tuple(range(8)))
+    assert is_indicator_header(row_cells(header)) and is_indicator_header(row_cells(spaced))
+    assert not is_indicator_header(row_cells(plain))
+
+
+def test_tokens_built_with_tuple_new_are_tokens() -> None:
+    line = Line(4, "满意度  ≥90%", "满意度  ≥90%", 0, tuple(range(9)))
+    assert tokenize_line(line) == [Token(4, 0, 3, "满意度"), Token(4, 5, 9, "≥90%")]
+    assert type(tokenize_line(line)[0]) is Token
+
+
+def test_a_shared_row_reader_splits_as_a_fresh_one() -> None:
+    source = SourceText.from_text("x", "满意度 ≥90% 95%\n完成率 100% 100%", "0" * 64, "utf-8")
+    tokens = tokenize(source, 1, 2)
+    reader = RowReader(tokens, 0)
+    wide = split_rows(tokens, 0, None, reader)
+    narrow = split_rows(tokens, 0, 6, reader)
+    # two rows of three tokens each: name, target, actual
+    assert wide == narrow == [RowShape(0, 1, 2, 3, 3), RowShape(3, 4, 5, 6, 6)]
+    assert split_rows(tokens, 0, 6) == narrow
+
+
+@pytest.mark.parametrize(("tab_rows", "tabbed"), [(2, False), (3, True), (5, True)])
+def test_tabbed_block_stops_counting_at_three_rows(tab_rows: int, tabbed: bool) -> None:
+    lines = ["标题"] + ["a\tb\tc"] * tab_rows + ["说明"]
+    source = SourceText.from_text("x", "\n".join(lines), "0" * 64, "utf-8")
+    assert is_tabbed_block(source, 1, len(lines)) is tabbed
+
+
+# --- narrative ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "flat"), [("比上年持平", True), ("与上年相同", True), ("同上年无变化", True),
+                                             ("同比持平", True), ("与2023年一致", True), ("比上年增长", False)])
+def test_flat_hint_is_in_every_flat_mention(text: str, flat: bool) -> None:
+    assert bool(_FLAT.search(text)) is flat
+    assert bool(FLAT_HINT.search(text)) or not flat
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        *("均为", "各为", "分别为", "为", "是", "约", "共计", "共", "各", "均", "分别", "的"),
+        *("，", ",", "、", "：", ":", " "),
+    ],
+)
+def test_trail_strip_ends_on_a_trail_last_character(ending: str) -> None:
+    text = "基本支出" + ending
+    found = TRAIL_STRIP.search(text)
+    assert found is not None and found.end() == len(text)
+    assert text[-1] in TRAIL_LAST or text[-1].isspace()
+
+
+@pytest.mark.parametrize("text", ["同比", "环比", "与上年相比", "较上年", "比上年"])
+def test_comparators_hold_bi_or_jiao(text: str) -> None:
+    assert COMPARATOR.search(text) and ("比" in text or "较" in text)
+
+
+@pytest.mark.parametrize("text", ["主要原因是", "原因为", "主要是", "主要由于"])
+def test_reasons_hold_yuanyin_or_zhuyao(text: str) -> None:
+    assert REASON.search(text) and ("原因" in text or "主要" in text)
+
+
+def test_clean_trims_year_and_trailing_words() -> None:
+    paragraph = paragraph_of("2024年基本支出为")
+    reader = _Reader(paragraph)
+    # "2024年" (0-4) is the report's year, "为" (9) a trailing word: 基本支出 is 5..9
+    assert reader._clean(0, 10) == (5, 9)
+    # The prefix before the year spans 20 characters at most: a year starting at 20 is
+    # trimmed with them (to 25, after 年), one starting at 21 is not.
+    twenty = "一二三四五六七八九十" * 2
+    assert _Reader(paragraph_of(twenty + "2024年支出"))._clean(0, 27) == (25, 27)
+    assert _Reader(paragraph_of(twenty + "零2024年支出"))._clean(0, 28) == (0, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("收入 1,234万元", "收入1234万元"), ("支出决算", "支出决算"), ("１２％", "12%"), ("Ａ类", "a类")],
+)
+def test_canonical_text_fast_path(text: str, canonical: str) -> None:
+    assert _canonical_text(text) == canonical == "".join(map(_fold, _THOUSANDS.sub("", text)))
+
+
+def test_canonical_of_an_unchanged_text_is_the_identity() -> None:
+    assert _canonical("支出决算数") == ("支出决算数", (0, 1, 2, 3, 4))
+
+
+def test_grounding_keeps_the_span_it_was_given() -> None:
+    paragraph = paragraph_of("基本支出100万元。")
+    given = paragraph.span(0, 4)
+    statement = NarrativeStatement(
+        paragraph_id="p1", metric="基本支出", amount=100.0, unit="万元",
+        evidence={"metric": "基本支出", "amount": "100万元"}, provenance={"metric": given},
+    )
+    grounded = ground_statement(statement, paragraph)
+    assert grounded.grounded and grounded.provenance["metric"] is given
+    assert grounded.provenance["amount"] == Span(line_start=1, line_end=1, char_start=4, char_end=9)
+
+
+# --- reconciliation figures -----------------------------------------------------------------
+
+
+def test_cell_figure_builds_its_location_when_asked() -> None:
+    span = Span(line_start=7, line_end=7, char_start=40, char_end=45)
+    row = TableRow(code="201", name="一般公共服务支出", line=7,
+                   cells={"本年支出合计": TableCell(value=12.5, text="12.50", span=span),
+                          "基本支出": TableCell(value=2.0, text="2.00")})
+    columns = [Column(key="本年支出合计", header=["本年支出合计"]), Column(key="基本支出", header=["基本支出"])]
+    table = Table(id="公开03表", title="支出决算表", columns=columns)
+    figure = table_figure(table, row, table.columns[0])
+    assert (figure.value, figure.text, figure.decimals, figure.printed) == (12.5, "12.50", 2, True)
+    assert figure.neighbours == (2.0,)
+    assert figure.location == Location(kind="table", ref="公开03表 / 201 一般公共服务支出 / 本年支出合计",
+                                       line_start=7, line_end=7, span=span)
+    absent = table_figure(table, row, Column(key="项目支出", header=["项目支出"]), label="项目")
+    assert (absent.value, absent.label, absent.location.span, absent.location.line_start) == (None, "项目", None, 7)
+
+
+def test_form_figure_builds_its_location_when_asked() -> None:
+    form = PerformanceForm(kind="self_evaluation", title="绩效自评表", project_name="某项目", line_start=3, line_end=30)
+    figure = form_figure(form, "年度资金总额 / executed", 25.0, None, line=9)
+    assert (figure.value, figure.text, figure.decimals) == (25.0, "25.00", 2)
+    assert figure.location == Location(kind="form", ref="某项目 / 年度资金总额 / executed", line_start=9, line_end=9)
+
+
+def test_number_text_is_the_last_number_of_the_quote() -> None:
+    assert _number_text("增长3.6%") == "3.6"
+    assert _number_text("支出1,234.50万元，占5%") == "5"
+    assert _number_text("持平") is None and _number_text(None) is None
+
+
+def _figure(value: float | None, text: str | None) -> Figure:
+    return Figure(value=value, location=Location(kind="document", ref="x"), text=text)
+
+
+def test_a_sum_that_adds_up_never_writes_its_text() -> None:
+    reporter = Reporter(next(r for r in registry() if r.id == "table.row_sum"))
+    asked: list[int] = []
+
+    def what() -> str:
+        asked.append(1)
+        return "合计 vs 基本 + 项目"
+
+    assert reporter.sum(_figure(3.0, "3.00"), [_figure(1.0, "1.00"), _figure(2.0, "2.00")], what) is None
+    assert asked == [] and reporter.findings == []
+
+
+def test_a_lazy_text_gives_the_message_a_plain_one_gives() -> None:
+    rule = next(r for r in registry() if r.id == "table.row_sum")
+    lazy, plain = Reporter(rule), Reporter(rule)
+    parts = [_figure(1.0, "1.00"), _figure(2.0, "2.00")]
+    found = lazy.sum(_figure(3.5, "3.50"), parts, lambda: "合计 vs 基本 + 项目")
+    assert found is not None and found == plain.sum(_figure(3.5, "3.50"), parts, "合计 vs 基本 + 项目")
+    # 3.50 - (1.00 + 2.00) = 0.50, beyond 3 figures × 0.005
+    assert found.message == "合计 vs 基本 + 项目: 3.50 vs sum of 2 parts 3.00 (difference +0.50)"
+    assert lazy.equal(_figure(2.0, "2.00"), _figure(1.0, "1.00"), lambda: "年末 vs 年初").message == (
+        plain.equal(_figure(2.0, "2.00"), _figure(1.0, "1.00"), "年末 vs 年初").message
+    ) == "年末 vs 年初: 2.00 vs 1.00 (difference +1.00)"
+
+
+@pytest.mark.parametrize(("tab_rows", "flow"), [(2, True), (3, False)])
+def test_line_flow_stops_counting_at_the_threshold(tab_rows: int, flow: bool) -> None:
+    # fewer than 200 lines: three tab rows make a tab-separated export
+    source = SourceText.from_text("x", "\n".join(["说明"] * 5 + ["a\tb"] * tab_rows), "0" * 64, "utf-8")
+    assert _is_line_flow(source) is flow
+
+
+def test_unused_cells_cost_two_each() -> None:
+    cols = {"level3": 1, "target": 2, "actual": 3}
+    cells = [Cell(0, "产出", 0, 2), Cell(1, "完成率", 3, 6), Cell(2, "≥90%", 7, 11), Cell(3, "95%", 12, 15),
+             Cell(4, "多余", 16, 18)]
+    by_col = {c.col: c for c in cells}
+    score, values = _reading(cols, by_col, 0)
+    # 完成率 under 三级指标 +1, a quantity under 指标值 +2, an actual +1; 产出 and 多余 unused: -4
+    assert score == 0.0 and set(values) == {"level3", "target", "actual"}
+
+
+def test_statement_figure_writes_label_and_location_when_asked() -> None:
+    span = Span(line_start=12, line_end=12, char_start=300, char_end=310)
+    statement = NarrativeStatement(paragraph_id="p12", metric="基本支出", amount=1995.86, unit="万元",
+                                   evidence={"amount": "1,995.86万元"}, provenance={"amount": span})
+    figure = narrative_figure(statement, "amount", 1995.86)
+    assert (figure.value, figure.text, figure.decimals, figure.label) == (1995.86, "1,995.86", 2, "基本支出 amount")
+    assert figure.location == Location(kind="narrative", ref="p12 / 基本支出 / amount", line_start=12,
+                                       line_end=12, span=span)
+    missing = narrative_figure(statement, "change_pct", None)
+    assert (missing.text, missing.location.span, missing.location.line_start) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["年度资金总额", "资金总计", "上年结转", "结转资金", "财政拨款", "其他资金", "其他", "年初预算数", "全年预算数",
+     "调整后预算数", "全年执行数", "实际支出", "决算数", "执行率", "得分"],
+)
+def test_fund_labels_hold_their_hint(label: str) -> None:
+    rows = [pattern for _, pattern in _FUND_ROWS if pattern.search(label)]
+    fields = [pattern for _, pattern in _FUND_FIELDS if pattern.search(label)]
+    assert rows or fields  # every label here is read by one of the patterns
+    assert not rows or _FUND_ROW_HINT.search(label)
+    assert not fields or _FUND_FIELD_HINT.search(label)
+    assert not _FUND_ROW_HINT.search("项目名称") and not _FUND_FIELD_HINT.search("项目名称")
+
+
+@pytest.mark.parametrize(("text", "tabular"), [("12 34 56 78", True), ("12 34 56", False), ("支出 1 万元", False)])
+def test_tabular_stops_at_the_third_figure_pair(text: str, tabular: bool) -> None:
+    # "12 34 56 78" holds "2 3", "4 5" and "6 7"; "12 34 56" only two of them
+    assert _tabular(text) is tabular
+    assert (len(TABULAR.findall(text)) >= 3) is tabular

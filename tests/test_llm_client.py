@@ -114,7 +114,8 @@ def test_good_answer_is_grounded_with_provenance(
     assert corpus["001"].original(basic.provenance["amount"]) == "基本支出 12359.1 万元"
     assert basic.provenance["amount"].line_start == 1288
     version = load_prompt("narrative", "v2")
-    assert run.prompts == {"narrative": f"v2@{version.sha256[:12]}"}
+    followup = load_prompt("followup", "v1")
+    assert run.prompts == {"narrative": f"v2@{version.sha256[:12]}", "followup": f"v1@{followup.sha256[:12]}"}
     assert basic.prompt_version == run.prompts["narrative"]
     assert (
         run.usage.calls,

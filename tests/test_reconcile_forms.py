@@ -116,8 +116,10 @@ def test_weights_and_score_within_weight() -> None:
         assert weights == ([("report_error", 105.0, 100.0)] if flagged else []), weight
     target = PerformanceForm(kind="target", title="项目支出绩效目标表", project_name="原黄金局补差工资",
                              line_start=389, line_end=405, indicators=[
-                                 indicator("工资额", "≤14万元", None, 20, None), indicator("人数", "=10人", None, None, None),
-                                 indicator("足额发放", "=100%", None, 15, None), indicator("信访维稳", "不发生", None, 30, None)])
+                                 indicator("工资额", "≤14万元", None, 20, None),
+                                 indicator("人数", "=10人", None, None, None),
+                                 indicator("足额发放", "=100%", None, 15, None),
+                                 indicator("信访维稳", "不发生", None, 30, None)])
     weights = [f for f in run(target) if f.rule_id == "form.weights"]
     assert [(f.severity, f.classification, f.stated, f.expected) for f in weights] == [
         ("warning", "extraction", 65.0, 90.0)

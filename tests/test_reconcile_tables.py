@@ -240,7 +240,9 @@ def test_unreadable_cell_is_classified_as_extraction() -> None:
 
 
 def test_column_shift_is_classified_as_extraction() -> None:
-    t = TableSpec("公开05表", "一般公共预算财政拨款支出决算表", ["本年支出/小计", "本年支出/基本支出", "本年支出/项目支出"])
+    t = TableSpec(
+        "公开05表", "一般公共预算财政拨款支出决算表", ["本年支出/小计", "本年支出/基本支出", "本年支出/项目支出"]
+    )
     # 项目支出 read one column to the left: 基本支出 slot holds 项目支出, the total is unchanged.
     row = t.add("资源勘探工业信息等支出", "4279.83", "3919.76", "", code="215")
     row.cells["extra"] = row.cells["本年支出/小计"].model_copy(update={"value": 360.07, "text": "360.07"})

@@ -16,17 +16,19 @@ from typing import Protocol
 from extractor.document import SourceText
 from extractor.narrative.paragraphs import Paragraph
 from extractor.settings import Backend as BackendName
-from schemas import Failure, NarrativeStatement, PerformanceForm, Usage
+from schemas import Failure, NarrativeStatement, PerformanceForm, Table, Usage
 
 
 @dataclass
 class BackendJob:
-    """What a backend reads: one report's prose paragraphs and the performance
-    forms the deterministic parsers found."""
+    """What a backend reads: one report's prose paragraphs, and the performance
+    forms and tables the deterministic parsers found (the tables let the model
+    backends check a narrative amount against the cell it names)."""
 
     source: SourceText
     paragraphs: list[Paragraph]
     forms: list[PerformanceForm] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass

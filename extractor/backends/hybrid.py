@@ -2,8 +2,10 @@
 
 A paragraph goes to the model when it prints a figure (an amount with its
 unit, or a percentage) that no deterministic statement accounts for, or when a
-deterministic statement of it failed validation (ungrounded, or its amount,
-prior amount, change and percentage disagree). Where the model answers, its
+deterministic statement of it is ungrounded or fails reconciliation: the
+reconciliation engine's narrative rules of :mod:`extractor.llm.recheck` (its
+own change and percentages; its amount against the table figure it names).
+The model's answers go through the same checks and re-ask. Where the model answers, its
 statements replace the rules' for that paragraph; where it fails, the rules'
 statements stay and the failure is recorded. A line-flow form goes to the
 model when the deterministic parser left warnings on it.
@@ -13,22 +15,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, in_order, run_model
+from extractor.llm.recheck import statement_problems
 from extractor.narrative.grounding import NUMERIC_FIELDS
 from extractor.narrative.paragraphs import Paragraph
 from extractor.narrative.statements import extract_statements
 from extractor.numbers import numbers_in
 from extractor.settings import Backend as BackendName
 from extractor.settings import Settings
-from schemas import NarrativeStatement
+from schemas import NarrativeStatement, Table
 
 # A figure a statement should explain: a number followed by a money unit or %,
 # but not a threshold or a rate ("100万元（含）以上设备", "20元/吨").
 _UNIT_AFTER = re.compile(r"^\s*(?:万元|亿元|千元|元|%)(?!\s*(?:[（(]\s*含|及?以上|以下|以内|/|每))")
-_AMOUNT_SLACK = 0.011  # two-decimal rounding on each of three printed amounts
-_PCT_SLACK = 0.15  # a one-decimal percentage of two rounded amounts
 
 
 class HybridBackend:
@@ -45,7 +47,13 @@ class HybridBackend:
         by_paragraph: dict[str, list[NarrativeStatement]] = defaultdict(list)
         for statement in rules:
             by_paragraph[statement.paragraph_id].append(statement)
-        hard = [p for p in job.paragraphs if needs_model(p, by_paragraph.get(p.model.id, []))]
+        # One reconciliation pass over all the rules' statements (tables included).
+        failing = {rules[i].paragraph_id for i in statement_problems(rules, job.tables)}
+        hard = [
+            p
+            for p in job.paragraphs
+            if p.model.id in failing or needs_model(p, by_paragraph.get(p.model.id, []), checked=True)
+        ]
         scope = "none" if self.settings.llm.forms == "none" else "troubled"
         troubled = forms_for_model(job, scope)
         if not hard and not troubled:
@@ -58,9 +66,19 @@ class HybridBackend:
         return result
 
 
-def needs_model(paragraph: Paragraph, statements: list[NarrativeStatement]) -> bool:
-    """Whether the deterministic statements of ``paragraph`` leave work for the model."""
-    if any(not s.grounded or inconsistent(s) for s in statements):
+def needs_model(
+    paragraph: Paragraph,
+    statements: list[NarrativeStatement],
+    tables: Sequence[Table] = (),
+    *,
+    checked: bool = False,
+) -> bool:
+    """Whether the deterministic statements of ``paragraph`` leave work for the
+    model: one is ungrounded or fails reconciliation (against ``tables`` too when
+    given; ``checked``: the caller ran the checks already), or a figure is unexplained."""
+    if any(not s.grounded for s in statements):
+        return True
+    if not checked and statement_problems(statements, tables):
         return True
     return bool(unexplained_figures(paragraph, statements))
 
@@ -81,32 +99,6 @@ def unexplained_figures(paragraph: Paragraph, statements: list[NarrativeStatemen
             continue
         missing.append(number)
     return missing
-
-
-def inconsistent(statement: NarrativeStatement) -> bool:
-    """Whether the statement's own figures disagree (amount - prior != change, or
-    change / prior != percentage)."""
-    amount, prior, change = statement.amount, statement.prior_amount, statement.change_amount
-    if (
-        amount is not None
-        and prior is not None
-        and change is not None
-        and abs(amount - prior - change) > _AMOUNT_SLACK
-    ):
-        return True
-    base = (
-        prior
-        if prior is not None
-        else (amount - change if amount is not None and change is not None else None)
-    )
-    pct = statement.change_pct
-    if base and change is not None and pct is not None:
-        # "减少9%" is rounded to a whole percent: allow half a unit of the printed precision.
-        printed = f"{pct:g}"
-        precision = 0.5 * 10 ** -(len(printed.split(".")[1]) if "." in printed else 0)
-        if abs(change / base * 100 - pct) > max(_PCT_SLACK, precision):
-            return True
-    return False
 
 
 def _quoted_ranges(text: str, statements: list[NarrativeStatement]) -> list[tuple[int, int]]:

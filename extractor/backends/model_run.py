@@ -39,7 +39,7 @@ def run_model(
         client = LLMClient(settings.llm)  # one client: one bound on the calls in flight
         try:
             narrative, form_run = await asyncio.gather(
-                aread_narrative(paragraphs, settings, client),
+                aread_narrative(paragraphs, settings, client, job.tables),
                 aread_forms(job.source, job.forms, forms, settings, client),
             )
         finally:
@@ -69,6 +69,7 @@ def add_usage(first: Usage, second: Usage) -> Usage:
         prompt_tokens=first.prompt_tokens + second.prompt_tokens,
         completion_tokens=first.completion_tokens + second.completion_tokens,
         cost=cost,
+        reasks=first.reasks + second.reasks,
     )
 
 

@@ -9,13 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from schemas import Finding
-
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.pipeline import extract
 from extractor.reconcile import registry
 from extractor.settings import Settings
+from schemas import Finding
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
@@ -75,7 +74,9 @@ def check_command(
         Literal["error", "warning", "never"] | None,
         typer.Option("--fail-on", help="exit 1 when a finding of this severity or worse is found"),
     ] = "error",
-    show_info: Annotated[bool, typer.Option("--info", help="also list info findings (rounding, missing tables)")] = False,
+    show_info: Annotated[
+        bool, typer.Option("--info", help="also list info findings (rounding, missing tables)")
+    ] = False,
     list_rules: Annotated[bool, typer.Option("--rules", help="list the rules and exit")] = False,
 ) -> None:
     """Reconcile reports: every figure against the figures that must agree with it."""

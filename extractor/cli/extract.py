@@ -10,13 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from schemas import ExtractionResult
-
 from extractor.cli.output import write_atomic
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.pipeline import extract
 from extractor.settings import Backend, Settings
+from schemas import ExtractionResult
 
 # A folder is scanned for *.txt; Markdown-flavoured reports (.md) are taken when named explicitly,
 # so a folder's README is not mistaken for a report.
@@ -62,7 +61,9 @@ def extract_command(
     reports: Annotated[list[Path], typer.Argument(help="report text files or folders of them")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="output file (one report) or folder (several); default: stdout / ./extractions"),
+        typer.Option(
+            "--output", "-o", help="output file (one report) or folder (several); default: stdout / ./extractions"
+        ),
     ] = None,
     backend: Annotated[
         Backend | None, typer.Option(help="rules (offline default), llm or hybrid; default: EXTRACTOR_BACKEND")

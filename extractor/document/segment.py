@@ -61,6 +61,11 @@ def _title_key(title: str) -> str:
 
 def toc_end(source: SourceText) -> int:
     """The last line of the table of contents (0 when the report has none)."""
+    # Asked by segmentation and by paragraph reflow: found once per source.
+    return source.memo("toc_end", _toc_end)
+
+
+def _toc_end(source: SourceText) -> int:
     # The literal test first: the pattern would be tried on every line of the report.
     heads = [(line.number, _PART.match(line.text)) for line in source.lines if "部分" in line.text]
     parts = [(number, m.group(1), _title_key(m.group(2))) for number, m in heads if m]
@@ -101,6 +106,8 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
         return None
     if "部分" in stripped and _PART.match(stripped):
         return 0
+    if not markdown_level and not _ITEM.match(stripped):
+        return None  # no numbering (most prose lines): none of the patterns below can match
     sentence = (
         bool(_SENTENCE_MARK.search(stripped))
         or len(stripped) > 45

@@ -10,16 +10,21 @@ what the user gave.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from schemas import Span
+
+T = TypeVar("T")
 
 # Full-width digits, Latin letters and the signs that matter for figures fold to
 # ASCII; Chinese punctuation (，：；（）) stays as written.
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
 _FOLD.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FOLD.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_FOLD.update({ord(c): ord(a) for c, a in zip("％．＋－＞＜＝～", "%.+-><=~")})
+_FOLD.update({ord(c): ord(a) for c, a in zip("％．＋－＞＜＝～", "%.+-><=~", strict=True)})
 _FOLD[0x3000] = ord(" ")  # ideographic space
 _FOLD[0x00A0] = ord(" ")
 # Any character _FOLD changes: str.translate is slow on CJK text, so only lines
@@ -29,6 +34,42 @@ _FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FO
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\*\*")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _BARE_INTEGER = re.compile(r"^\s*-?\s*\d{1,4}\s*-?\s*$")
+
+# Span's own validator called with a dict: the same checks as ``Span(...)`` without
+# the keyword-argument wrapper, which costs more than the validation of four ints.
+_VALIDATE_SPAN = Span.__pydantic_validator__.validate_python
+
+
+def make_span(line_start: int, line_end: int, char_start: int, char_end: int) -> Span:
+    """``Span(line_start=…, …)``, validated, built the cheap way (spans are made by the thousand)."""
+    return _VALIDATE_SPAN(
+        {"line_start": line_start, "line_end": line_end, "char_start": char_start, "char_end": char_end}
+    )
+
+
+# Bounds before the first piece of :meth:`SourceText.span_over` (any piece replaces them).
+_NO_BOUNDS = (sys.maxsize, -1, sys.maxsize, -1)
+
+_IDENTITY: dict[int, tuple[int, ...]] = {}
+_IDENTITY_MAX = 4096  # longer lines are rare; their maps are not kept
+
+
+def maps_to_itself(offsets: tuple[int, ...]) -> bool:
+    """True when ``offsets`` is known to be ``tuple(range(len(offsets)))`` without reading
+    it: the line kept every character (offsets shared by :func:`_identity`). False means
+    "not known", never a wrong answer."""
+    return offsets is _IDENTITY.get(len(offsets))
+
+
+def _identity(length: int) -> tuple[int, ...]:
+    """``tuple(range(length))``, shared between lines of one length: most lines
+    map each character to itself (the tuples are immutable, so sharing is safe)."""
+    found = _IDENTITY.get(length)
+    if found is None:
+        found = tuple(range(length))
+        if length <= _IDENTITY_MAX:
+            _IDENTITY[length] = found
+    return found
 
 
 @dataclass(frozen=True, init=False)
@@ -90,7 +131,7 @@ def normalise_line(raw: str) -> tuple[str, tuple[int, ...], int]:
     if not dropped:
         # Folding maps one character to one character, so the offsets are the identity.
         text = (raw.translate(_FOLD) if _FOLDABLE.search(raw) else raw).rstrip("\r")
-        return text, tuple(range(len(text))), heading
+        return text, _identity(len(text)), heading
     pieces: list[str] = []
     offsets: list[int] = []
     kept_from = 0
@@ -115,6 +156,16 @@ class SourceText:
     sha256: str
     encoding: str
     lines: list[Line] = field(default_factory=list)
+    # Results of pure functions of the text, shared by the parsers that ask for them
+    # (form detection, the end of the contents); see :meth:`memo`.
+    _memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: str, build: Callable[[SourceText], T]) -> T:
+        """``build(self)``, computed once per source. ``build`` must depend on the
+        text only and return a value nobody mutates (a tuple, a number)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[return-value]
 
     @classmethod
     def from_text(cls, name: str, text: str, sha256: str, encoding: str) -> SourceText:
@@ -122,7 +173,11 @@ class SourceText:
         lines: list[Line] = []
         start = 0
         for number, raw in enumerate(text.split("\n"), start=1):
-            norm, offsets, heading = normalise_line(raw)
+            if "#" in raw or "<" in raw or "**" in raw:
+                norm, offsets, heading = normalise_line(raw)
+            else:  # no markup to drop: normalise_line's own fast path, without the call
+                norm = (raw.translate(_FOLD) if _FOLDABLE.search(raw) else raw).rstrip("\r")
+                offsets, heading = _identity(len(norm)), 0
             lines.append(Line(number, norm, raw, start, offsets, heading))
             start += len(raw) + 1
         source = cls(name=name, text=text, sha256=sha256, encoding=encoding, lines=lines)
@@ -135,15 +190,33 @@ class SourceText:
 
     def span(self, number: int, start: int = 0, end: int | None = None) -> Span:
         """The original span of ``line(number).text[start:end]``."""
+        return make_span(*self.bounds(number, start, end))
+
+    def bounds(self, number: int, start: int = 0, end: int | None = None) -> tuple[int, int, int, int]:
+        """The fields of :meth:`span` (lines, then characters), without building the model."""
         line = self.lines[number - 1]
         end = len(line.text) if end is None else end
-        if not line.offsets:
-            return Span(line_start=number, line_end=number, char_start=line.start, char_end=line.start)
-        first = line.offsets[min(start, len(line.offsets) - 1)]
-        last = line.offsets[max(min(end, len(line.offsets)) - 1, 0)] + 1 if end > start else first
-        return Span(
-            line_start=number, line_end=number, char_start=line.start + first, char_end=line.start + last
-        )
+        offsets = line.offsets
+        if not offsets:
+            return number, number, line.start, line.start
+        size = len(offsets)
+        first = offsets[start if start < size else size - 1]
+        last = offsets[max(min(end, size) - 1, 0)] + 1 if end > start else first
+        return number, number, line.start + first, line.start + last
+
+    def span_over(self, pieces: Iterable[tuple[int, int, int]]) -> Span:
+        """The smallest span covering every ``(line, start, end)`` piece: what merging
+        their spans one by one gives, with one model built instead of two per piece."""
+        line_start, line_end, char_start, char_end = _NO_BOUNDS
+        for number, start, end in pieces:
+            first_line, last_line, first_char, last_char = self.bounds(number, start, end)
+            line_start = min(line_start, first_line)
+            line_end = max(line_end, last_line)
+            char_start = min(char_start, first_char)
+            char_end = max(char_end, last_char)
+        if line_end < 0:
+            raise ValueError("span_over needs at least one piece")
+        return make_span(line_start, line_end, char_start, char_end)
 
     def lines_span(self, first: int, last: int) -> Span:
         """The span covering whole lines ``first``..``last``."""

@@ -8,14 +8,13 @@ line-flow parser (PDF text with one visual line per text line).
 
 from __future__ import annotations
 
-from schemas import Failure, FormKind, PerformanceForm, ScoreTable
-
 from extractor.document import SourceText
 from extractor.forms.detect import find_form_blocks
 from extractor.forms.lineflow import parse_lineflow_form
 from extractor.forms.score_flow import find_flow_score_tables
 from extractor.forms.score_tables import find_score_tables
 from extractor.forms.tabbed import parse_tabbed_form
+from schemas import Failure, FormKind, PerformanceForm, ScoreTable
 
 __all__ = ["extract_forms", "extract_score_tables", "is_tabbed_block", "parse_form_block"]
 
@@ -33,7 +32,7 @@ def extract_forms(source: SourceText) -> tuple[list[PerformanceForm], list[Failu
     for first, last, kind in find_form_blocks(source):
         try:
             forms.append(parse_form_block(source, first, last, kind))
-        except Exception as error:  # noqa: BLE001 - one unreadable form must not lose the others
+        except Exception as error:  # one unreadable form must not lose the others
             reason = f"form could not be read: {type(error).__name__}: {error}"
             forms.append(_unread(source, first, last, kind, reason))
             failures.append(
@@ -57,8 +56,13 @@ def extract_score_tables(source: SourceText) -> list[ScoreTable]:
 
 def is_tabbed_block(source: SourceText, first: int, last: int) -> bool:
     """True when the block's rows are tab-separated cells."""
-    rows = sum(1 for number in range(first, last + 1) if source.line(number).text.count("\t") >= 2)
-    return rows >= _MIN_TABBED_ROWS
+    rows = 0
+    for number in range(first, last + 1):
+        if source.line(number).text.count("\t") >= 2:
+            rows += 1
+            if rows >= _MIN_TABBED_ROWS:
+                return True  # enough seen: the rest of the block need not be counted
+    return False
 
 
 def parse_form_block(source: SourceText, first: int, last: int, kind: FormKind) -> PerformanceForm:

@@ -37,18 +37,23 @@ class Cell(NamedTuple):
         return compact(self.text)
 
 
+# ``tuple.__new__(Cell, fields)`` is ``Cell(*fields)`` without the generated
+# Python-level ``__new__``: a form row has a dozen cells, most of them empty.
+_new = tuple.__new__
+
+
 def row_cells(line: Line) -> list[Cell]:
     """The cells of a line with their column index and offsets."""
     cells: list[Cell] = []
     offset = 0
     for col, raw in enumerate(line.text.split("\t")):
         if not raw:  # tab padding: most cells of a form row are empty
-            cells.append(Cell(col, "", offset, offset))
+            cells.append(_new(Cell, (col, "", offset, offset)))
             offset += 1
             continue
         stripped = raw.strip()
         lead = len(raw) - len(raw.lstrip())
-        cells.append(Cell(col, stripped, offset + lead, offset + lead + len(stripped)))
+        cells.append(_new(Cell, (col, stripped, offset + lead, offset + lead + len(stripped))))
         offset += len(raw) + 1
     return cells
 
@@ -60,6 +65,12 @@ def tidy(text: str) -> str:
 
 def is_indicator_header(cells: list[Cell]) -> bool:
     """True for the header row of the indicator table (一级指标 … 三级指标 …)."""
+    # A cell reading 三级指标 holds 标: most rows do not, and are not compacted cell by cell.
+    for cell in cells:
+        if "标" in cell.text:
+            break
+    else:
+        return False
     flats = {c.flat for c in cells}
     return "三级指标" in flats and ("一级指标" in flats or "二级指标" in flats)
 
@@ -155,7 +166,7 @@ def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple
         score -= 1
     if "actual" in values:
         score += 1
-    used = {id(c) for c in values.values()}
-    score -= 2 * sum(1 for c in by_col.values() if id(c) not in used)
+    # Every cell of the reading comes from by_col: the unused ones are the rest of it.
+    score -= 2 * (len(by_col) - len({id(c) for c in values.values()}))
     values.pop("check", None)
     return score, values

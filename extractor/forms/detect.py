@@ -62,6 +62,11 @@ def find_form_blocks(source: SourceText) -> list[tuple[int, int, FormKind]]:
     ``first`` is the title line. Repeated titles (a page header printed again
     right before the form) collapse onto the last one before the body.
     """
+    # Forms and score tables both ask: the walk is done once per source.
+    return list(source.memo("form_blocks", _find_form_blocks))
+
+
+def _find_form_blocks(source: SourceText) -> tuple[tuple[int, int, FormKind], ...]:
     titles: list[tuple[int, FormKind]] = []
     for line in source.lines:
         if line.blank or len(line.text) > 200:
@@ -81,7 +86,7 @@ def find_form_blocks(source: SourceText) -> list[tuple[int, int, FormKind]]:
             if not line.blank and title_kind(line.text) is None:
                 last = number
         blocks.append((first, last, kind))
-    return blocks
+    return tuple(blocks)
 
 
 def _has_body(source: SourceText, title: int) -> bool:

@@ -5,9 +5,10 @@ over lines (``年度指`` / ``标值``), several cells of a row on one line
 (``当年财政拨款 35 35 34.96 99.89``), page numbers in the flow (flagged blank
 by :class:`~extractor.document.SourceText`). The form is read section by
 section: the header fields (项目名称 / 主管部门 / 实施单位), the funds block
-(资金情况), the overall goals (年度总体目标: 预期目标 and 实际完成情况) and the
-indicator table (绩效指标), whose rows :mod:`extractor.forms.lineflow_tokens`
-reads. What cannot be placed is said in ``form.warnings``, not guessed.
+(资金情况), the overall goals (年度总体目标: 预期目标 and 实际完成情况, read by
+:mod:`extractor.forms.lineflow_goals`) and the indicator table (绩效指标), whose
+rows :mod:`extractor.forms.lineflow_tokens` reads. What cannot be placed is
+said in ``form.warnings``, not guessed.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import statistics
 from extractor.document import Line, SourceText
 from extractor.errors import InputError
 from extractor.forms import vocabulary
+from extractor.forms.lineflow_goals import read_goals, read_single_goal
 from extractor.forms.lineflow_tokens import (
+    NAME_SLACK,
     Label,
+    RowReader,
     RowShape,
     Token,
     compact,
@@ -31,6 +35,7 @@ from extractor.forms.lineflow_tokens import (
     skip_header,
     span_of,
     split_rows,
+    stripped_bounds,
     tokenize,
     tokenize_line,
 )
@@ -38,6 +43,11 @@ from extractor.forms.targets import parse_target
 from extractor.numbers import is_empty_cell, try_amount
 from schemas import FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FundRowKind
+
+# The model's own validator, called with a dict: the checks of ``Indicator(...)`` without
+# the keyword-argument wrapper, which costs more than the validation itself.
+_INDICATOR = Indicator.__pydantic_validator__.validate_python
+_FUND_ROW = FundRow.__pydantic_validator__.validate_python
 
 __all__ = ["parse_lineflow_form"]
 
@@ -76,13 +86,8 @@ _GOALS_HEADER = re.compile(r"^预期目标")
 # Target forms print one text under 年度目标 / 年度总体目标, no 预期 / 实际 pair.
 _SINGLE_GOAL_HEADER = re.compile(r"^(年度总体目标|年度绩效目标|年度目标|总体目标)")
 _INDICATORS_HEADER = re.compile(r"^(绩效指标|一级指)")
-# Labels of the goals block left in the text among the goal lines.
-_GOAL_LABELS = frozenset(
-    {"年度总体目标", "年度总体", "总体目标", "目标", "预期目标", "实际完成情况", "预期目标实际完成情况"}
-)
 _TOTAL = re.compile(r"^(总分|合计|总计)$")
 _SCORE_WORDS = {"分值": "weight", "权重": "weight", "得分": "score", "自评得分": "score"}
-_NAME_SLACK = 4  # half-width columns a name line may exceed the name column by
 
 
 def parse_lineflow_form(source: SourceText, first: int, last: int) -> PerformanceForm:
@@ -99,7 +104,7 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
         title=title,
         line_start=lines[0].number,
         line_end=lines[-1].number,
-        provenance={"title": source.span(lines[0].number, *_stripped(lines[0]))},
+        provenance={"title": source.span(lines[0].number, *stripped_bounds(lines[0]))},
     )
     keys = [compact(line.text) for line in lines]
     goals_at = _find(keys, _GOALS_HEADER, 1)
@@ -110,9 +115,9 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     _read_funds(source, lines[1 : goals_at if goals_at is not None else body_end], form)
     single_at = _find(keys, _SINGLE_GOAL_HEADER, 1) if goals_at is None else None
     if goals_at is not None:
-        _read_goals(source, lines[goals_at:body_end], form)
+        read_goals(source, lines[goals_at:body_end], form)
     elif single_at is not None:
-        _read_single_goal(source, lines[single_at + 1 : body_end], form)
+        read_single_goal(source, lines[single_at + 1 : body_end], form)
     else:
         form.warnings.append("no 预期目标 header: goals not read")
     if indicators_at is not None:
@@ -120,11 +125,6 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     else:
         form.warnings.append("no 绩效指标 header: indicators not read")
     return form
-
-
-def _stripped(line: Line) -> tuple[int, int]:
-    text = line.text
-    return len(text) - len(text.lstrip()), len(text.rstrip())
 
 
 def _find(keys: list[str], pattern: re.Pattern[str], begin: int) -> int | None:
@@ -148,7 +148,7 @@ def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -
             if _OTHER_FIELD.match(line.text.strip()):
                 current = None  # 项目负责人 张三 and the like: not a wrapped value
             if current is not None and line.text.strip():
-                start, end = _stripped(line)
+                start, end = stripped_bounds(line)
                 _extend_field(form, current, line.text[start:end], source.span(line.number, start, end))
             continue
         for index, match in enumerate(matches):
@@ -203,10 +203,10 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
             if token.start >= at + len(text)
             and (is_empty_cell(token.text) or try_amount(token.text) is not None)
         ]
-        row = FundRow(
-            kind=kind, label=text, provenance={"label": source.span(line.number, at, at + len(text))}
+        row = _FUND_ROW(
+            {"kind": kind, "label": text, "provenance": {"label": source.span(line.number, at, at + len(text))}}
         )
-        for field, (token, value) in zip(_place_figures(columns, len(figures)), figures):
+        for field, (token, value) in zip(_place_figures(columns, len(figures)), figures, strict=False):
             if field == "weight" or value is None:
                 continue
             if token.text.endswith("%") and field not in ("execution_rate", "score"):
@@ -233,113 +233,6 @@ def _place_figures(columns: list[str], count: int) -> list[str]:
     return amounts[:count] if count < len(amounts) else columns[:count]
 
 
-def _read_goals(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
-    """预期目标 then 实际完成情况: side by side on each line, or one after the other."""
-    text_lines = [line for line in lines[1:] if compact(line.text) not in _GOAL_LABELS]
-    if not text_lines:
-        return
-    pieces = _side_by_side(text_lines)
-    if pieces is None:
-        pieces = _one_after_other(text_lines, form)
-    for field, part in zip(("expected", "actual"), pieces):
-        if part:
-            _set_goal(source, form, field, part)
-
-
-_Piece = tuple[int, int, int]  # line number, start, end in the normalised line
-# The gap between two columns: spaces with non-ASCII text on both sides (a
-# space next to a figure is how extraction prints ``完成 2024 年``).
-_COLUMN_GAP = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
-
-
-def _side_by_side(lines: list[Line]) -> tuple[list[_Piece], list[_Piece]] | None:
-    """Both texts on the same lines, one column gap per line, or None."""
-    expected: list[_Piece] = []
-    actual: list[_Piece] = []
-    for line in lines:
-        start, end = _stripped(line)
-        gaps = list(_COLUMN_GAP.finditer(line.text, start, end))
-        halves = _equal_halves(line.text[start:end])
-        if halves is not None:
-            cut, resume = start + halves[0], start + halves[1]
-        elif len(gaps) == 1:
-            cut, resume = gaps[0].start(), gaps[0].end()
-        else:
-            return None
-        expected.append((line.number, start, cut))
-        actual.append((line.number, resume, end))
-    return expected, actual
-
-
-def _read_single_goal(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
-    """A target form's one goal text (年度目标): read as the expected goal."""
-    pieces = [(line.number, *_stripped(line)) for line in lines if compact(line.text) not in _GOAL_LABELS]
-    pieces = [piece for piece in pieces if piece[2] > piece[1]]
-    if pieces:
-        _set_goal(source, form, "expected", pieces)
-
-
-def _set_goal(source: SourceText, form: PerformanceForm, field: str, pieces: list[_Piece]) -> None:
-    text = "".join(source.line(number).text[begin:end] for number, begin, end in pieces)
-    setattr(form.goals, field, text)
-    span = source.span(*pieces[0])
-    for piece in pieces[1:]:
-        span = span.merge(source.span(*piece))
-    form.goals.provenance[field] = span
-
-
-def _equal_halves(text: str) -> tuple[int, int] | None:
-    """Where ``text`` splits at a space into two halves reading the same."""
-    for gap in re.finditer(r" +", text):
-        if compact(text[: gap.start()]) == compact(text[gap.end() :]):
-            return gap.start(), gap.end()
-    return None
-
-
-def _one_after_other(lines: list[Line], form: PerformanceForm) -> tuple[list[_Piece], list[_Piece]]:
-    """The expected text first, then the actual, each wrapped at its column width.
-
-    The expected lines fill the width of its first line; it ends at a line
-    clearly shorter (the paragraph's last line) or before a line clearly wider
-    (the wider actual column).
-    """
-    widths = [display_width(line.text.strip()) for line in lines]
-    pieces = [(line.number, *_stripped(line)) for line in lines]
-    if _alternating(widths):
-        return pieces[0::2], pieces[1::2]
-    split = None
-    for index in range(1, len(lines)):
-        if widths[index - 1] < widths[0] - _NAME_SLACK or widths[index] > widths[0] + _NAME_SLACK:
-            split = index
-            break
-    if split is None:
-        if len(lines) == 2:
-            split = 1
-        else:
-            form.warnings.append(
-                "goals: the end of 预期目标 cannot be told from the line widths; all read as expected"
-            )
-            split = len(lines)
-    return pieces[:split], pieces[split:]
-
-
-def _alternating(widths: list[int]) -> bool:
-    """True when the lines alternate between two column widths (expected,
-    actual, expected, ...): the two cells of each visual line printed in turn.
-    The last line of each text may be short."""
-    if len(widths) < 6:  # two or three lines each: a sequential reading fits as well
-        return False
-    first, second = widths[0::2], widths[1::2]
-    if abs(first[0] - second[0]) <= _NAME_SLACK:
-        return False
-
-    def steady(column: list[int]) -> bool:
-        return all(abs(width - column[0]) <= _NAME_SLACK for width in column[:-1])
-
-    # The sequential reading needs one switch of width; alternation switches on every line.
-    return steady(first) and steady(second)
-
-
 def _read_indicators(source: SourceText, first: int, last: int, form: PerformanceForm) -> None:
     """The indicator table: labels placed by the hierarchy, rows by their shape."""
     tokens = tokenize(source, first, last)
@@ -352,8 +245,14 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
         body = body[:stop]
     items = _items(body)
     segments = [item for item in items if isinstance(item, list)]
+    # Each segment is split twice (to measure the name column, then with it): one reader each.
+    readers = {id(segment): RowReader(segment, len(extras)) for segment in segments}
     width = _name_width(
-        [(segment, row) for segment in segments for row in split_rows(segment, len(extras), None)]
+        [
+            (segment, row)
+            for segment in segments
+            for row in split_rows(segment, len(extras), None, readers[id(segment)])
+        ]
     )
     level1_labels: dict[str, Label] = {}
     current1: Label | None = None
@@ -376,7 +275,7 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
                         _set_level(indicator, "level1", parent, level1_labels.get(parent or ""), source)
                 waiting = [indicator for indicator in waiting if indicator.level2 is None]
             continue
-        for shape in split_rows(item, len(extras), width):
+        for shape in split_rows(item, len(extras), width, readers[id(item)]):
             indicator = _indicator(source, item, shape, extras)
             if current2 is not None:
                 parent = _parent(current2.name, 2)
@@ -487,12 +386,12 @@ def _name_width(rows: list[tuple[list[Token], RowShape]]) -> int | None:
         name = tokens[shape.start : shape.target]
         if len({token.line for token in name}) > 1:
             widths.append(display_width("".join(t.text for t in name if t.line == name[0].line)))
-    return int(statistics.median(widths)) + _NAME_SLACK if widths else None
+    return int(statistics.median(widths)) + NAME_SLACK if widths else None
 
 
 def _indicator(source: SourceText, tokens: list[Token], shape: RowShape, extras: list[str]) -> Indicator:
     used = tokens[shape.start : shape.stop]
-    indicator = Indicator(line_start=used[0].line, line_end=used[-1].line)
+    indicator = _INDICATOR({"line_start": used[0].line, "line_end": used[-1].line})
     parts = {
         "level3": tokens[shape.start : shape.target],
         "target": tokens[shape.target : shape.actual],
@@ -503,7 +402,7 @@ def _indicator(source: SourceText, tokens: list[Token], shape: RowShape, extras:
         if part:
             setattr(indicator, field, join_text(source, part))
             indicator.provenance[field] = span_of(source, part)
-    for field, (begin, end) in zip(extras, shape.extras):
+    for field, (begin, end) in zip(extras, shape.extras, strict=False):
         setattr(indicator, field, try_amount(tokens[begin].text))
         indicator.provenance[field] = span_of(source, tokens[begin:end])
     if indicator.target is not None:

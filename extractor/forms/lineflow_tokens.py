@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractor.document import Line, SourceText
@@ -33,16 +34,20 @@ class Token(NamedTuple):
     text: str
 
 
+@lru_cache(maxsize=16384)  # pure; row splitting compacts the same tokens again and again
 def compact(text: str) -> str:
     """Text without white space: broken cells compare equal to whole ones."""
     return _SPACES.sub("", text)
 
 
+_new = tuple.__new__
+
+
 def tokenize_line(line: Line) -> list[Token]:
     """The tokens of one line."""
-    return [
-        Token(line.number, match.start(), match.end(), match.group()) for match in _TOKEN.finditer(line.text)
-    ]
+    number = line.number
+    # tuple.__new__ builds the named tuple without its Python-level __new__: one per word of a form.
+    return [_new(Token, (number, match.start(), match.end(), match.group())) for match in _TOKEN.finditer(line.text)]
 
 
 def tokenize(source: SourceText, first: int, last: int) -> list[Token]:
@@ -68,10 +73,8 @@ def join_text(source: SourceText, tokens: list[Token]) -> str:
 
 def span_of(source: SourceText, tokens: list[Token]) -> Span:
     """The span covering every token (all lines of a broken cell)."""
-    span = source.span(tokens[0].line, tokens[0].start, tokens[0].end)
-    for token in tokens[1:]:
-        span = span.merge(source.span(token.line, token.start, token.end))
-    return span
+    first = tokens[0]  # no tokens, no span: the IndexError callers have always seen
+    return source.span_over([(first.line, first.start, first.end)] + [(t.line, t.start, t.end) for t in tokens[1:]])
 
 
 # Column headers of the indicator table, whole; broken ones are rejoined first.
@@ -350,12 +353,23 @@ class RowReader:
         return self.first_row(index) is not None
 
 
+NAME_SLACK = 4  # half-width columns a name line may exceed the name column by
+
+
+def stripped_bounds(line: Line) -> tuple[int, int]:
+    """Where the text of ``line`` starts and ends once stripped of white space."""
+    text = line.text
+    return len(text) - len(text.lstrip()), len(text.rstrip())
+
+
 def display_width(text: str) -> int:
     """Width in half-width columns: a Chinese character is printed twice as wide."""
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
 
-def split_rows(tokens: list[Token], extras: int, name_width: int | None) -> list[RowShape]:
+def split_rows(
+    tokens: list[Token], extras: int, name_width: int | None, reader: RowReader | None = None
+) -> list[RowShape]:
     """The indicator rows of the tokens between two labels.
 
     After a row's actual value come ``extras`` figures (分值 / 得分 columns) and
@@ -363,7 +377,8 @@ def split_rows(tokens: list[Token], extras: int, name_width: int | None) -> list
     the first line where another row can be read. A line wider than the name
     column (``name_width``) cannot start a row: it is the wider deviation column.
     """
-    reader = RowReader(tokens, extras)
+    # A reader's memo does not depend on ``name_width``: one reader serves every split of the tokens.
+    reader = reader if reader is not None else RowReader(tokens, extras)
     rows: list[RowShape] = []
     start = 0
     while start < len(tokens):

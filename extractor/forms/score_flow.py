@@ -47,7 +47,8 @@ def find_flow_score_tables(source: SourceText) -> list[ScoreTable]:
     """Every line-flow score table (header ``… 分值 得分 …`` without tabs)."""
     tables: list[ScoreTable] = []
     for line in source.lines:
-        if "\t" in line.text or line.blank:
+        # The header holds 分值 and 得分: other lines are not split into words.
+        if "\t" in line.text or line.blank or "得分" not in line.text or "分值" not in line.text:
             continue
         names = line.text.split()
         if {"分值", "得分"} <= set(names) and any("指标" in name for name in names):

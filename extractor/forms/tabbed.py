@@ -31,6 +31,11 @@ from extractor.numbers import is_empty_cell, try_amount
 from schemas import FormKind, FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FundRowKind
 
+# The model's own validator, called with a dict: the checks of ``Indicator(...)`` without
+# the keyword-argument wrapper, which costs more than the validation itself.
+_INDICATOR = Indicator.__pydantic_validator__.validate_python
+_FUND_ROW = FundRow.__pydantic_validator__.validate_python
+
 _FUND_ROWS: tuple[tuple[FundRowKind, re.Pattern[str]], ...] = (
     ("annual_total", re.compile(r"资金?总[额和计]")),
     ("carryover", re.compile(r"上年结转|结转资金")),
@@ -44,6 +49,10 @@ _FUND_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("execution_rate", re.compile(r"执行率")),
     ("score", re.compile(r"得分")),
 )
+# A character every match of the _FUND_ROWS / _FUND_FIELDS patterns holds (总 结 拨 其;
+# 年 预 执 实 决 得): a cell without one is not searched five times.
+_FUND_ROW_HINT = re.compile("[总结拨其]")
+_FUND_FIELD_HINT = re.compile("[年预执实决得]")
 _GOALS = re.compile(r"^(年度总体目标|年度总目标|年度绩效目标|总体目标|年度目标)")
 _EXPECTED = re.compile(r"^(预期目标|年度预期目标)$")
 _ACTUAL = re.compile(r"^(实际完成情况|实际完成|完成情况)$")
@@ -154,8 +163,10 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
     form = state.form
     handled = False
     for index, cell in enumerate(cells):
+        if not cell.text:  # stripped: an empty text is an empty flat, and most cells are empty
+            continue
         flat = cell.flat
-        if not flat or len(flat) > 12:
+        if len(flat) > 12:
             continue
         target: str | None = None
         if flat.startswith("项目名称"):
@@ -186,8 +197,10 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
 def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
     header = {}
     for cell in cells:
+        if not cell.text:
+            continue
         flat = cell.flat
-        if not cell.text or len(flat) > 12:
+        if len(flat) > 12 or not _FUND_FIELD_HINT.search(flat):
             continue
         for name, pattern in _FUND_FIELDS:
             if name not in header and pattern.search(flat):
@@ -199,8 +212,10 @@ def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         state.fund_label_col = label.col if label else min(header.values()) - 1
         return True
     for cell in cells:
+        if not cell.text:
+            continue
         flat = cell.flat
-        if not cell.text or len(flat) > 14:
+        if len(flat) > 14 or not _FUND_ROW_HINT.search(flat):
             continue
         kind = next((k for k, pattern in _FUND_ROWS if pattern.search(flat)), None)
         if kind is not None:
@@ -211,7 +226,7 @@ def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
 
 
 def _fund_row(state: _Form, number: int, cells: list[Cell], label: Cell, kind: FundRowKind) -> None:
-    row = FundRow(kind=kind, label=tidy(label.text))
+    row = _FUND_ROW({"kind": kind, "label": tidy(label.text)})
     row.provenance["label"] = state.span(number, label)
     values = [c for c in cells[label.col + 1 :] if c.text]
     assigned: dict[str, Cell] = {}
@@ -220,7 +235,7 @@ def _fund_row(state: _Form, number: int, cells: list[Cell], label: Cell, kind: F
         if values:  # a target form prints one amount: the budget applied for
             assigned["full_year_budget"] = values[0]
     elif len(values) == len(header):
-        assigned = {name: cell for (name, _), cell in zip(header, values)}
+        assigned = {name: cell for (name, _), cell in zip(header, values, strict=False)}
     else:
         offset = label.col - (state.fund_label_col if state.fund_label_col is not None else label.col)
         by_col = {c.col: c for c in values}
@@ -365,7 +380,7 @@ def _finish(state: _Form) -> None:
     levels = vocabulary.resolve_levels(
         [(r.one[0] if r.one else None, r.two[0] if r.two else None) for r in state.rows]
     )
-    for row, (one, two, source1, source2) in zip(state.rows, levels):
+    for row, (one, two, source1, source2) in zip(state.rows, levels, strict=False):
         form.indicators.append(_indicator(state, row, one, two, source1, source2))
     if not state.indicator_cols:
         form.warnings.append("no indicator table (绩效指标) found: the form may be truncated")
@@ -381,7 +396,7 @@ def _indicator(
     state: _Form, row: _Row, one: str | None, two: str | None, source1: int | None, source2: int | None
 ) -> Indicator:
     last = max([row.line, *row.extra_lines])
-    item = Indicator(level1=one, level2=two, line_start=row.line, line_end=last)
+    item = _INDICATOR({"level1": one, "level2": two, "line_start": row.line, "line_end": last})
     for key, index in (("level1", source1), ("level2", source2)):
         if index is None:
             continue
@@ -396,16 +411,17 @@ def _indicator(
     for name, more in row.more.items():
         pieces.setdefault(name, []).extend(more)
     for name, parts in pieces.items():
-        span = state.span(parts[0][0], parts[0][1])
-        for number, piece in parts[1:]:
-            span = span.merge(state.span(number, piece))
+        spans = [state.span(number, piece) for number, piece in parts]  # made once, used twice
+        span = spans[0]
+        for other in spans[1:]:
+            span = span.merge(other)
         text = "".join(piece.text for _, piece in parts)
         item.provenance[name] = span
         if name == "level3":
             item.level3 = tidy(text)
         elif name in ("target", "actual"):
             # as written in the source (＞95% stays full-width), pieces of a broken cell joined
-            setattr(item, name, "".join(state.source.original(state.span(n, p)) for n, p in parts))
+            setattr(item, name, "".join(state.source.original(piece_span) for piece_span in spans))
         elif name == "deviation_reason":
             setattr(item, name, text)
         else:

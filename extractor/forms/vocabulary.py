@@ -9,6 +9,7 @@ level it is, whatever column it stands in.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # level 1 -> its level-2 indicators. Spellings vary between provinces and years;
@@ -46,6 +47,7 @@ LEVEL2: frozenset[str] = frozenset(name for names in HIERARCHY.values() for name
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16384)  # pure; every cell of every indicator row is asked, under each shift
 def canonical(label: str) -> str:
     """The label without white space, folded onto its canonical spelling."""
     compact = _SPACE.sub("", label)

@@ -35,6 +35,11 @@ QuotedField = Literal[
 # ``context=``: instructor also renders the messages as Jinja templates with
 # that context, which would rewrite report text containing "{{" or "{%".
 _EXPECTED: ContextVar[frozenset[str] | None] = ContextVar("expected_paragraphs", default=None)
+# The fields a follow-up question asks for (same reason as above).
+_ASKED: ContextVar[frozenset[str] | None] = ContextVar("asked_fields", default=None)
+NumericField = Literal[
+    "amount", "prior_amount", "change_amount", "change_pct", "share_pct", "completion_pct", "budget_amount"
+]
 
 
 class Quote(BaseModel):
@@ -95,6 +100,47 @@ class NarrativeAnswer(BaseModel):
     statements: list[StatementAnswer] = Field(
         default_factory=list, description="段落中的全部定量表述；没有则为空列表"
     )
+
+
+class FieldFix(BaseModel):
+    """One field of a statement, answered again."""
+
+    field: NumericField = Field(description="字段名，只能是提问中列出的字段")
+    value: float | None = Field(default=None, description="该字段的数值，不带%，带符号；原文没有则为 null")
+    quote: str | None = Field(default=None, description="原文中连续的一段文字，逐字照抄，包含该数字")
+
+    @field_validator("field")
+    @classmethod
+    def _asked(cls, value: str) -> str:
+        asked = _ASKED.get()
+        if asked is not None and value not in asked:
+            raise ValueError(f"field {value!r} was not asked about; answer only {sorted(asked)}")
+        return value
+
+    @model_validator(mode="after")
+    def _quoted(self) -> FieldFix:
+        if self.value is not None and not (self.quote or "").strip():
+            raise ValueError(f"field {self.field!r} has a value but no quote; copy the words that print it")
+        return self
+
+
+class FollowupAnswer(BaseModel):
+    """The failing fields of one statement, read again. An empty list keeps the
+    first answer (the report itself may print inconsistent figures)."""
+
+    fields: list[FieldFix] = Field(
+        default_factory=list, description="提问中列出的字段，每个一项；核对后原答案无误则照原答案填写"
+    )
+
+
+@contextmanager
+def asked_fields(names: set[str] | frozenset[str]) -> Iterator[None]:
+    """Follow-up answers validated inside this block may only name ``names``."""
+    token = _ASKED.set(frozenset(names))
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
 
 
 @contextmanager

@@ -30,6 +30,7 @@ class UsageMeter:
     failed_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    reasks: int = 0  # statements asked again after a failed reconciliation check
 
     def add_tokens(self, prompt: int, completion: int) -> None:
         self.prompt_tokens += prompt
@@ -50,6 +51,7 @@ class UsageMeter:
             prompt_tokens=self.prompt_tokens,
             completion_tokens=self.completion_tokens,
             cost=cost,
+            reasks=self.reasks,
         )
 
 

@@ -6,7 +6,9 @@ not in the paragraph comes out ``grounded=False``, never silently kept. A
 chunk that fails for good becomes a :class:`~schemas.Failure` with its span
 and the run goes on; a chunk whose answer was cut off is split in two and
 each half asked again (a smaller prompt, never a bigger one); so is a chunk
-the server refuses as longer than the model's context.
+the server refuses as longer than the model's context. Once every chunk is
+back, the statements go through the reconciliation checks of
+:mod:`extractor.llm.recheck`, and each one that fails is asked about once more.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from extractor.llm.chunks import Chunk, make_chunks
 from extractor.llm.client import LLMClient, PromptTooLongError, TruncatedAnswerError
 from extractor.llm.metering import UsageMeter
 from extractor.llm.prompts import PromptTemplate, load_prompt
+from extractor.llm.recheck import PROMPT_NAME as FOLLOWUP_NAME
+from extractor.llm.recheck import Rechecker, followup_prompt
 from extractor.narrative.grounding import ground_statement
 from extractor.narrative.paragraphs import Paragraph
 from extractor.settings import Settings
-from schemas import Failure, NarrativeStatement, Usage
+from schemas import Failure, NarrativeStatement, Table, Usage
 
 PROMPT_NAME = "narrative"
 T = TypeVar("T")
@@ -71,14 +75,22 @@ def read_narratives(reports: Sequence[Sequence[Paragraph]], settings: Settings) 
 
 
 async def aread_narrative(
-    paragraphs: Sequence[Paragraph], settings: Settings, client: LLMClient | None = None
+    paragraphs: Sequence[Paragraph],
+    settings: Settings,
+    client: LLMClient | None = None,
+    tables: Sequence[Table] = (),
 ) -> NarrativeRun:
     """Ask the model for the statements of every paragraph that prints a figure
-    (through ``client`` when given, else a client of this run's own)."""
+    (through ``client`` when given, else a client of this run's own); with
+    ``settings.llm.recheck``, re-ask once about each statement failing a
+    reconciliation check (against ``tables`` too when given)."""
     template = narrative_prompt(settings)
+    followup = followup_prompt(settings) if settings.llm.recheck else None
     chunks = make_chunks(paragraphs, settings.llm.chunk_chars, settings.llm.chunk_paragraphs)
     meter = UsageMeter()
     run = NarrativeRun(prompts={PROMPT_NAME: template.ref}, model=settings.llm.model)
+    if followup is not None:
+        run.prompts[FOLLOWUP_NAME] = followup.ref
     if not chunks:
         run.usage = meter.usage(settings.llm)
         return run
@@ -86,12 +98,16 @@ async def aread_narrative(
     reader = _Reader(settings, template, meter, {p.model.id: p for p in paragraphs}, client)
     try:
         outcomes = await asyncio.gather(*(reader.read(chunk) for chunk in chunks))
+        statements = [s for found, _ in outcomes for s in found]
+        if followup is not None:
+            rechecker = Rechecker(settings, followup, reader.client, reader.cache, meter, reader.paragraphs)
+            statements = await rechecker.recheck(statements, tables)
     finally:
         reader.close()
         if own:
             await reader.client.close()
-    for statements, failures in outcomes:
-        run.statements.extend(statements)
+    run.statements = statements
+    for _, failures in outcomes:
         run.failures.extend(failures)
     for chunk in chunks:
         run.answered.update(pid for pid in chunk.paragraph_ids if pid not in reader.failed_paragraphs)

@@ -16,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 from itertools import chain, repeat
 
+from extractor.document.source import make_span
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import UNIT_TO_WAN
 from schemas import NarrativeStatement, Span
@@ -43,10 +44,28 @@ def _fold(ch: str) -> str:
     return "".join(c for c in folded if not c.isspace())
 
 
+@lru_cache(maxsize=4096)  # pure; a quote is searched for, then its figures read, in the same text
 def _canonical_text(text: str) -> str:
     """``text`` without whitespace and thousands separators, folded (character by
     character, so removing the separators first gives the same result)."""
-    return "".join(map(_fold, _THOUSANDS.sub("", text)))
+    text = _THOUSANDS.sub("", text) if "," in text or "，" in text else text
+    if _folds_to_itself(text):
+        return text
+    return "".join(map(_fold, text))
+
+
+# Characters :func:`_fold` leaves as they are (most CJK characters and digits).
+_UNCHANGED: set[str] = set()
+
+
+def _folds_to_itself(text: str) -> bool:
+    """True when folding changes no character of ``text`` (then it is its own canonical form)."""
+    new = set(text) - _UNCHANGED
+    for char in new:
+        if _fold(char) != char:
+            return False
+        _UNCHANGED.add(char)
+    return True
 
 
 @lru_cache(maxsize=1024)
@@ -54,6 +73,8 @@ def _canonical(text: str) -> tuple[str, tuple[int, ...]]:
     """:func:`_canonical_text` of ``text``, and for each canonical character the
     index of the original character it came from. Cached: every quote of a
     statement is searched in the same paragraph text."""
+    if _folds_to_itself(text) and not _THOUSANDS.search(text):
+        return text, tuple(range(len(text)))  # what the long way gives when nothing changes
     pieces = list(map(_fold, text))
     for match in _THOUSANDS.finditer(text):
         pieces[match.start()] = ""
@@ -100,10 +121,13 @@ def ground_statement(statement: NarrativeStatement, paragraph: Paragraph) -> Nar
         if not places:
             problems.append(f"{key}: quote not found in paragraph {paragraph.model.id}: {quote!r}")
             continue
-        place = _choose(places, statement.provenance.get(key), paragraph, anchor)
+        given = statement.provenance.get(key)
+        place = _choose(places, given, paragraph, anchor)
         if anchor is None:
             anchor = place[0]
-        provenance[key] = paragraph.span(*place)
+        bounds = paragraph.bounds(*place)
+        # The span given is kept when it is the one found (spans are immutable): no new model.
+        provenance[key] = given if given is not None and _bounds(given) == bounds else make_span(*bounds)
     for name in NUMERIC_FIELDS:
         value = getattr(statement, name)
         if value is None:
@@ -139,13 +163,18 @@ def _choose(
     else the first at or after the statement's anchor quote (figures follow the
     metric they describe), else the nearest before it, else the first."""
     if given is not None:
-        wanted = (given.line_start, given.line_end, given.char_start, given.char_end)
+        wanted = _bounds(given)
         for place in places:
             if paragraph.bounds(*place) == wanted:
                 return place
     if anchor is None:
         return places[0]
     return min(places, key=lambda place: (place[0] < anchor, abs(place[0] - anchor)))
+
+
+def _bounds(span: Span) -> tuple[int, int, int, int]:
+    """A span's fields in the order of :meth:`Paragraph.bounds`."""
+    return span.line_start, span.line_end, span.char_start, span.char_end
 
 
 def _value_in_quote(name: str, value: float, unit: str | None, quote: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.document.segment import heading_of, starts_item, toc_end
-from extractor.document.source import SourceText
+from extractor.document.source import SourceText, make_span, maps_to_itself
 from schemas import NarrativeParagraph, Span
 
 # In PDF line flow a sentence ends a paragraph only well short of the page width; where each
@@ -21,6 +21,9 @@ from schemas import NarrativeParagraph, Span
 _TERMINAL_FLOW = tuple("。！？")
 _TERMINAL_LINES = tuple("。！？；：")
 _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap
+# The model's own validator, called with a dict: the checks of ``NarrativeParagraph(...)`` without
+# the keyword-argument wrapper, which costs more than the validation itself.
+_PARAGRAPH = NarrativeParagraph.__pydantic_validator__.validate_python
 
 
 @dataclass
@@ -34,8 +37,7 @@ class Paragraph:
 
     def span(self, start: int, end: int) -> Span:
         """The original span of ``model.text[start:end]`` (end exclusive)."""
-        line_start, line_end, char_start, char_end = self.bounds(start, end)
-        return Span(line_start=line_start, line_end=line_end, char_start=char_start, char_end=char_end)
+        return make_span(*self.bounds(start, end))
 
     def bounds(self, start: int, end: int) -> tuple[int, int, int, int]:
         """The fields of :meth:`span` (lines, then characters), without building the model."""
@@ -96,13 +98,14 @@ def _build(source: SourceText, numbers: list[int], path: list[str]) -> Paragraph
         body = text.strip()
         chars.append(body)
         base = line.start
-        offsets.extend([base + offset for offset in line.offsets[lead : lead + len(body)]])
+        if maps_to_itself(line.offsets):  # offsets[i] == i: the slice is a plain range
+            offsets.extend(range(base + lead, base + min(lead + len(body), len(line.offsets))))
+        else:
+            offsets.extend(map(base.__add__, line.offsets[lead : lead + len(body)]))
         line_of.extend([number] * len(body))
     text = "".join(chars)
-    span = Span(
-        line_start=numbers[0], line_end=numbers[-1], char_start=offsets[0], char_end=offsets[-1] + 1
-    )
-    model = NarrativeParagraph(id=f"p{numbers[0]}", section_path=path, text=text, span=span)
+    span = make_span(numbers[0], numbers[-1], offsets[0], offsets[-1] + 1)
+    model = _PARAGRAPH({"id": f"p{numbers[0]}", "section_path": path, "text": text, "span": span})
     return Paragraph(model=model, lines=list(numbers), offsets=offsets, line_of=line_of)
 
 
@@ -115,7 +118,14 @@ def _claimed_lines(ranges: Iterable[tuple[int, int]]) -> set[int]:
 
 def _is_line_flow(source: SourceText) -> bool:
     """True for PDF line flow: no tab-separated rows anywhere (tables broken into lines)."""
-    return sum(1 for line in source.lines if "\t" in line.text) < max(3, len(source.lines) // 200)
+    needed = max(3, len(source.lines) // 200)
+    tabbed = 0
+    for line in source.lines:
+        if "\t" in line.text:
+            tabbed += 1
+            if tabbed >= needed:
+                return False  # enough tab rows seen: the rest need not be counted
+    return True
 
 
 def _wrap_width(source: SourceText, first: int) -> float:

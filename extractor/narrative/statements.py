@@ -16,102 +16,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from extractor.narrative.clauses import (
+    ACTUAL_AHEAD,
+    BARE,
+    COMPARATOR,
+    CORE,
+    DOWN,
+    FLAT_HINT,
+    FORM_HEADER,
+    GENERIC,
+    GENERIC_ACTUAL,
+    GENERIC_NAME,
+    LEAD_STRIP,
+    MENTIONS,
+    MONEY,
+    NUM,
+    PRIOR_LEAD,
+    REASON,
+    SELF_EVAL_NAME,
+    STRONG_BUDGET,
+    TABULAR,
+    TRAIL_LAST,
+    TRAIL_STRIP,
+    WEAK_BUDGET,
+    WRAPPED_ITEM,
+    YEAR,
+    figure_value,
+    plausible_metric,
+    same_metric,
+    split_clauses,
+    split_marks,
+    trim_reason,
+)
 from extractor.narrative.grounding import ground_statement
 from extractor.narrative.paragraphs import Paragraph
 from schemas import Direction, NarrativeStatement
 
-# A printed number: 1,995.86 / 12359.1 / -2,492.41; never part of 2023-2024 or 7.496,5.
-_NUM = r"(?<![\d.,])[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)(?![.,]\d)"
-_UNIT = r"(?P<unit>亿元|万元|千元|元)"
-# "100 万元（含）以上设备", "20元/吨": thresholds and rates, not amounts.
-_NOT_THRESHOLD = r"(?!\s*(?:[（(]\s*含|及?以上|以下|以内|左右|/|每))"
-_INC = "增加|增长|上升|提高|增多"
-_DEC = "减少|下降|降低|节约|节省"
-
-_DOWN = re.compile(rf"{_DEC}|降幅|减幅")
-_AMOUNT = re.compile(rf"(?P<num>{_NUM})\s*{_UNIT}{_NOT_THRESHOLD}")
-_CHANGE_AMOUNT = re.compile(
-    rf"(?P<verb>{_INC}|{_DEC})(?:了)?(?:额度?)?(?:为|达)?\s*(?P<num>{_NUM})\s*{_UNIT}{_NOT_THRESHOLD}"
-)
-_CHANGE_PCT = re.compile(
-    rf"(?P<verb>增长率|增长幅度|增幅|下降率|下降幅度|降幅|减幅|{_INC}|{_DEC})(?:了)?(?:为|达)?\s*(?P<num>{_NUM})\s*%"
-)
-_COMPLETION = re.compile(
-    rf"(?:完成(?:了)?(?:年初|全年|调整后)?预算(?:数)?的|(?:为|占|达到?)(?:年初|全年|调整后)预算(?:数)?的"
-    rf"|预算完成率(?:为|达)?)\s*(?P<num>{_NUM})\s*%"
-)
-_SHARE = re.compile(
-    rf"占(?!用|有)(?:比(?:例|重)?(?:为|是|达)?|[^，。；：%\d]{{0,40}}?的(?:比例|比重)?(?:为|是)?|)\s*(?P<num>{_NUM})\s*%"
-)
-_PRIOR_REF = r"(?:上年|去年|上一年度?|上年度|上年同期|(?:19|20)\d\d\s*年度?)"
-_FLAT = re.compile(
-    rf"(?:与|和|同|较|比)\s*{_PRIOR_REF}[^，。；\d]{{0,24}}?(?:持平|相同|相等|一致|不变|无变化|没有变化)|同比持平"
-)
-_COMPARATOR = re.compile(
-    rf"(?:与|和|同)\s*{_PRIOR_REF}[^，。；]{{0,20}}?相比|同比|环比|(?<![占对])比(?!例|重|率|较)"
-    rf"|较(?=\s*(?:上|去|前|同|(?:19|20)\d\d))"
-)
-_REASON = re.compile(
-    r"主要原因(?:是|为|在于|系)?(?:由于|因为)?\s*[：:]?|(?<!问题及)原因(?:是|为|在于|系)\s*[：:]?"
-    r"|主要(?:是|系|由于|因为)(?!用于|主要用于|包括|指)"
-)
-_PRIOR_LEAD = re.compile(
-    r"^(?:比|较)?\s*(?:上年|去年|上一年度?|上年度|上年同期)(?:决算数?|支出|预算数?|实际(?:执行)?数?)?(?:为|是|的)?$"
-)
-
-# Used with .match(text, pos): no "^", which would anchor at the start of the whole text.
-_LEAD_STRIP = re.compile(
-    r"(?:\s+|[、，,：:；]|\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]"
-    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳]|其中|主要包括|包括|主要用于以下方面|共涉及|涉及|另外|此外"
-    r"|[^，。；的]{0,12}?\d+\s*(?:户|个|家|人|名|项)[^，。；的\d]{0,12}的)"  # "部门本级1家行政单位的…"
-)
-_YEAR = re.compile(r"(?:19|20)\d\d(?=\s*年)")
-_TRAIL_STRIP = re.compile(r"(?:\s+|均为|各为|分别为|为|是|约|共计|共|各|均|分别|的|[，,、：:])$")
-_STRONG_BUDGET = re.compile(r"(?:年初预算|全年预算|调整后预算)数?$")
-_WEAK_BUDGET = re.compile(r"(?:预算数?|预算指标)$")
-_ACTUAL_AHEAD = re.compile(
-    rf"(?:支出决算|决算数|执行数|实际支出|实际执行)(?:为|是)?\s*{_NUM}\s*(?:亿元|万元|千元|元)"
-)
-_GENERIC_ACTUAL = re.compile(
-    r"^(?:全年|本年|当年|该项目)?(?:支出决算数?|决算数|决算支出|执行数|实际执行数?|实际支出数?|支出)?$"
-)
-# Words that restate "the figure just named" rather than name a metric ("2024 年预算数比…减少").
-_GENERIC = re.compile(
-    r"^(?:本年|当年|今年|全年|本年度|该项目)?(?:支出决算数?|决算数?|决算支出|执行数|实际执行数?"
-    r"|实际支出数?|支出|收入|预算数?|支出预算数?|金额|资金)?$"
-)
-_BARE = re.compile(r"^(?:支出|收入|金额|资金|预算数?|决算数?|预算金额)?$")
-_GENERIC_NAME = re.compile(r"^该?(?:项目)?(?:绩效)?$")
-_SELF_EVAL_NAME = re.compile(r"(?P<name>[^。；：:，]{2,80}?)(?:项目)?(?:绩效)?自评情况\s*[：:]")
-_IMPLAUSIBLE = re.compile(
-    r"[=<>≤≥*/%＝每]|\d+\.\d+|万元|不低于|不超过|超过|低于|高于|以上|以下|[。；]|^(?:比|较|与|和)"
-    r"|\d\s*(?:户|个|家|人|名|次|批|辆|台|套)|完成|发放|拨付|兑现|下达|促成|开展|签订|实现|需要"
-)
-# A statement that is only a change or a share must be about money, not "公众咨询量增长 15%".
-_MONEY = re.compile(r"(?:金额|支出|收入|经费|资金|费|预算数?|决算数?|总额|合计|总计|结转|成本)$")
-# "1.一般公共服务（类）发展与改革事务（款）其他发展" taken for a heading while the item
-# name wraps on into the paragraph ("与改革事务支出（项）。年初预算为…").
-_WRAPPED_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*(?P<body>[^。；：:，,]*[（(][类款][)）][^。；：:，,]*)$")
-_CORE = re.compile(r"(?:总计|合计|总额)$")  # "收入总计" is named "收入" in a reason
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_TABULAR = re.compile(r"\d\s+\d")
-# The header of a performance form or score sheet flowed into a paragraph.
-_FORM_HEADER = re.compile(r"一级指标.{0,6}二级指标|年度指标值|实际完成值")
-
-
-# Mention kinds in order of precedence, with the character a clause must hold for
-# the pattern to match there ("%" for percentages, 元 for amounts): the patterns
-# are not run on clauses that cannot hold them.
-_MENTIONS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("completion", _COMPLETION, "%"),
-    ("share", _SHARE, "%"),
-    ("change_pct", _CHANGE_PCT, "%"),
-    ("change_amount", _CHANGE_AMOUNT, "元"),
-    ("flat", _FLAT, ""),
-    ("amount", _AMOUNT, "元"),
-)
+# The model's own validator, called with a dict: the checks of ``NarrativeStatement(...)``
+# without the keyword-argument wrapper.
+_STATEMENT = NarrativeStatement.__pydantic_validator__.validate_python
 
 
 @dataclass
@@ -145,13 +89,23 @@ def extract_statements(paragraphs: list[Paragraph]) -> list[NarrativeStatement]:
     are dropped)."""
     statements: list[NarrativeStatement] = []
     for paragraph in paragraphs:
-        if len(_TABULAR.findall(paragraph.model.text)) >= 3 or _FORM_HEADER.search(paragraph.model.text):
+        if _tabular(paragraph.model.text) or FORM_HEADER.search(paragraph.model.text):
             continue  # table or score-sheet residue flowed into a paragraph, not prose
         for draft in _Reader(paragraph).read():
             statement = ground_statement(_to_model(draft, paragraph), paragraph)
             if statement.grounded:
                 statements.append(statement)
     return statements
+
+
+def _tabular(text: str) -> bool:
+    """Three figures separated by spaces (``12 34``) or more: a table flowed into the text."""
+    found = 0
+    for _ in TABULAR.finditer(text):
+        found += 1
+        if found >= 3:
+            return True  # the rest need not be counted
+    return False
 
 
 class _Reader:
@@ -165,20 +119,21 @@ class _Reader:
         self.heading: tuple[int, int] | None = None  # a bare item-name sentence, e.g. "…（项）。"
         self.lead_in = ""
         path = paragraph.model.section_path
-        wrapped = _WRAPPED_ITEM.match(path[-1]) if path else None
+        wrapped = WRAPPED_ITEM.match(path[-1]) if path else None
         if wrapped and not re.match(r"\s*\d", self.text):
             self.lead_in = wrapped.group("body").strip()
         self.touched: list[_Draft] = []
         self.previous_touched: list[_Draft] = []
         self.compared = False
-        years = _YEAR.findall(self.text)
+        years = YEAR.findall(self.text)
         # The report's own year is context, not part of a metric; an earlier year is ("2023 年年末结转结余").
+        self.year = max(years) if years else ""
         self.year_prefix = (
             re.compile(rf"[^《“\"，。]{{0,20}}?{max(years)}\s*年(?:度)?(?!初|末)") if years else None
         )
 
     def read(self) -> list[_Draft]:
-        for start, end in _split(self.text, 0, len(self.text), "。！？!?"):
+        for start, end in split_marks(self.text, 0, len(self.text), "。！？!?"):
             self.previous_touched, self.touched, self.compared = self.touched, [], False
             self._sentence(start, end)
         return [d for d in self.drafts if d.values]
@@ -187,19 +142,23 @@ class _Reader:
         heading = self.heading
         self.heading = None
         # The literal test first: the pattern is slow to fail on every sentence.
-        name = _SELF_EVAL_NAME.search(self.text, start, end) if "自评情况" in self.text[start:end] else None
+        name = SELF_EVAL_NAME.search(self.text, start, end) if self.text.find("自评情况", start, end) >= 0 else None
         if name:
             named = self._clean(name.start("name"), name.end("name"))
             # "…政务服务工作保障。绩效自评情况：": the name is the sentence before.
-            self.name = heading if _GENERIC_NAME.match(self.text[named[0] : named[1]]) else named
-        segments = _split(self.text, start, end, "；;")
+            self.name = heading if GENERIC_NAME.match(self.text[named[0] : named[1]]) else named
+        segments = split_marks(self.text, start, end, "；;")
         index = 0
         while index < len(segments):
             seg_start, seg_end = segments[index]
-            reason = _REASON.search(self.text, seg_start, seg_end)
+            segment = self.text[seg_start:seg_end]
+            # Every reason opener holds 原因 or 主要: the pattern is slow to fail without.
+            reason = (
+                REASON.search(self.text, seg_start, seg_end) if "原因" in segment or "主要" in segment else None
+            )
             body_end = reason.start() if reason else seg_end
             found = False
-            for c_start, c_end in _clauses(self.text, seg_start, body_end):
+            for c_start, c_end in split_clauses(self.text, seg_start, body_end):
                 found |= self._clause(c_start, c_end, heading, end)
             if reason:
                 index = self._reason(reason, segments, index, sentence_start=start)
@@ -213,21 +172,28 @@ class _Reader:
         text = self.text[name_start:name_end]
         if start == 0:
             text = self.lead_in + text
-        return 2 <= len(text) <= 60 and not re.search(r"[，,：:]|\d{2,}", text) and _plausible(text)
+        return 2 <= len(text) <= 60 and not re.search(r"[，,：:]|\d{2,}", text) and plausible_metric(text)
 
     def _clause(self, start: int, end: int, heading: tuple[int, int] | None, sentence_end: int) -> bool:
-        if _COMPARATOR.search(self.text, start, end):
+        clause = self.text[start:end]
+        # Every comparator holds 比 or 较: the pattern is slow to fail on the clauses without.
+        if ("比" in clause or "较" in clause) and COMPARATOR.search(self.text, start, end):
             self.compared = True
         mentions: list[tuple[int, int, str, re.Match[str]]] = []
         # Percentages end in "%" and amounts in a unit ending in 元: a clause without
         # them cannot hold those mentions, so their patterns are not run on it.
-        clause = self.text[start:end]
-        for kind, pattern, needed in _MENTIONS:
+        for kind, pattern, needed in MENTIONS:
             if needed and needed not in clause:
                 continue
+            if kind == "flat" and not FLAT_HINT.search(clause):
+                continue
             for match in pattern.finditer(self.text, start, end):
-                if all(match.end() <= s or match.start() >= e for s, e, _, _ in mentions):
-                    mentions.append((match.start(), match.end(), kind, match))
+                m_start, m_end = match.span()
+                for s, e, _, _ in mentions:
+                    if m_end > s and m_start < e:
+                        break  # overlaps a mention of a kind that takes precedence
+                else:
+                    mentions.append((m_start, m_end, kind, match))
         lead_start = start
         for m_start, m_end, kind, match in sorted(mentions, key=lambda item: item[0]):
             lead = (lead_start, m_start)
@@ -240,7 +206,7 @@ class _Reader:
             elif kind == "share":
                 self._share(match, lead)
             elif self.current is not None and self.current in self.touched + self.previous_touched:
-                self._touch(self.current, "completion_pct", _value(match), (m_start, m_end))
+                self._touch(self.current, "completion_pct", figure_value(match), (m_start, m_end))
             lead_start = m_end
         return bool(mentions)
 
@@ -249,48 +215,48 @@ class _Reader:
     def _amount(
         self, match: re.Match[str], lead: tuple[int, int], heading: tuple[int, int] | None, sentence_end: int
     ) -> None:
-        value, unit = _value(match), match.group("unit")
+        value, unit = figure_value(match), match.group("unit")
         raw = self.text[lead[0] : lead[1]]
         raw_start = lead[0] + len(raw) - len(raw.lstrip())
         m_start, m_end = self._clean(*lead)
         metric = self.text[m_start:m_end]
         quote = (m_start if metric else match.start(), match.end())
-        if _PRIOR_LEAD.match(raw.strip()) and self.current is not None:  # "上年为 100 万元"
+        if PRIOR_LEAD.match(raw.strip()) and self.current is not None:  # "上年为 100 万元"
             self._touch(self.current, "prior_amount", value, (raw_start, match.end()), unit)
             return
-        budget = _STRONG_BUDGET.search(metric)
-        if budget is None and _ACTUAL_AHEAD.search(self.text, match.end(), sentence_end):
-            budget = _WEAK_BUDGET.search(metric)
+        budget = STRONG_BUDGET.search(metric)
+        if budget is None and ACTUAL_AHEAD.search(self.text, match.end(), sentence_end):
+            budget = WEAK_BUDGET.search(metric)
         if budget is not None:
             name = self._clean(m_start, m_start + budget.start())
-            if _GENERIC.match(self.text[name[0] : name[1]]) or _GENERIC_NAME.match(
+            if GENERIC.match(self.text[name[0] : name[1]]) or GENERIC_NAME.match(
                 self.text[name[0] : name[1]]
             ):
                 name = heading or self.name  # "项目全年预算数为…": the item named before
-            if name is None or not _plausible(self._prefix(name) + self.text[name[0] : name[1]]):
+            if name is None or not plausible_metric(self._prefix(name) + self.text[name[0] : name[1]]):
                 return
             draft = self._draft(name)
             self._touch(draft, "budget_amount", value, (m_start + budget.start(), match.end()), unit)
             return
-        if _GENERIC_ACTUAL.match(metric):
+        if GENERIC_ACTUAL.match(metric):
             if self.current is not None and "budget_amount" in self.current.values:
                 self._touch(self.current, "amount", value, quote, unit)
             return
-        if _BARE.match(metric) or not _plausible(metric):
+        if BARE.match(metric) or not plausible_metric(metric):
             return
         draft = self._draft((m_start, m_end))
         self._touch(draft, "amount", value, quote, unit)
 
     def _change(self, match: re.Match[str], lead: tuple[int, int], kind: str) -> None:
-        comparator = _COMPARATOR.search(self.text, lead[0], lead[1])
+        comparator = COMPARATOR.search(self.text, lead[0], lead[1])
         target = self._target(lead[0], comparator.start() if comparator else lead[1], kind)
         if target is None:
             return
         if not (comparator or self.compared or target.direction):
             return  # "增加 X 万元" with no 比上年 in sight is not a year-on-year change
         verb = match.group("verb")
-        down = bool(_DOWN.match(verb))
-        size = abs(_value(match))
+        down = bool(DOWN.match(verb))
+        size = abs(figure_value(match))
         value = -size if down else size
         quote = (match.start(), match.end())
         unit = match.group("unit") if kind == "change_amount" else None
@@ -306,12 +272,12 @@ class _Reader:
         m_start, m_end = self._clean(start, end)
         metric = self.text[m_start:m_end]
         if metric:
-            same = [d for d in self.drafts if _same(self.text, d.metric, metric) and kind not in d.values]
+            same = [d for d in self.drafts if same_metric(self.text, d.metric, metric) and kind not in d.values]
             if same:
                 return same[-1]
-        if _GENERIC.match(metric):
+        if GENERIC.match(metric):
             return self.current
-        if not _plausible(metric) or not _MONEY.search(metric):
+        if not plausible_metric(metric) or not MONEY.search(metric):
             return None
         draft = self._draft((m_start, m_end))
         return draft
@@ -330,14 +296,14 @@ class _Reader:
         draft = self.current
         if (
             metric
-            and not _GENERIC.match(metric)
-            and (draft is None or not _same(self.text, draft.metric, metric))
+            and not GENERIC.match(metric)
+            and (draft is None or not same_metric(self.text, draft.metric, metric))
         ):
-            if not _plausible(metric) or not _MONEY.search(metric):
+            if not plausible_metric(metric) or not MONEY.search(metric):
                 return
             draft = self._draft((m_start, m_end))  # "货物采购…金额占货物支出金额的 4.1%"
         if draft is not None:
-            self._touch(draft, "share_pct", _value(match), (match.start(), match.end()))
+            self._touch(draft, "share_pct", figure_value(match), (match.start(), match.end()))
 
     def _reason(
         self, match: re.Match[str], segments: list[tuple[int, int]], index: int, sentence_start: int
@@ -349,12 +315,12 @@ class _Reader:
         pieces = [(match.end(), end)]
         if colon or opening:  # "主要原因：A；B。" runs on over segments that state no figures
             while index + 1 < len(segments) and not re.search(
-                rf"{_NUM}\s*(?:亿元|万元|千元|元|%)",
+                rf"{NUM}\s*(?:亿元|万元|千元|元|%)",
                 self.text[segments[index + 1][0] : segments[index + 1][1]],
             ):
                 index += 1
                 pieces.append(segments[index])
-        reasons = [r for r in (_trim(self.text, *p) for p in pieces) if r[1] > r[0]]
+        reasons = [r for r in (trim_reason(self.text, *p) for p in pieces) if r[1] > r[0]]
         if opening:
             targets = [d for d in self.previous_touched if d.direction] or self.previous_touched[-1:]
         elif colon:
@@ -377,7 +343,7 @@ class _Reader:
         ("…导致收入减少；人员经费增加，导致支出增加") is split when every clause names a
         statement's metric (收入 / 支出) and every statement is named; otherwise all share all."""
         if len(targets) > 1:
-            cores = [_CORE.sub("", self.text[d.metric[0] : d.metric[1]]) for d in targets]
+            cores = [CORE.sub("", self.text[d.metric[0] : d.metric[1]]) for d in targets]
             if all(cores) and all(any(c in self.text[s:e] for c in cores) for s, e in reasons):
                 # The metric named last is the effect ("…压减一般性支出预算，导致收入减少").
                 owners = [
@@ -385,7 +351,7 @@ class _Reader:
                 ]
                 if set(owners) == set(range(len(targets))):
                     return [
-                        (d, [r for r, o in zip(reasons, owners) if o == i]) for i, d in enumerate(targets)
+                        (d, [r for r, o in zip(reasons, owners, strict=True) if o == i]) for i, d in enumerate(targets)
                     ]
         return [(d, reasons) for d in targets]
 
@@ -420,78 +386,20 @@ class _Reader:
         text = self.text
         while True:
             before = (start, end)
-            for pattern in (_LEAD_STRIP, self.year_prefix):
-                found = pattern.match(text, start, end) if pattern else None
+            found = LEAD_STRIP.match(text, start, end)
+            if found and found.end() > start:
+                start = found.end()
+            # The year prefix ends on the year within 24 characters: without it there, no match.
+            if self.year_prefix is not None and text.find(self.year, start, min(end, start + 24)) >= 0:
+                found = self.year_prefix.match(text, start, end)
                 if found and found.end() > start:
                     start = found.end()
-            found = _TRAIL_STRIP.search(text, start, end)
-            if found and found.start() < end:
-                end = found.start()
+            if end > start and (text[end - 1] in TRAIL_LAST or text[end - 1].isspace()):
+                found = TRAIL_STRIP.search(text, start, end)
+                if found and found.start() < end:
+                    end = found.start()
             if (start, end) == before:
                 return start, end
-
-
-def _split(text: str, start: int, end: int, marks: str) -> list[tuple[int, int]]:
-    """Spans of ``text[start:end]`` between any of ``marks`` (non-empty ones only)."""
-    spans: list[tuple[int, int]] = []
-    begin = start
-    for mark in _marks_pattern(marks).finditer(text, start, end):
-        index = mark.start()
-        if text[begin:index].strip():
-            spans.append((begin, index))
-        begin = index + 1
-    if text[begin:end].strip():
-        spans.append((begin, end))
-    return spans
-
-
-@lru_cache(maxsize=16)
-def _marks_pattern(marks: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(marks)}]")
-
-
-_CLAUSE_MARK = re.compile(r"[，：:；,]")
-
-
-def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Clauses split at ， ： and at ASCII commas that are not thousands separators."""
-    spans: list[tuple[int, int]] = []
-    begin = start
-    for mark in _CLAUSE_MARK.finditer(text, start, end):
-        index = mark.start()
-        if (
-            mark.group() == ","
-            and index > 0
-            and text[index - 1].isdigit()
-            and text[index + 1 : index + 2].isdigit()
-        ):
-            continue  # a thousands separator (or a digit grouping) inside a figure
-        if text[begin:index].strip():
-            spans.append((begin, index))
-        begin = index + 1
-    if text[begin:end].strip():
-        spans.append((begin, end))
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " ：:，,是为":
-        start += 1
-    while end > start and text[end - 1] in " 。；;，,":
-        end -= 1
-    return start, end
-
-
-def _value(match: re.Match[str]) -> float:
-    return float(match.group("num").replace(",", ""))
-
-
-def _plausible(metric: str) -> bool:
-    return len(_CJK.findall(metric)) >= 2 and len(metric) <= 60 and not _IMPLAUSIBLE.search(metric)
-
-
-def _same(text: str, span: tuple[int, int], metric: str) -> bool:
-    return re.sub(r"\s+", "", text[span[0] : span[1]]) == re.sub(r"\s+", "", metric)
 
 
 def _to_model(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement:
@@ -501,14 +409,16 @@ def _to_model(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement:
     reasons = [text[s:e] for s, e in draft.reasons]
     for index, span in enumerate(draft.reasons):
         quotes[f"reasons[{index}]"] = span
-    return NarrativeStatement(
-        paragraph_id=paragraph.model.id,
-        metric=draft.prefix + text[draft.metric[0] : draft.metric[1]],
-        unit=draft.unit,
-        direction=draft.direction,
-        reasons=reasons,
-        evidence={key: text[s:e] for key, (s, e) in quotes.items()},
-        provenance={key: paragraph.span(s, e) for key, (s, e) in quotes.items()},
-        source="rules",
-        **draft.values,
+    return _STATEMENT(
+        {
+            "paragraph_id": paragraph.model.id,
+            "metric": draft.prefix + text[draft.metric[0] : draft.metric[1]],
+            "unit": draft.unit,
+            "direction": draft.direction,
+            "reasons": reasons,
+            "evidence": {key: text[s:e] for key, (s, e) in quotes.items()},
+            "provenance": {key: paragraph.span(s, e) for key, (s, e) in quotes.items()},
+            "source": "rules",
+            **draft.values,  # the numeric fields only: they never repeat a key above
+        }
     )

@@ -29,6 +29,8 @@ from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
 from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
 
 Relation = Literal["=", ">=", "<="]
+# A finding's text, or a function writing it: most comparisons agree and need no text.
+Text = str | Callable[[], str]
 T = TypeVar("T")
 
 
@@ -86,22 +88,29 @@ class Reporter:
         if self.trace is not None:
             self.trace.extend(figures)
 
-    def sum(self, total: Figure, parts: Sequence[Figure], what: str) -> Finding | None:
-        """``total`` must equal the sum of ``parts`` (empty cells count as 0)."""
+    def sum(self, total: Figure, parts: Sequence[Figure], what: Text) -> Finding | None:
+        """``total`` must equal the sum of ``parts`` (empty cells count as 0). ``what``
+        may be a function giving the text: it is only read when there is a finding."""
         self.note(total, *parts)
         if not total.printed and not any(p.printed for p in parts):
             return None
         expected = sum(p.amount() for p in parts)
         figures = [total, *parts]
-        message = f"{what}: {_show(total)} vs sum of {len(parts)} parts {expected:.2f}"
+
+        def message() -> str:
+            return f"{_text(what)}: {_show(total)} vs sum of {len(parts)} parts {expected:.2f}"
+
         if _shifted_left(total, parts):
-            message += "; read one column to the left the row adds up (the text looks shifted)"
-            return self._judge(total, expected, figures, "=", message, forced="extraction")
+            def shifted() -> str:
+                return message() + "; read one column to the left the row adds up (the text looks shifted)"
+
+            return self._judge(total, expected, figures, "=", shifted, forced="extraction")
         return self._judge(total, expected, figures, "=", message)
 
-    def equal(self, stated: Figure, expected: Figure | Sequence[Figure], what: str,
+    def equal(self, stated: Figure, expected: Figure | Sequence[Figure], what: Text,
               relation: Relation = "=") -> Finding | None:
-        """``stated`` must equal (or be >= / <=) ``expected`` or the sum of several figures."""
+        """``stated`` must equal (or be >= / <=) ``expected`` or the sum of several figures
+        (``what`` as in :meth:`sum`)."""
         others = [expected] if isinstance(expected, Figure) else list(expected)
         if relation == "=":  # an inequality reveals a change in one direction only
             self.note(stated, *others)
@@ -109,8 +118,11 @@ class Reporter:
             return None
         value = sum(o.amount() for o in others)
         sign = {"=": "vs", ">=": "should be >=", "<=": "should be <="}[relation]
-        return self._judge(stated, value, [stated, *others], relation,
-                           f"{what}: {_show(stated)} {sign} {value:.2f}")
+
+        def message() -> str:
+            return f"{_text(what)}: {_show(stated)} {sign} {value:.2f}"
+
+        return self._judge(stated, value, [stated, *others], relation, message)
 
     def percent(self, stated: Figure, numerator: Figure, denominator: Figure, what: str) -> Finding | None:
         """``stated`` % must be numerator / denominator at the precision printed.
@@ -145,15 +157,16 @@ class Reporter:
                           difference, None, extra=list(locations))
 
     def _judge(self, stated: Figure, expected: float, figures: Sequence[Figure], relation: Relation,
-               message: str, forced: Classification | None = None) -> Finding | None:
+               message: Text, forced: Classification | None = None) -> Finding | None:
+        difference = stated.amount() - expected
+        if (relation == ">=" and difference >= 0) or (relation == "<=" and difference <= 0):
+            return None
+        if abs(difference) < 1e-9:
+            return None  # most comparisons agree: the tolerance is not even needed
         printed = [f for f in figures if f.printed]
         decimals = max((f.decimals for f in printed), default=2)
         tolerance = sum_tolerance(len(printed), decimals)
-        difference = stated.amount() - expected
-        if relation == ">=" and difference >= 0 or relation == "<=" and difference <= 0:
-            return None
-        if abs(difference) < 1e-9:
-            return None
+        message = _text(message)
         kind = classify(figures, difference, tolerance)
         if kind != "rounding" and forced is not None:
             kind = forced
@@ -178,6 +191,11 @@ class Reporter:
         )
         self.findings.append(finding)
         return finding
+
+
+def _text(text: Text) -> str:
+    """A message given as text or as the function that writes it."""
+    return text if isinstance(text, str) else text()
 
 
 def _shifted_left(total: Figure, parts: Sequence[Figure]) -> bool:
@@ -237,7 +255,7 @@ class Rule:
         reporter = Reporter(self, trace=trace)
         try:
             self.check(context, reporter)
-        except Exception as error:  # noqa: BLE001 - one broken rule must not stop reconciliation
+        except Exception as error:  # one broken rule must not stop reconciliation
             reporter.flag(f"rule {self.id} could not run on this extraction: {type(error).__name__}: {error}",
                           classification="extraction", severity="warning")
         return reporter.findings

@@ -9,6 +9,7 @@ beyond tolerance looks like an extraction slip or an error of the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from extractor.numbers import is_empty_cell
 from extractor.reconcile.columns import path
@@ -95,30 +96,54 @@ def cell_ref(table: Table, row: TableRow, column: Column | None) -> str:
 
 def table_figure(table: Table, row: TableRow, column: Column | None, label: str | None = None) -> Figure:
     """The figure in ``row`` × ``column`` of ``table`` (absent cells read as empty)."""
-    found: Cell | None = row.cells.get(column.key) if column is not None else None
-    span: Span | None = found.span if found is not None else None
+    return _CellFigure(table, row, column, label)
 
-    def locate() -> Location:
-        return Location(
-            kind="table",
-            ref=cell_ref(table, row, column),
-            line_start=span.line_start if span else row.line,
-            line_end=span.line_end if span else row.line,
-            span=span,
-        )
 
-    def neighbours() -> tuple[float, ...]:
-        return tuple(
-            c.value for k, c in row.cells.items() if c.value is not None and (column is None or k != column.key)
-        )
+class _CellFigure(Figure):
+    """A table cell as a figure. Rules build one per cell they compare (thousands per
+    report, nearly all of which agree), so the cell is kept and its location and
+    neighbours are worked out only when asked, without a closure per figure."""
 
-    return Figure(
-        value=found.value if found is not None else None,
-        location=locate,
-        label=label,
-        text=found.text if found is not None else None,
-        neighbours=neighbours,
-    )
+    __slots__ = ("_column", "_found", "_row", "_table")
+
+    def __init__(self, table: Table, row: TableRow, column: Column | None, label: str | None) -> None:
+        found: Cell | None = row.cells.get(column.key) if column is not None else None
+        self.value = found.value if found is not None else None
+        self.text = found.text if found is not None else None
+        self.rounding = None
+        self._label = label
+        self._location = None
+        self._locate = None
+        self._neighbours = None  # read on the first failed check
+        self._table = table
+        self._row = row
+        self._column = column
+        self._found = found
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            span: Span | None = self._found.span if self._found is not None else None
+            row = self._row
+            self._location = Location(
+                kind="table",
+                ref=cell_ref(self._table, row, self._column),
+                line_start=span.line_start if span else row.line,
+                line_end=span.line_end if span else row.line,
+                span=span,
+            )
+        return self._location
+
+    @property
+    def neighbours(self) -> tuple[float, ...]:
+        if self._neighbours is None:
+            column = self._column
+            self._neighbours = tuple(
+                c.value
+                for k, c in self._row.cells.items()
+                if c.value is not None and (column is None or k != column.key)
+            )
+        return self._neighbours
 
 
 def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span | None,
@@ -126,40 +151,87 @@ def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span
     """A figure of a performance form (``ref`` names the field). Forms keep no printed
     text, and ``25`` or ``100`` there is exact, not rounded to units: amounts and scores
     are taken at 2 decimals at least (percentages pass ``min_decimals=0``)."""
-
-    def locate() -> Location:
-        return Location(
-            kind="form",
-            ref=f"{form.project_name or form.title} / {ref}",
-            line_start=span.line_start if span else (line or form.line_start),
-            line_end=span.line_end if span else (line or form.line_end),
-            span=span,
-        )
-
     decimals = max(decimals_of(value), min_decimals)
     text = None if value is None else f"{value:.{decimals}f}"
-    return Figure(value=value, location=locate, text=text)
+    return _FormFigure(form, ref, value, span, line, text)
+
+
+class _FormFigure(Figure):
+    """A form field as a figure; its location is built only when a finding needs it."""
+
+    __slots__ = ("_form", "_line", "_ref", "_span")
+
+    def __init__(self, form: PerformanceForm, ref: str, value: float | None, span: Span | None,
+                 line: int | None, text: str | None) -> None:
+        self.value = value
+        self.text = text
+        self.rounding = None
+        self._label = None
+        self._location = None
+        self._locate = None
+        self._neighbours = ()
+        self._form = form
+        self._ref = ref
+        self._span = span
+        self._line = line
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            form, span, line = self._form, self._span, self._line
+            self._location = Location(
+                kind="form",
+                ref=f"{form.project_name or form.title} / {self._ref}",
+                line_start=span.line_start if span else (line or form.line_start),
+                line_end=span.line_end if span else (line or form.line_end),
+                span=span,
+            )
+        return self._location
 
 
 def narrative_figure(statement: NarrativeStatement, field_name: str, value: float | None) -> Figure:
     """A figure of a narrative statement; its evidence quote gives the printed decimals.
     Prose may drop trailing zeros (12359.1 for 12359.10) or round (102.7 for 102.74):
     a figure is taken as precise as printed, no more."""
-
-    def locate() -> Location:
-        span = statement.provenance.get(field_name)
-        return Location(
-            kind="narrative",
-            ref=f"{statement.paragraph_id} / {statement.metric} / {field_name}",
-            line_start=span.line_start if span else None,
-            line_end=span.line_end if span else None,
-            span=span,
-        )
-
-    quote = statement.evidence.get(field_name)
-    return Figure(value=value, location=locate, label=f"{statement.metric} {field_name}", text=_number_text(quote))
+    return _StatementFigure(statement, field_name, value)
 
 
+class _StatementFigure(Figure):
+    """A statement's field as a figure; its label and location are written only when asked."""
+
+    __slots__ = ("_field", "_statement")
+
+    def __init__(self, statement: NarrativeStatement, field_name: str, value: float | None) -> None:
+        self.value = value
+        self.text = _number_text(statement.evidence.get(field_name))
+        self.rounding = None
+        self._label = None
+        self._location = None
+        self._locate = None
+        self._neighbours = ()
+        self._statement = statement
+        self._field = field_name
+
+    @property
+    def label(self) -> str:
+        return f"{self._statement.metric} {self._field}"
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            statement, field_name = self._statement, self._field
+            span = statement.provenance.get(field_name)
+            self._location = Location(
+                kind="narrative",
+                ref=f"{statement.paragraph_id} / {statement.metric} / {field_name}",
+                line_start=span.line_start if span else None,
+                line_end=span.line_end if span else None,
+                span=span,
+            )
+        return self._location
+
+
+@lru_cache(maxsize=4096)  # pure; every narrative rule asks again for the same quotes
 def _number_text(quote: str | None) -> str | None:
     """The last number in an evidence quote (``增长3.6%`` -> ``3.6``)."""
     if not quote:

@@ -139,7 +139,8 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
     name, ancestors = parts[-1], parts[:-1]
     names = [name, *SYNONYMS.get(name, ())]
     found: list[Figure] = []
-    labels = {v for n in names for v in (n, n + "支出", n.removesuffix("支出"))}
+    # A dict, not a set: the order of candidates decides ties, and must not follow string hashing.
+    labels = dict.fromkeys(v for n in names for v in (n, n + "支出", n.removesuffix("支出")))
     for label in labels:
         for table, row in index.rows.get(label, []):
             if _ancestors_agree(index, table, row, ancestors):

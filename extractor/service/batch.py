@@ -107,6 +107,6 @@ def extract_file(path: Path, settings: Settings) -> tuple[str | None, int, str |
         findings, error = len(result.findings), None
     except ExtractorError as exc:
         payload, findings, error = None, 0, str(exc)
-    except Exception as exc:  # noqa: BLE001 -- one broken report must not end the batch
+    except Exception as exc:  # one broken report must not end the batch
         payload, findings, error = None, 0, f"internal error ({type(exc).__name__}: {exc})"
     return payload, findings, error, (datetime.now(UTC) - started).total_seconds()

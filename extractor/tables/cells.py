@@ -21,6 +21,8 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’（）"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _SPACE_IN_BRACKETS = re.compile(r"(?<=[(])\s+|\s+(?=[)])")
 _SPACES = re.compile(r"\s+")
+_ENDS_CJK = re.compile(rf"[{_CJK}]$")
+_STARTS_CJK = re.compile(rf"[{_CJK}]")
 _SEPARATOR = re.compile(r"^[\s\-—=─_:|]*$")
 
 # 科目代码: functional (201 / 20103 / 2010301) or economic (301 / 30101) classification code.
@@ -78,10 +80,9 @@ class RawCell:
 
     def span(self, source: SourceText) -> Span:
         """The original span of the cell, across every line it was broken on."""
-        span = source.span(self.line, self.start, self.end)
-        for line, start, end in self.extra:
-            span = span.merge(source.span(line, start, end))
-        return span
+        if not self.extra:
+            return source.span(self.line, self.start, self.end)
+        return source.span_over([(self.line, self.start, self.end), *self.extra])
 
     def absorb(self, other: RawCell) -> None:
         """Append a piece of the same cell printed further on (a word broken by the export)."""
@@ -98,7 +99,7 @@ class RawCell:
 
 
 def _joins_without_space(left: str, right: str) -> bool:
-    return bool(re.search(rf"[{_CJK}]$", left.strip()) or re.match(rf"[{_CJK}]", right.strip()))
+    return bool(_ENDS_CJK.search(left.strip()) or _STARTS_CJK.match(right.strip()))
 
 
 @dataclass

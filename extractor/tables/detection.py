@@ -72,6 +72,12 @@ class LineInfo:
     unit: str | None = None
 
 
+# The kinds most lines get, built once (LineInfo is frozen: one object serves every line).
+_BLANK = LineInfo("blank")
+_TEXT = LineInfo("text")
+_TAB = LineInfo("tab")
+
+
 def _number(text: str) -> int:
     """``12`` or ``十二`` as an int (table numbers stay below 100)."""
     if text.isdigit():
@@ -119,7 +125,7 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
 def classify(line: Line) -> LineInfo:
     """Classify one line for table detection."""
     if line.blank:
-        return LineInfo("blank")
+        return _BLANK
     return _classify_text(line.text)
 
 
@@ -130,7 +136,7 @@ def _classify_text(text: str) -> LineInfo:
         return _classify_tab_line(text)
     text = text.strip()
     if len(text) > _LONGEST_TITLE:  # narrative: no title, label or metadata is this long
-        return LineInfo("text")
+        return _TEXT
     marker = _MARKER_LINE.match(clean_text(text))
     if marker:
         return LineInfo("marker", label=marker_id(marker.group(1)))
@@ -143,14 +149,14 @@ def _classify_text(text: str) -> LineInfo:
         return LineInfo("meta", unit=_unit(text))
     if _PART.search(text) and len(text) < 40:
         return LineInfo("part")
-    return LineInfo("text")
+    return _TEXT
 
 
 def _classify_tab_line(text: str) -> LineInfo:
     """A tab line is a title, metadata or contents entry when every filled cell is one."""
     cells = [c.strip() for c in text.split("\t") if c.strip()]
     if not cells:
-        return LineInfo("blank")
+        return _BLANK
     exact_pair = len(text.strip().split("\t")) == 2
     if exact_pair and len(cells) == 2 and _PAGE_CELL.match(cells[1]) and not parse_title(cells[0]):
         # a contents entry that is not a table ("一、收入支出决算总体情况说明 <tab> 18")
@@ -173,7 +179,7 @@ def _classify_tab_line(text: str) -> LineInfo:
         # contents: "二、收入决算表 <tab> 5" / "... <tab> - 3 -"
         if index == len(cells) - 1 and index > 0 and title and _PAGE_CELL.match(cell):
             continue
-        return LineInfo("tab")
+        return _TAB
     if title:
         return LineInfo("title", title=title[0], label=label, unit=unit)
     if label:

@@ -32,6 +32,8 @@ _ASIDE_WINDOW = 6
 _ASIDE_MAX = 30
 # How far (in lines) a body may start below its title or label.
 _BODY_WINDOW = 15
+_SENTENCE_END = re.compile(r"[。；]")
+_PROSE_MARK = re.compile(r"[。；：:]")
 _TRUNCATED = "no total row"
 _TRUNCATED_NOTE = f"{_TRUNCATED} (合计/总计) found: the table may be truncated"
 
@@ -166,7 +168,7 @@ def _aside(source: SourceText, pending: _Pending | None, number: int) -> bool:
     if pending is None or number - pending.last > _ASIDE_WINDOW:
         return False
     text = source.line(number).text.strip()
-    return len(text) <= _ASIDE_MAX and not re.search(r"[。；]", text) and not text.startswith("注")
+    return len(text) <= _ASIDE_MAX and not _SENTENCE_END.search(text) and not text.startswith("注")
 
 
 def _add_table(scan: _Scan, table: Table) -> None:
@@ -253,7 +255,7 @@ def _body_lines(source: SourceText, infos: list[LineInfo], start: int) -> list[i
 def _continues_row(source: SourceText, infos: list[LineInfo], index: int) -> bool:
     """A short fragment between two tab rows is a piece of a cell the export broke."""
     text = source.lines[index].text.strip()
-    if len(text) > _CONTINUATION_MAX or re.search(r"[。；：:]", text) or _NO_DATA.match(text):
+    if len(text) > _CONTINUATION_MAX or _PROSE_MARK.search(text) or _NO_DATA.match(text):
         return False
     for later in infos[index + 1 :]:
         if later.kind == "blank":

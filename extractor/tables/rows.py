@@ -14,6 +14,10 @@ from schemas import Cell, TableRow
 _ALL_DIGITS = re.compile(r"^\d{3,12}$")
 _CODE_AND_NAME = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})(?!\d)\]?\s*([^\d\s].*)$")
 MAX_SHIFT = 2
+# The models' own validators, called with a dict: the checks of ``Cell(...)`` without
+# the keyword-argument wrapper, which costs more than validating a cell.
+_CELL = Cell.__pydantic_validator__.validate_python
+_ROW = TableRow.__pydantic_validator__.validate_python
 
 
 @dataclass
@@ -28,10 +32,14 @@ def parse_rows(source: SourceText, layout: Layout, body: list[RawRow]) -> RowsRe
     """Parse the data rows of a table (the rows after its header)."""
     result = RowsResult()
     last: dict[int, TableRow] = {}  # the previous row of each segment, for continuations
+    # What every row is compared with, read from the layout once.
+    headers = [[t for t in header if t] for header in layout.header_texts]
+    labels = {t for header in layout.header_texts for t in header if t}
+    roles = {c.index: c.role for c in layout.columns}
     for raw in body:
-        if raw.is_blank() or raw.is_separator() or _repeats_header(raw, layout):
+        if raw.is_blank() or raw.is_separator() or _repeats_header(raw, layout, headers, labels):
             continue
-        cells = _align(raw.cells, layout)
+        cells = _align(raw.cells, layout, roles)
         if layout.grouped and any(is_total(c.clean) for c in cells if c and not c.empty):
             result.rows.extend(_total_pairs(source, raw, cells, layout, result))
             continue
@@ -48,23 +56,22 @@ def parse_rows(source: SourceText, layout: Layout, body: list[RawRow]) -> RowsRe
     return result
 
 
-def _repeats_header(raw: RawRow, layout: Layout) -> bool:
-    """A header printed again inside the body (a page break, or a sub-table's header)."""
-    texts = [t for t in raw.texts if t]
-    if is_number_row(raw.texts) and layout.header_texts:
+def _repeats_header(raw: RawRow, layout: Layout, headers: list[list[str]], labels: set[str]) -> bool:
+    """A header printed again inside the body (a page break, or a sub-table's header).
+    ``headers`` are the layout's header rows without their empty cells, ``labels`` their words."""
+    row_texts = raw.texts
+    texts = [t for t in row_texts if t]
+    if is_number_row(row_texts) and layout.header_texts:
         return True  # the 栏次 row again
-    labels = {t for header in layout.header_texts for t in header if t}
     if not texts or any(is_figure(t) for t in texts):
         return False
-    return any(texts == [t for t in header if t] for header in layout.header_texts) or (
-        len(texts) >= 2 and all(t in labels for t in texts)
-    )
+    return any(texts == header for header in headers) or (len(texts) >= 2 and all(t in labels for t in texts))
 
 
-def _align(cells: list[RawCell], layout: Layout) -> list[RawCell | None]:
-    """Pad or shift a row whose cells moved because the export dropped or added a leading cell."""
+def _align(cells: list[RawCell], layout: Layout, roles: dict[int, str]) -> list[RawCell | None]:
+    """Pad or shift a row whose cells moved because the export dropped or added a leading cell.
+    ``roles`` is the role of each column by index."""
     width = layout.width
-    roles = {c.index: c.role for c in layout.columns}
     # The filled cells, their text and whether it prints a figure, read once for every shift tried.
     filled: list[tuple[int, str, bool]] = []
     for i, cell in enumerate(cells):
@@ -147,18 +154,20 @@ def _segment_row(
     for index in segment.values:
         cell = at(index)
         key = layout.columns[index].key
-        values[key] = _value_cell(source, cell, key, result) if cell else Cell(value=None, text="")
+        values[key] = _value_cell(source, cell, key, result) if cell else _CELL({"value": None, "text": ""})
     printed = any(cell.text for cell in values.values())
     if code is None and name_cell is None and not printed and row_number is None:
         return None
-    return TableRow(
-        code=code,
-        name=name,
-        side=segment.side,
-        row_number=row_number,
-        line=raw.line,
-        name_span=name_cell.span(source) if name_cell else None,
-        cells=values,
+    return _ROW(
+        {
+            "code": code,
+            "name": name,
+            "side": segment.side,
+            "row_number": row_number,
+            "line": raw.line,
+            "name_span": name_cell.span(source) if name_cell else None,
+            "cells": values,
+        }
     )
 
 
@@ -168,7 +177,7 @@ def _value_cell(source: SourceText, cell: RawCell, key: str, result: RowsResult)
     except ValueError:
         value = None
         result.unreadable.append(f"line {cell.line}, {key}: {cell.text!r}")
-    return Cell(value=value, text=cell.text, span=cell.span(source))
+    return _CELL({"value": value, "text": cell.text, "span": cell.span(source)})
 
 
 def _continues(previous: TableRow, row: TableRow, cells: list[RawCell | None], segment: Segment) -> bool:

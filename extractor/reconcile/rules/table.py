@@ -134,17 +134,17 @@ def row_sum(ctx: Context, out: Reporter) -> None:
     for table in ctx.tables:
         if role_of(table) is Role.SANGONG:
             continue  # the 三公 table has its own rule
-        groups = sum_groups(table)
+        groups = [(group, " + ".join(_short(p) for p in group.parts)) for group in sum_groups(table)]
         for row in table.rows:
-            for group in groups:
+            for group, names in groups:
                 if group.total.key not in row.cells and not any(p.key in row.cells for p in group.parts):
                     continue
                 total = table_figure(table, row, group.total)
                 parts = [table_figure(table, row, p) for p in group.parts]
-                names = " + ".join(_short(p) for p in group.parts)
-                # cell_ref is the figure's location ref, without building the Location
-                # (only a finding needs it, and most rows add up).
-                out.sum(total, parts, f"{cell_ref(table, row, group.total)} vs {names}")
+                # cell_ref is the figure's location ref, without building the Location; the
+                # text is written only for a finding (most rows add up).
+                out.sum(total, parts, lambda table=table, row=row, group=group, names=names: (
+                    f"{cell_ref(table, row, group.total)} vs {names}"))
 
 
 def _short(column: Column) -> str:
@@ -187,8 +187,9 @@ def code_hierarchy(ctx: Context, out: Reporter) -> None:
                 continue
             for column in value_columns(table):
                 out.sum(table_figure(table, parent, column), [table_figure(table, r, column) for r in children],
-                        f"{table.id} / {code} {parent.name} / {'/'.join(path(column))} vs its {len(children)} "
-                        f"sub-items")
+                        lambda table=table, code=code, parent=parent, column=column, children=children: (
+                            f"{table.id} / {code} {parent.name} / {'/'.join(path(column))} vs its "
+                            f"{len(children)} sub-items"))
 
 
 def _named_total(table: Table, word: str) -> TableRow | None:
