@@ -1,8 +1,11 @@
 """Segmenting a report into its parts (第一部分 …) and recognising headings.
 
-Reports open with a table of contents (目录) that repeats the part headings;
-those are told apart from the real parts because the first part's title
-occurs again after them.
+Most reports head their parts 第一部分 部门概况, 第二部分 …; some number them
+一、部门概况, 二、2024年度部门决算表, … like any other heading, and then a
+heading is a part only when it names one of the family's parts. Reports open
+with a table of contents (目录) that repeats the part headings; those are told
+apart from the real parts because the first part's title occurs again after
+them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,19 @@ from dataclasses import dataclass
 from extractor.document.source import SourceText
 from schemas import ReportPart
 
-_PART = re.compile(r"^\s*第([一二三四五六七八九十]+)部分\s*(.*)$")
+_PART = re.compile(r"^\s*第\s*([一二三四五六七八九十]+)\s*部\s*分\s*(.*)$")
+# 一、部门概况 / 二、2024年度部门决算表 / 三、部门决算情况说明 / 四、名词解释: a numbered
+# heading is a part when its title is a part's name, not a section's
+# ("一、收入支出决算总体情况说明" is a section of 情况说明).
+_NUMBERED_PART = re.compile(r"^\s*(?:#+\s*)?([一二三四五六七八九十]+)\s*[、.．]\s*(.+)$")
+_PART_NAME = re.compile(
+    r"^(?:\d{4}年度?)?(?:部门|单位)?(?:基本)?概况$"
+    r"|^(?:\d{4}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开)?(?:报)?表$"
+    r"|^(?:\d{4}年度?)?(?:部门|单位)?(?:预算|决算)?(?:公开)?情况说明$"
+    r"|^名词解释$"
+    r"|^(?:\d{4}年度?)?.{0,12}(?:自评|评价)报告$"
+    r"|^附件"
+)
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")),
     (2, re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]")),
@@ -59,6 +74,46 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\s\d.…·]+$", "", re.sub(r"\s+", " ", title.split("\t")[0])).replace(" ", "")
 
 
+@dataclass(frozen=True)
+class PartHeading:
+    """A part heading as printed (the contents' entries included)."""
+
+    line: int
+    numeral: str
+    title: str  # the line's first cell, as printed
+    key: str  # the title after the numeral, for comparing contents and body
+
+
+def part_headings(source: SourceText) -> tuple[PartHeading, ...]:
+    """Every part heading of the report, contents' entries included: 第X部分
+    headings, or, in a report that prints none, the numbered headings that name
+    a part (一、部门概况 …)."""
+    return source.memo("part_headings", _part_headings)
+
+
+def part_lines(source: SourceText) -> frozenset[int]:
+    """The line numbers of :func:`part_headings` (a boundary for forms and tables)."""
+    return source.memo("part_lines", lambda s: frozenset(h.line for h in part_headings(s)))
+
+
+def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
+    found: list[PartHeading] = []
+    # The literal test first: the pattern would be tried on every line of the report.
+    for line in source.lines:
+        match = _PART.match(line.text) if "部" in line.text else None
+        if match:
+            title = line.text.split("\t")[0].strip()
+            found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
+    if found:
+        return tuple(found)
+    for line in source.lines:
+        match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
+        if match and _PART_NAME.match(_title_key(match.group(2))):
+            title = re.sub(r"^#+\s*", "", line.text.split("\t")[0].strip())
+            found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
+    return tuple(found)
+
+
 def toc_end(source: SourceText) -> int:
     """The last line of the table of contents (0 when the report has none)."""
     # Asked by segmentation and by paragraph reflow: found once per source.
@@ -66,27 +121,21 @@ def toc_end(source: SourceText) -> int:
 
 
 def _toc_end(source: SourceText) -> int:
-    # The literal test first: the pattern would be tried on every line of the report.
-    heads = [(line.number, _PART.match(line.text)) for line in source.lines if "部分" in line.text]
-    parts = [(number, m.group(1), _title_key(m.group(2))) for number, m in heads if m]
+    parts = part_headings(source)
     if not parts:
         return 0
-    first_number, first_title = parts[0][1], parts[0][2]
-    for number, numeral, title in parts[1:]:
-        if numeral == first_number and title == first_title:
-            return number - 1
+    first = parts[0]
+    for part in parts[1:]:
+        if part.numeral == first.numeral and part.key == first.key:
+            return part.line - 1
     toc = next((line.number for line in source.lines if "录" in line.text and _TOC.match(line.text)), 0)
-    return toc if toc and toc < parts[0][0] else 0
+    return toc if toc and toc < first.line else 0
 
 
 def find_parts(source: SourceText) -> list[ReportPart]:
     """The report's top-level parts after the table of contents, in order."""
     start = toc_end(source)
-    found: list[tuple[int, str]] = []
-    for line in source.lines[start:]:
-        match = _PART.match(line.text) if "部分" in line.text else None
-        if match:
-            found.append((line.number, line.text.split("\t")[0].strip()))
+    found = [(h.line, h.title) for h in part_headings(source) if h.line > start]
     parts: list[ReportPart] = []
     for index, (number, title) in enumerate(found):
         last = found[index + 1][0] - 1 if index + 1 < len(found) else len(source.lines)
@@ -104,7 +153,7 @@ def heading_of(text: str, markdown_level: int = 0) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    if "部分" in stripped and _PART.match(stripped):
+    if "部" in stripped and _PART.match(stripped):
         return 0
     if not markdown_level and not _ITEM.match(stripped):
         return None  # no numbering (most prose lines): none of the patterns below can match

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from extractor.document import SourceText
+from extractor.document.segment import part_lines
 from schemas import FormKind
 
 # The title, compacted (white space removed). The prefix allows a department
@@ -23,7 +24,6 @@ _TITLE = re.compile(
 _ENUMERATED = re.compile(
     r"^[-*·]*(?:第?[一二三四五六七八九十]+[、.．章节]|\(?[一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|\d+[、.．])"
 )
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 # Rows that only a form body has, near its top.
 _BODY = re.compile(r"^(项目名称|主管部门|实施单位|资金情况|项目资金|项目级次|预算单位|单位名称)")
 _BODY_WINDOW = 8  # non-blank lines after a title in which the body must start
@@ -49,10 +49,9 @@ def title_kind(text: str) -> FormKind | None:
 
 def is_boundary(source: SourceText, number: int) -> bool:
     """True for a line that ends any form: a part heading or a Markdown heading."""
-    line = source.line(number)
-    # A part heading holds 部 (whatever spaces the export put in): most lines are not compacted.
-    if "部" in line.text and _PART.match(compact(line.text)):
+    if number in part_lines(source):
         return True
+    line = source.line(number)
     return line.heading_level > 0 and title_kind(line.text) is None
 
 

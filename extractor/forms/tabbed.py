@@ -155,7 +155,15 @@ def _value_after(cells: list[Cell], index: int, stop: re.Pattern[str] | None = N
     return None
 
 
-_HEAD_LABELS = re.compile(r"^(项目名称|主管部门|实施单位|项目级次|预算单位)")
+# The header fields of a form as the family spells them: 主管部门 / 项目主管部门 / 主管单位 /
+# 主管部门及编码; 实施单位 / 项目实施单位 / 预算单位.
+_DEPARTMENT = re.compile(r"^(?:项目)?主管(?:部门|单位)")
+_IMPLEMENTING_UNIT = re.compile(r"^(?:项目)?(?:实施|预算)单位")
+_HEAD_LABELS = re.compile(rf"^项目名称|{_DEPARTMENT.pattern}|{_IMPLEMENTING_UNIT.pattern}|^项目级次")
+# A department printed with its code: "name-601" under any label; "name 601" too where
+# the label announces the code (主管部门及编码 / 及代码).
+_DEPARTMENT_CODE = re.compile(r"\s*[-－—_]\s*\d{3,}$")
+_ANNOUNCED_CODE = re.compile(r"\s*[-－—_]?\s*\d{3,}$")
 
 
 def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
@@ -171,9 +179,9 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         target: str | None = None
         if flat.startswith("项目名称"):
             target = "project_name"
-        elif flat.startswith("主管部门"):
+        elif _DEPARTMENT.match(flat):
             target = "department"
-        elif flat.startswith(("实施单位", "预算单位")):
+        elif _IMPLEMENTING_UNIT.match(flat):
             target = "implementing_unit"
         elif flat.startswith("项目级次"):
             handled = True
@@ -185,8 +193,9 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         if value is None:
             continue
         text = tidy(value.text)
-        if target == "department" and "编码" in flat:
-            text = re.sub(r"\s*[-－—_]?\s*\d{3,}$", "", text)  # 主管部门及编码: name-601
+        if target == "department":
+            code = _ANNOUNCED_CODE if "编码" in flat or "代码" in flat else _DEPARTMENT_CODE
+            text = code.sub("", text)
         setattr(form, target, text)
         form.provenance[target] = state.span(number, value)
     if handled:

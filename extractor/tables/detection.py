@@ -22,8 +22,17 @@ LineKind = Literal["blank", "title", "marker", "meta", "part", "text", "tab"]
 # 公开01表 / 公开 01 表 / 公开02 (the 表 printed on a later line, or not at all).
 _MARKER = re.compile(r"公开\s*(\d{1,2})\s*表?")
 _MARKER_LINE = re.compile(r"^\s*公开\s*(\d{1,2})\s*表?\s*$")
-# (预算表1) / （预算表 4） / （预算表三） after a 预算 table's title.
-_BUDGET_NO = re.compile(r"[(（]?\s*预算表\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]?")
+# The number a 预算 prints after a table's title: (预算表1) / （预算表 4） / （预算表三） /
+# 部门预算公开表1 / 预算公开表五; or, in brackets only, a bare (表1) / （附表 2） / （公开表3）,
+# whose series (公开NN表 or 预算表N) follows from the report's kind.
+_TABLE_NO = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_BUDGET_NO = re.compile(
+    rf"[(（]?\s*(?:部门)?预算(?:公开)?表\s*{_TABLE_NO}\s*[)）]?"
+    rf"|[(（]\s*(?:部门)?(?:决算)?(?:附|公开)?表\s*{_TABLE_NO}\s*[)）]"
+)
+_TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|部门)+(?=.{4})")
+# A heading that names the whole tables part ("二、2024年度部门决算表"), not one table.
+_COLLECTION = re.compile(r"^(?:部门|单位)?(?:预算|决算)(?:公开)?(?:报)?表$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 _ENUMERATOR = re.compile(
     r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[、.．](?!\d))\s*"
@@ -94,8 +103,10 @@ def marker_id(number: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """A title reduced for comparison: no spaces, quotes or brackets."""
-    return re.sub(r"[\s“”\"'‘’「」]", "", title)
+    """A title reduced for comparison: no spaces, quotes or brackets, and no
+    leading 本年 / 部门 / year (the contents' 一般公共预算支出表 is the body's
+    本年一般公共预算支出表)."""
+    return _TITLE_PREFIX.sub("", re.sub(r"[\s“”\"'‘’「」]", "", title))
 
 
 @lru_cache(maxsize=16384)  # pure; asked for every short line and tab cell
@@ -107,7 +118,8 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
     label = None
     budget = _BUDGET_NO.search(text)
     if budget:
-        label = f"预算表{_number(budget.group(1))}"
+        number = _number(budget.group(1) or budget.group(2))
+        label = f"预算表{number}" if budget.group(1) else f"表{number}"
         text = (text[: budget.start()] + text[budget.end() :]).strip()
     marker = _MARKER.search(text)
     if marker and marker.start() > 0:
@@ -117,7 +129,7 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
     text = re.sub(r"^\d{4}\s*年度?", "", text)  # "2024年部门收支总表"
     if not text.endswith("表") or len(text) < 4 or re.search(r"[。，；：:,;]", text):
         return None
-    if text.startswith(("注", "本表", "说明")) or not _TITLE_WORDS.search(text):
+    if text.startswith(("注", "本表", "说明")) or not _TITLE_WORDS.search(text) or _COLLECTION.match(text):
         return None
     return text, label
 
@@ -240,10 +252,18 @@ def learn_labels(infos: list[LineInfo], window: int = 8) -> dict[str, str]:
 def resolve_id(title: str, label: str | None, learned: dict[str, str], final_account: bool) -> str:
     """The normalised id of a table: its printed id, else one learned or from the template, else the title."""
     if label:
-        return label
+        return _in_series(label, final_account)
     key = title_key(title)
     if key in learned:
-        return learned[key]
+        return _in_series(learned[key], final_account)
     if final_account and key in FINAL_ACCOUNT_TITLES:
         return FINAL_ACCOUNT_TITLES[key]
     return key
+
+
+def _in_series(label: str, final_account: bool) -> str:
+    """A bare 表N takes the report's own series: 公开NN表 in a 决算, 预算表N in a 预算."""
+    if label.startswith("表"):
+        number = label.removeprefix("表")
+        return marker_id(number) if final_account else f"预算表{number}"
+    return label

@@ -1,0 +1,170 @@
+"""Reports of the family that are not in the corpus: the same report, written the
+way other departments, provinces and years write it, must extract the same.
+
+Each case rewrites a corpus report the way another report of the family prints
+the same thing (another label for a table, another spelling of a form's header,
+Windows line ends, a byte-order mark, other connectives in the narrative) and
+compares what is extracted, value by value, with the extraction of the report
+as it is. Provenance (lines and spans) and the labels as printed may differ;
+nothing else may.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from extractor.document import decode_report
+from extractor.pipeline import extract
+from extractor.reconcile import checked_figures, registry
+from extractor.settings import Settings
+from schemas import ExtractionResult
+from tests.conftest import CORPUS
+
+# Where a value stands and how a label was printed are allowed to differ.
+_PLACE_KEYS = {
+    "span",
+    "name_span",
+    "provenance",
+    "line",
+    "line_start",
+    "line_end",
+    "label",
+    "evidence",
+    "paragraph_id",
+    "warnings",
+    "notes",
+    "title",
+}
+
+
+def _values(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _values(value) for key, value in node.items() if key not in _PLACE_KEYS}
+    if isinstance(node, list):
+        return [_values(item) for item in node]
+    return node
+
+
+def _extract(text: str, settings: Settings, encoding: str = "utf-8") -> dict[str, Any]:
+    source = decode_report(text.encode(encoding), "variant.txt")
+    return extract(source, settings).model_dump(mode="json")
+
+
+def _rewrite(text: str, rewrites: list[tuple[str, str]]) -> str:
+    for pattern, replacement in rewrites:
+        rewritten = re.sub(pattern, replacement, text, flags=re.MULTILINE)
+        if rewritten == text:
+            raise ValueError(f"the rewrite {pattern!r} changes nothing: the case tests nothing")
+        text = rewritten
+    return text
+
+
+@pytest.fixture(scope="module")
+def originals(settings: Settings) -> dict[str, tuple[str, dict[str, Any]]]:
+    texts = {key: path.read_text(encoding="utf-8") for key, path in CORPUS.items()}
+    return {key: (text, _extract(text, settings)) for key, text in texts.items()}
+
+
+ALL_PARTS = ("tables", "performance_forms", "score_tables", "narrative_statements")
+
+CASES = [
+    # A 预算 labels its tables in many ways: （预算表1）, （表1）, 部门预算公开表1, 预算公开表一.
+    pytest.param("002", [(r"预算表(\d)", r"表\1")], ALL_PARTS, id="budget-label-bare"),
+    pytest.param("002", [(r"预算表(\d)", r"部门预算公开表\1")], ALL_PARTS, id="budget-label-long"),
+    pytest.param("002", [(r"预算表1", "预算表一"), (r"预算表5", "预算表五")], ALL_PARTS, id="budget-label-numerals"),
+    pytest.param("002", [(r"预算表\s*(\d)", r"附表\1")], ALL_PARTS, id="budget-label-appendix"),
+    # A 决算 may print 附表1 or 表1 where the national template prints 公开01表.
+    pytest.param("001", [(r"公开\s*0?(\d)\s*表", r"附表\1")], ALL_PARTS, id="final-label-appendix"),
+    pytest.param("004", [(r"公开\s*0?([1-9])\s*表", r"表\1")], ALL_PARTS, id="final-label-bare"),
+    # Form headers: 项目实施单位 / 主管部门及代码 for 实施单位 / 主管部门, and the other way round.
+    pytest.param(
+        "001", [("实施单位", "项目实施单位"), ("主管部门", "主管部门及代码")], ALL_PARTS, id="form-head-tabbed"
+    ),
+    pytest.param("002", [("主管部门及编码", "主管部门")], ALL_PARTS, id="form-head-target"),
+    pytest.param("000", [("实施单位", "项目实施单位")], ALL_PARTS, id="form-head-lineflow"),
+    pytest.param(
+        "001",
+        [("年度资金总额", "资金总额"), ("上年结转资金", "上年结余结转资金"), ("其他资金", "其他资金来源")],
+        ALL_PARTS,
+        id="form-fund-rows",
+    ),
+    pytest.param("001", [("偏差原因分析及改进措施", "偏差原因")], ALL_PARTS, id="form-indicator-header"),
+    # 较上年 / 增幅 for 比上年 / 增长 (the forms' goals quote the words as written: not compared).
+    pytest.param(
+        "001", [("比上年", "较上年"), ("增长", "增幅")], ("tables", "narrative_statements"), id="narrative-words"
+    ),
+    pytest.param("004", [("\n", "\r\n")], ALL_PARTS, id="windows-line-ends"),
+    # Parts numbered 一、二、… instead of 第一部分, 第二部分, …
+    pytest.param("001", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-tabbed"),
+    pytest.param("000", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-lineflow"),
+    pytest.param("004", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-markdown"),
+]
+
+
+@pytest.mark.parametrize(("key", "rewrites", "parts"), CASES)
+def test_variant_extracts_the_same(
+    key: str,
+    rewrites: list[tuple[str, str]],
+    parts: tuple[str, ...],
+    originals: dict[str, tuple[str, dict[str, Any]]],
+    settings: Settings,
+) -> None:
+    text, original = originals[key]
+    variant = _extract(_rewrite(text, rewrites), settings)
+    for part in parts:
+        assert _values(variant[part]) == _values(original[part]), part
+    assert _identity(variant) == _identity(original)
+
+
+def _identity(extraction: dict[str, Any]) -> tuple[Any, ...]:
+    document = extraction["document"]
+    roles = [part["role"] for part in document["parts"]]
+    return document["department"], document["year"], document["kind"], document["currency_unit"], roles
+
+
+def test_byte_order_mark_and_gbk_extract_the_same(
+    originals: dict[str, tuple[str, dict[str, Any]]], settings: Settings
+) -> None:
+    text, original = originals["002"]
+    for variant in (_extract("\ufeff" + text, settings), _extract(text, settings, encoding="gb18030")):
+        for part in ("tables", "performance_forms", "narrative_statements"):
+            assert _values(variant[part]) == _values(original[part]), part
+
+
+def test_budget_without_labels_names_tables_by_title_and_still_reconciles(
+    originals: dict[str, tuple[str, dict[str, Any]]], settings: Settings
+) -> None:
+    """A 预算 that prints no 预算表N: each table is named by its title (the body's
+    本年一般公共预算支出表 is the contents' 一般公共预算支出表), holds the same
+    figures, and reconciliation finds what it finds with the labels."""
+    text, original = originals["002"]
+    variant = _extract(_rewrite(text, [(r"[(（]\s*预算表\s*\d\s*[)）]", "")]), settings)
+    assert [t["id"] for t in variant["tables"]] == [
+        "收支总表",
+        "收入总表",
+        "支出总表",
+        "财政拨款收支总表",
+        "一般公共预算支出表",
+        "一般公共预算基本支出表",
+        "一般公共预算三公经费支出表",
+        "政府性基金预算支出表",
+        "国有资本经营预算支出表",
+        "项目支出表",
+        "财政拨款委托业务费支出预算表",
+    ]
+    unnamed = [{k: v for k, v in t.items() if k != "id"} for t in _values(variant["tables"])]
+    assert unnamed == [{k: v for k, v in t.items() if k != "id"} for t in _values(original["tables"])]
+    findings = sorted((f["rule_id"], f["severity"], f["stated"], f["expected"]) for f in variant["findings"])
+    assert findings == sorted((f["rule_id"], f["severity"], f["stated"], f["expected"]) for f in original["findings"])
+    # The cross-table rules find tables by their titles' roles, not their ids: they compare as many figures.
+    checked = {key: _cross_table_checks(extraction) for key, extraction in (("labels", original), ("none", variant))}
+    assert checked["none"] == checked["labels"] > 0
+
+
+def _cross_table_checks(extraction: dict[str, Any]) -> int:
+    result = ExtractionResult.model_validate(extraction)
+    cross = [rule for rule in registry() if rule.id.startswith("cross_table.")]
+    return len(checked_figures(result, cross))
