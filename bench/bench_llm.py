@@ -41,15 +41,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.llm_server
 
-from extractor.backends import BackendJob, make_backend
-from extractor.document import SourceText, load_report
-from extractor.forms import extract_forms, extract_score_tables
-from extractor.llm.chunks import make_chunks
-from extractor.llm.narrative import NarrativeRun, read_narratives
-from extractor.narrative import Paragraph, extract_paragraphs
-from extractor.settings import LLMSettings, Settings
-from extractor.tables import extract_tables
-from tests.llm_server import FaultyResponder, ScriptedLLMServer, rules_responder
+from extractor.backends import BackendJob, make_backend  # noqa: E402 (after the sys.path entry)
+from extractor.document import SourceText, load_report  # noqa: E402
+from extractor.forms import extract_forms, extract_score_tables  # noqa: E402
+from extractor.llm.chunks import make_chunks  # noqa: E402
+from extractor.llm.narrative import NarrativeRun, read_narratives  # noqa: E402
+from extractor.narrative import Paragraph, extract_paragraphs  # noqa: E402
+from extractor.settings import LLMSettings, Settings  # noqa: E402
+from extractor.tables import extract_tables  # noqa: E402
+from tests.llm_server import FaultyResponder, ScriptedLLMServer, rules_responder  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 TARGET = 0.8
@@ -276,7 +276,7 @@ def main() -> int:
             f"{'report':<8}{'calls':>7}{'prompt tok':>12}{'compl. tok':>12}"
             f"{'statements':>12}{'ungrounded':>12}{'failures':>10}"
         )
-        for name, found in zip(reports, first.runs):
+        for name, found in zip(reports, first.runs, strict=True):
             usage = found.usage
             print(
                 f"{name:<8}{usage.calls:>7}{usage.prompt_tokens:>12}{usage.completion_tokens:>12}"
@@ -304,7 +304,7 @@ def main() -> int:
         calls = first.calls
         saved = calls - sum(hybrid.values())
         per_report = ", ".join(
-            f"{name} {found.usage.calls}->{hybrid[name]}" for name, found in zip(reports, first.runs)
+            f"{name} {found.usage.calls}->{hybrid[name]}" for name, found in zip(reports, first.runs, strict=True)
         )
         print(
             f"hybrid: {sum(hybrid.values())} calls against llm's {calls}: saves {saved} "

@@ -534,9 +534,8 @@ def test_002_names_in_first_column_after_benefits(forms002: dict[int, Performanc
     form = forms002[620]  # lines 631-642
     assert form.project_name == "吉林亚松改制遗留问题、工作经费及偿还职工债务"
     assert funds(form) == target_funds(101.75)
-    assert (
-        form.goals.expected
-        == "开展综合事务管理，保障单位各项事务正常运转。发放补助金，保障职工及家属生活。偿还职工债务，解决历史遗留问题。"
+    assert form.goals.expected == (
+        "开展综合事务管理，保障单位各项事务正常运转。发放补助金，保障职工及家属生活。偿还职工债务，解决历史遗留问题。"
     )
     assert targets(form)[-4:] == [
         (Q, S, "维护日常运转", "完成", 8.0),

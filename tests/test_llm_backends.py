@@ -128,7 +128,9 @@ def test_hybrid_sends_only_paragraphs_the_rules_leave_unexplained(
 def test_unexplained_figures_are_amounts_and_percentages_no_statement_holds(
     corpus: dict[str, SourceText],
 ) -> None:
-    text = "本年支出合计 100 万元，其中：基本支出 60 万元，占 60%；项目支出 40 万元；单价 50 万元（含）以上设备 2 台。\n"
+    text = (
+        "本年支出合计 100 万元，其中：基本支出 60 万元，占 60%；项目支出 40 万元；单价 50 万元（含）以上设备 2 台。\n"
+    )
     source = SourceText.from_text("t", text, "0" * 64, "utf-8")
     [paragraph] = extract_paragraphs(source)
     said = [

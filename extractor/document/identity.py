@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from extractor.document.segment import find_parts
 from extractor.document.source import SourceText
@@ -13,7 +14,9 @@ _TITLE = re.compile(
     r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*部门(?P<kind>决算|预算)"
 )
 _YEAR = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?(决算|预算)")
-_DEPT_FIELD = re.compile(r"^(?:部门|部门名称|预算单位|单位名称|编制单位)\s*[:：]\s*(?P<dept>[^\t]+?)\s*(?:[（(](?:汇总|本级)[)）])?\s*$")
+_DEPT_FIELD = re.compile(
+    r"^(?:部门|部门名称|预算单位|单位名称|编制单位)\s*[:：]\s*(?P<dept>[^\t]+?)\s*(?:[（(](?:汇总|本级)[)）])?\s*$"
+)
 _ORG = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|办公室|委|院|所|中心|部|会))(?:本级)?")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|千元)")
 _HEAD_LINES = 40
@@ -50,8 +53,8 @@ def describe(source: SourceText) -> DocumentInfo:
 def _from_title(head: list) -> tuple[str | None, int | None, str | None]:
     # Titles break over lines ("延边…信息化局" / "(本级) 2024 年部门预算"): try pairs too.
     texts = [line.text.strip() for line in head]
-    candidates = texts + [a + b for a, b in zip(texts, texts[1:])] + [
-        a + b + c for a, b, c in zip(texts, texts[1:], texts[2:])
+    candidates = texts + [a + b for a, b in pairwise(texts)] + [
+        a + b + c for a, b, c in zip(texts, texts[1:], texts[2:], strict=False)
     ]
     for text in candidates:
         match = _TITLE.search(text)

@@ -46,7 +46,9 @@ class FundAnswer(BaseModel):
     """One row of 资金情况."""
 
     kind: Literal["annual_total", "current_year_appropriation", "carryover", "other"] = Field(
-        description="annual_total 年度资金总额, current_year_appropriation 当年财政拨款, carryover 上年结转资金, other 其他资金"
+        description=(
+            "annual_total 年度资金总额, current_year_appropriation 当年财政拨款, carryover 上年结转资金, other 其他资金"
+        )
     )
     line: int = Field(description="这一行所在的行号（L 后的数字）")
     initial_budget: float | None = Field(default=None, description="年初预算数（万元）")
@@ -175,7 +177,7 @@ async def aread_forms(
 
     try:
         outcomes = dict(
-            zip([f.line_start for f in targets], await asyncio.gather(*(one(f) for f in targets)))
+            zip([f.line_start for f in targets], await asyncio.gather(*(one(f) for f in targets)), strict=True)
         )
     finally:
         if own:
