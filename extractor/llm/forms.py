@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from extractor.document import SourceText
 from extractor.errors import LLMError
 from extractor.forms.targets import parse_target
-from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key, cache_path
+from extractor.llm.cache import ResponseCache, cache_path
+from extractor.llm.cached import ask_cached
 from extractor.llm.client import LLMClient
 from extractor.llm.metering import UsageMeter
 from extractor.llm.prompts import load_prompt
@@ -146,33 +147,16 @@ async def aread_forms(
 
     async def one(form: PerformanceForm) -> PerformanceForm | Failure:
         text, block = form_block(source, form.line_start, form.line_end)
-        key = cache_key(
-            model=llm.model,
-            prompt=f"{PROMPT_NAME}/{template.version}@{template.sha256}",
-            response_model=FormAnswer,
-            text=text,
-            parameters=llm.parameters,
-            repeat=settings.llm.repeat,
-        )
-        hit = cache.get(key) if cache is not None else None
-        if hit is not None:
-            meter.cached_calls += 1
-            answer = FormAnswer.model_validate_json(hit.answer)
-        else:
-            try:
-                reply = await llm.structured(FormAnswer, template.text, text, meter)
-            except LLMError as error:
-                return Failure(
-                    stage="llm",
-                    chunk_id=f"form@{form.line_start}",
-                    reason=str(error),
-                    error_type=type(error).__name__,
-                    span=source.lines_span(form.line_start, form.line_end),
-                )
-            answer = cast(FormAnswer, reply.value)
-            if cache is not None:
-                stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
-                cache.put(key, llm.model, template.ref, stored)
+        try:
+            answer = await ask_cached(llm, cache, meter, template, FormAnswer, text, settings.llm.repeat)
+        except LLMError as error:
+            return Failure(
+                stage="llm",
+                chunk_id=f"form@{form.line_start}",
+                reason=str(error),
+                error_type=type(error).__name__,
+                span=source.lines_span(form.line_start, form.line_end),
+            )
         return to_form(answer, form, source, block)
 
     try:

@@ -17,11 +17,12 @@ import asyncio
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from extractor.errors import LLMError
 from extractor.llm.answers import NarrativeAnswer, expected_paragraphs, to_statement
-from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key, cache_path
+from extractor.llm.cache import ResponseCache, cache_path
+from extractor.llm.cached import ask_cached
 from extractor.llm.chunks import Chunk, make_chunks
 from extractor.llm.client import LLMClient, PromptTooLongError, TruncatedAnswerError
 from extractor.llm.metering import UsageMeter
@@ -140,34 +141,21 @@ class _Reader:
 
     async def read(self, chunk: Chunk) -> tuple[list[NarrativeStatement], list[Failure]]:
         """The grounded statements of one chunk, or the failure that stopped it."""
-        context = {"paragraph_ids": set(chunk.paragraph_ids)}
-        text = chunk.render()
-        key = cache_key(
-            model=self.client.model,
-            prompt=f"{PROMPT_NAME}/{self.template.version}@{self.template.sha256}",
-            response_model=NarrativeAnswer,
-            text=text,
-            parameters=self.client.parameters,
-            repeat=self.settings.llm.repeat,
-        )
-        hit = self.cache.get(key) if self.cache is not None else None
-        if hit is not None:
-            self.meter.cached_calls += 1
-            answer = NarrativeAnswer.model_validate_json(hit.answer, context=context)
-        else:
-            try:
-                with expected_paragraphs(context["paragraph_ids"]):
-                    reply = await self.client.structured(
-                        NarrativeAnswer, self.template.text, text, self.meter
-                    )
-            except (TruncatedAnswerError, PromptTooLongError) as error:
-                return await self._split(chunk, error)
-            except LLMError as error:
-                return [], [self._failure(chunk, error)]
-            answer = cast(NarrativeAnswer, reply.value)  # validated by instructor
-            if self.cache is not None:
-                stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
-                self.cache.put(key, self.client.model, self.template.ref, stored)
+        try:
+            with expected_paragraphs(set(chunk.paragraph_ids)):
+                answer = await ask_cached(
+                    self.client,
+                    self.cache,
+                    self.meter,
+                    self.template,
+                    NarrativeAnswer,
+                    chunk.render(),
+                    self.settings.llm.repeat,
+                )
+        except (TruncatedAnswerError, PromptTooLongError) as error:
+            return await self._split(chunk, error)
+        except LLMError as error:
+            return [], [self._failure(chunk, error)]
         # Grounding is pure CPU; in a worker thread the event loop keeps
         # sending requests and reading answers between the GIL's switches.
         return await asyncio.to_thread(self._ground, answer), []

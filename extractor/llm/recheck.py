@@ -28,7 +28,8 @@ from typing import cast
 
 from extractor.errors import LLMError
 from extractor.llm.answers import FollowupAnswer, asked_fields
-from extractor.llm.cache import CachedAnswer, ResponseCache, cache_key
+from extractor.llm.cache import ResponseCache
+from extractor.llm.cached import ask_cached
 from extractor.llm.client import LLMClient
 from extractor.llm.metering import UsageMeter
 from extractor.llm.prompts import PromptTemplate, load_prompt
@@ -218,28 +219,12 @@ class Rechecker:
 
     async def _ask(self, text: str, fields: tuple[str, ...]) -> FollowupAnswer | None:
         """The follow-up's answer (cached like any other), or None when it failed."""
-        key = cache_key(
-            model=self.client.model,
-            prompt=f"{PROMPT_NAME}/{self.template.version}@{self.template.sha256}",
-            response_model=FollowupAnswer,
-            text=text,
-            parameters=self.client.parameters,
-            repeat=self.settings.llm.repeat,
-        )
-        hit = self.cache.get(key) if self.cache is not None else None
-        if hit is not None:
-            self.meter.cached_calls += 1
-            with asked_fields(set(fields)):
-                return FollowupAnswer.model_validate_json(hit.answer)
         try:
             with asked_fields(set(fields)):
-                reply = await self.client.structured(FollowupAnswer, self.template.text, text, self.meter)
+                return await ask_cached(
+                    self.client, self.cache, self.meter, self.template, FollowupAnswer, text, self.settings.llm.repeat
+                )
         except LLMError as error:
             # The statement stays as first answered; its finding stands in the output.
             logger.warning("follow-up question failed (%s): %s", type(error).__name__, error)
             return None
-        answer = cast(FollowupAnswer, reply.value)
-        if self.cache is not None:
-            stored = CachedAnswer(answer.model_dump_json(), reply.prompt_tokens, reply.completion_tokens)
-            self.cache.put(key, self.client.model, self.template.ref, stored)
-        return answer
