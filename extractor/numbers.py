@@ -9,6 +9,7 @@ from functools import lru_cache
 # Printed for "nothing here": dashes of every width, slashes, 无.
 _EMPTY = re.compile(r"^[\s\-—–－─―/／无]*$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_DECIMALS = re.compile(r"\.(\d+)")
 _NUMBER_IN_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 # Multipliers that bring an amount to 万元 (ten thousand yuan), the tables' unit.
@@ -65,7 +66,8 @@ def to_wan(amount: float, unit: str | None) -> float:
     return amount * UNIT_TO_WAN.get(unit or "万元", 1.0)
 
 
+@lru_cache(maxsize=65536)  # pure; repair and reconciliation ask for the same cells again and again
 def decimals(text: str) -> int:
     """How many decimals a printed number has (``12.50`` -> 2); precision judges rounding."""
-    match = re.search(r"\.(\d+)", text)
+    match = _DECIMALS.search(text)
     return len(match.group(1)) if match else 0

@@ -31,3 +31,6 @@ class DocumentInfo(BaseModel):
     char_count: int = 0
     parts: list[ReportPart] = Field(default_factory=list)
     provenance: dict[str, Span] = Field(default_factory=dict)
+    # What the report itself shows to be wrong with the file: a text cut off inside a
+    # character, parts its contents list that the text never reaches. Left out when empty.
+    warnings: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)

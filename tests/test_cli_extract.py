@@ -90,3 +90,35 @@ def test_truncated_report_extracts_what_is_there(tmp_path: Path) -> None:
     assert status["公开04表"] == "present"
     assert status["公开05表"] == "missing"
     assert "公开05表" in data["missing"]
+    assert data["document"]["warnings"] == [
+        "the contents list 第三部分 2024 年度部门决算情况说明、第四部分 名词解释 but the text ends at line "
+        f"{len(cut.split(chr(10)))} without them: the report looks truncated; extract the full text again"
+    ]
+    assert "looks truncated" in done.stderr  # the summary goes to stderr; stdout is for JSON
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_report_cut_inside_a_character_extracts_what_is_there(tmp_path: Path, encoding: str) -> None:
+    text = CORPUS["001"].read_text(encoding="utf-8")
+    data = text.encode(encoding)
+    body = data.index("五、一般公共预算财政拨款支出决算表\n\n一般公共预算财政拨款支出决算表".encode(encoding))
+    cut = data[: body + 1]  # the first byte of 五
+    short = tmp_path / "cut.txt"
+    short.write_bytes(cut)
+    out = tmp_path / "cut.json"
+    done = run_cli("extract", str(short), "-o", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))["document"]
+    assert document["encoding"] == encoding
+    assert document["warnings"][0] == (
+        "the file ends inside a character (1 byte(s) dropped): it was cut off; "
+        "what follows in the original report is missing"
+    )
+    assert "looks truncated" in document["warnings"][1]
+
+
+def test_complete_reports_carry_no_warnings(tmp_path: Path) -> None:
+    done = run_cli("extract", str(SAMPLES), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for path in sorted((tmp_path / "out").glob("*.json")):
+        assert "warnings" not in json.loads(path.read_text(encoding="utf-8"))["document"], path.name

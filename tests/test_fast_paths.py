@@ -14,11 +14,19 @@ import pytest
 from pydantic import ValidationError
 
 from extractor.document.segment import heading_of
-from extractor.document.source import Line, SourceText, make_span, maps_to_itself, normalise_line
+from extractor.document.source import _BARE_INTEGER, Line, SourceText, make_span, maps_to_itself, normalise_line
 from extractor.forms import is_tabbed_block
-from extractor.forms.cells import Cell, _reading, is_indicator_header, row_cells
+from extractor.forms.cells import Cell, _read_shifted, _reading, is_indicator_header, row_cells
 from extractor.forms.detect import find_form_blocks
-from extractor.forms.lineflow_tokens import RowReader, RowShape, Token, split_rows, tokenize, tokenize_line
+from extractor.forms.lineflow_tokens import (
+    RowReader,
+    RowShape,
+    Token,
+    display_width,
+    split_rows,
+    tokenize,
+    tokenize_line,
+)
 from extractor.forms.tabbed import _FUND_FIELD_HINT, _FUND_FIELDS, _FUND_ROW_HINT, _FUND_ROWS
 from extractor.forms.targets import is_target, parse_target
 from extractor.narrative.clauses import (
@@ -34,11 +42,13 @@ from extractor.narrative.clauses import (
 )
 from extractor.narrative.grounding import _THOUSANDS, _canonical, _canonical_text, _fold, ground_statement
 from extractor.narrative.paragraphs import _is_line_flow
-from extractor.narrative.statements import _Reader, _tabular
+from extractor.narrative.statements import _grounded, _Reader, _tabular
 from extractor.reconcile import registry
 from extractor.reconcile.engine import Reporter
 from extractor.reconcile.figures import Figure, _number_text, form_figure, narrative_figure, table_figure
+from extractor.tables.cells import RawCell, RawRow
 from extractor.tables.detection import LineInfo, classify
+from extractor.tables.header import table_width
 from schemas import Cell as TableCell
 from schemas import Column, Location, NarrativeStatement, PerformanceForm, Span, Table, TableRow
 from tests.test_statements import paragraph_of
@@ -409,3 +419,94 @@ def test_tabular_stops_at_the_third_figure_pair(text: str, tabular: bool) -> Non
     # "12 34 56 78" holds "2 3", "4 5" and "6 7"; "12 34 56" only two of them
     assert _tabular(text) is tabular
     assert (len(TABULAR.findall(text)) >= 3) is tabular
+
+
+# --- round two: each shortcut against the long way it replaced ------------------------------
+
+
+def test_whole_text_folding_gives_the_lines_normalise_line_gives() -> None:
+    text = "## **支出**<br/>１０\n收入\u3000１２．５％\r\n- 3 -\n第二部分 决算表\n\t\n"
+    source = SourceText.from_text("x", text, "0" * 64, "utf-8")
+    for line in source.lines:
+        assert (line.text, line.offsets, line.heading_level) == normalise_line(line.raw)
+        assert line.blank == (line.page_number or not line.text.strip())
+    assert [line.page_number for line in source.lines] == [False, False, True, False, False, False]
+
+
+@pytest.mark.parametrize("text", ["12", "- 12 -", "12-", "١٢", "12a", "a12", "12 ", "12345"])
+def test_page_numbers_checked_by_last_character_as_by_the_pattern(text: str) -> None:
+    source = SourceText.from_text("x", f"说明\n{text}\n第二部分 决算表", "0" * 64, "utf-8")
+    assert source.lines[1].page_number is bool(_BARE_INTEGER.match(text))
+
+
+def test_spans_written_out_equal_spans_from_bounds() -> None:
+    source = SourceText.from_text("x", "## **支出**１０\n收入 12\n\n", "0" * 64, "utf-8")
+    cases = [(1, 0, None), (1, 1, 3), (1, 3, 3), (1, 9, 12), (2, 0, 2), (2, 3, 5), (3, 0, None)]
+    for number, start, end in cases:
+        assert source.span(number, start, end) == make_span(*source.bounds(number, start, end))
+    merged = source.span(1, 1, 3).merge(source.span(2, 3, 5)).merge(source.span(1, 0, 1))
+    assert source.span_over([(1, 1, 3), (2, 3, 5), (1, 0, 1)]) == merged
+
+
+def test_paragraph_bounds_clamp_as_min_and_max_do() -> None:
+    paragraph = paragraph_of("abcdef")
+    for start in range(-2, 9):
+        for end in range(-2, 9):
+            first = min(max(start, 0), 5)
+            last = min(max(end, first + 1), 6)
+            assert paragraph.bounds(start, end) == (1, 1, first, last)
+
+
+def test_a_name_taken_from_the_left_is_counted_once() -> None:
+    # 三级指标 at column 3 is empty: the name is the cell left of it, the 指标值 cell itself
+    cols = {"level3": 3, "target": 1}
+    by_col = {0: Cell(0, "产出", 0, 2), 1: Cell(1, "满意", 3, 5)}
+    fields = [("level3", 3), ("target", 1)]
+    assert _read_shifted(cols, fields, by_col, 0, True) == _read_shifted(cols, fields, by_col, 0, False)
+    assert _reading(cols, by_col, 0) == (-0.5, {"target": by_col[1], "level3": by_col[1]})
+
+
+def test_grounded_drafts_are_the_grounded_models_of_the_drafts() -> None:
+    paragraph = paragraph_of(
+        "2024年基本支出12,359.10万元，比上年增加430.34万元，增长3.6%，主要原因是人员增加；"
+        "项目支出500万元，与上年持平。"
+    )
+    drafts = _Reader(paragraph).read()
+    assert len(drafts) == 2
+    text = paragraph.model.text
+    for draft in drafts:
+        quotes = {**draft.quotes, "metric": draft.metric}
+        quotes.update({f"reasons[{i}]": span for i, span in enumerate(draft.reasons)})
+        model = NarrativeStatement(  # the model the reader used to build before grounding
+            paragraph_id="p1", metric=text[draft.metric[0] : draft.metric[1]], unit=draft.unit,
+            direction=draft.direction, reasons=[text[s:e] for s, e in draft.reasons],
+            evidence={k: text[s:e] for k, (s, e) in quotes.items()},
+            provenance={k: paragraph.span(s, e) for k, (s, e) in quotes.items()}, **draft.values,
+        )
+        grounded = ground_statement(model, paragraph)
+        assert grounded.grounded
+        assert _grounded(draft, paragraph).model_dump() == grounded.model_dump()
+
+
+def test_table_width_in_one_pass_is_the_common_or_widest_filled() -> None:
+    def row(*texts: str) -> RawRow:
+        return RawRow([RawCell(t, 1, 0, len(t)) for t in texts], 1, [1])
+
+    rows = [row("a", "1", "", ""), row("", " ", "", "", ""), row("b", "2", "3", "4"), row("c", "", "", "")]
+    # three rows of 4 cells are filled; the widest fills 4; the blank row of 5 is not counted
+    assert table_width(rows) == 4 and table_width([row("", "")]) == 0
+    assert row(" ", "").is_blank() and not row("", "x").is_blank()
+
+
+@pytest.mark.parametrize("text", ["", "abc", "满意度", "≥90%", "\u2e7f\u2e80", "5G基站"])
+def test_display_width_counts_wide_characters_as_the_generator_did(text: str) -> None:
+    assert display_width(text) == sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def test_first_row_hands_out_a_fresh_copy_and_ranges_outside_raise() -> None:
+    source = SourceText.from_text("x", "满意度 ≥90% 95%", "0" * 64, "utf-8")
+    reader = RowReader(tokenize(source, 1, 1), 0)
+    first, again = reader.first_row(0), reader.first_row(0)
+    assert first == again == RowShape(0, 1, 2, 3, 3) and first is not again
+    with pytest.raises(IndexError):
+        tokenize(source, 1, 2)

@@ -52,9 +52,16 @@ def summary_table(results: list[tuple[Path, ExtractionResult | None, str | None]
             str(len(result.narratives)),
             str(len(result.narrative_statements)),
             f"{len(result.findings)} ({errors} errors)",
-            "[green]ok" if not result.failures else f"[yellow]{len(result.failures)} chunk failures",
+            _status(result),
         )
     return table
+
+
+def _status(result: ExtractionResult) -> str:
+    """ok, or what the user should look at: chunks that failed, a report cut off."""
+    problems = [f"{len(result.failures)} chunk failures"] if result.failures else []
+    problems += result.document.warnings
+    return "[yellow]" + "; ".join(problems) if problems else "[green]ok"
 
 
 def extract_command(

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from extractor.document.segment import find_parts
+from extractor.document.segment import find_parts, part_headings, toc_end
 from extractor.document.source import SourceText
 from schemas import DocumentInfo
 
@@ -47,7 +47,25 @@ def describe(source: SourceText) -> DocumentInfo:
         line_count=len(source.lines),
         char_count=len(source.text),
         parts=find_parts(source),
+        warnings=[*source.warnings, *_missing_parts(source)],
     )
+
+
+def _missing_parts(source: SourceText) -> list[str]:
+    """Parts the contents (目录) list that the text never reaches: a truncated report."""
+    end = toc_end(source)
+    if not end:
+        return []
+    headings = part_headings(source)
+    present = {h.key for h in headings if h.line > end}
+    missing = [h.title for h in headings if h.line <= end and h.key not in present]
+    if not missing:
+        return []
+    listed = "、".join(dict.fromkeys(re.sub(r"\s+", " ", title) for title in missing))
+    return [
+        f"the contents list {listed} but the text ends at line {len(source.lines)} without them: "
+        "the report looks truncated; extract the full text again"
+    ]
 
 
 def _from_title(head: list) -> tuple[str | None, int | None, str | None]:

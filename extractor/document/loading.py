@@ -61,30 +61,44 @@ def decode_report(data: bytes, name: str) -> SourceText:
         raise BinaryReportError(
             f"{name}: the file holds NUL bytes, so it is binary or UTF-16; save it as UTF-8 text."
         )
-    text, encoding = _decode(data, name)
+    text, encoding, warnings = _decode(data, name)
     controls = len(_CONTROL.findall(text, 0, 65536))
     if controls > max(16, len(text[:65536]) // 100):
         raise BinaryReportError(f"{name}: the file looks binary ({controls} control characters).")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sha256 = hashlib.sha256(data).hexdigest()
-    return SourceText.from_text(name, text, sha256, encoding)
+    source = SourceText.from_text(name, text, sha256, encoding)
+    source.warnings.extend(warnings)
+    return source
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312: one strict decode covers all three.
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """The text, its encoding, and what had to be repaired to read it."""
+    body, encoding = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
+    for candidate in (encoding, "gb18030"):  # GB18030 is a superset of GBK and GB2312
+        try:
+            return body.decode(candidate), candidate, []
+        except UnicodeDecodeError as error:
+            cut = _cut_inside_character(body, candidate, error)
+            if cut is not None:
+                return cut, candidate, [
+                    f"the file ends inside a character ({len(body) - error.start} byte(s) dropped): "
+                    "it was cut off; what follows in the original report is missing"
+                ]
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise EncodingError(
             f"{name}: cannot tell the text encoding (tried UTF-8 and GB18030). Save the file as UTF-8."
         )
-    return str(best), best.encoding
+    return str(best), best.encoding, []
+
+
+def _cut_inside_character(body: bytes, encoding: str, error: UnicodeDecodeError) -> str | None:
+    """The text before a multi-byte character the end of the file cut in two, when that
+    is the only fault (a truncated download or copy); None for any other error."""
+    if len(body) - error.start > 3:  # a character is at most 4 bytes in UTF-8 and GB18030
+        return None
+    try:
+        return body[: error.start].decode(encoding)
+    except UnicodeDecodeError:
+        return None

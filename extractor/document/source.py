@@ -54,6 +54,10 @@ _IDENTITY: dict[int, tuple[int, ...]] = {}
 _IDENTITY_MAX = 4096  # longer lines are rare; their maps are not kept
 
 
+def _fold_match(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
+
+
 def maps_to_itself(offsets: tuple[int, ...]) -> bool:
     """True when ``offsets`` is known to be ``tuple(range(len(offsets)))`` without reading
     it: the line kept every character (offsets shared by :func:`_identity`). False means
@@ -156,6 +160,7 @@ class SourceText:
     sha256: str
     encoding: str
     lines: list[Line] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what decoding had to repair (a cut-off tail)
     # Results of pure functions of the text, shared by the parsers that ask for them
     # (form detection, the end of the contents); see :meth:`memo`.
     _memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
@@ -170,15 +175,37 @@ class SourceText:
     @classmethod
     def from_text(cls, name: str, text: str, sha256: str, encoding: str) -> SourceText:
         """Split and normalise ``text``; page numbers in the flow are flagged."""
+        raws = text.split("\n")
+        # Folding maps one character to one and never touches a newline, ``#``, ``<`` or
+        # ``*``: the text is folded once, where it holds a foldable character, and its
+        # lines stand one for one with the raw lines.
+        folded = _FOLDABLE.sub(_fold_match, text).split("\n") if _FOLDABLE.search(text) else raws
+        carriage = "\r" in text
+        identity = _IDENTITY
+        new = object.__new__
         lines: list[Line] = []
+        append = lines.append
         start = 0
-        for number, raw in enumerate(text.split("\n"), start=1):
+        for index, raw in enumerate(raws):
             if "#" in raw or "<" in raw or "**" in raw:
                 norm, offsets, heading = normalise_line(raw)
             else:  # no markup to drop: normalise_line's own fast path, without the call
-                norm = (raw.translate(_FOLD) if _FOLDABLE.search(raw) else raw).rstrip("\r")
-                offsets, heading = _identity(len(norm)), 0
-            lines.append(Line(number, norm, raw, start, offsets, heading))
+                norm = folded[index].rstrip("\r") if carriage else folded[index]
+                offsets = identity.get(len(norm)) or _identity(len(norm))
+                heading = 0
+            # What ``Line(...)`` sets, without its call: a report has tens of thousands of lines.
+            line = new(Line)
+            line.__dict__.update(
+                number=index + 1,
+                text=norm,
+                raw=raw,
+                start=start,
+                offsets=offsets,
+                heading_level=heading,
+                page_number=False,
+                blank=not norm or norm.isspace(),
+            )
+            append(line)
             start += len(raw) + 1
         source = cls(name=name, text=text, sha256=sha256, encoding=encoding, lines=lines)
         source._flag_page_numbers()
@@ -190,7 +217,19 @@ class SourceText:
 
     def span(self, number: int, start: int = 0, end: int | None = None) -> Span:
         """The original span of ``line(number).text[start:end]``."""
-        return make_span(*self.bounds(number, start, end))
+        # :meth:`bounds` written out: spans are made by the thousand.
+        line = self.lines[number - 1]
+        offsets = line.offsets
+        base = line.start
+        if not offsets:
+            first = last = base
+        else:
+            if end is None:
+                end = len(line.text)
+            size = len(offsets)
+            first = base + offsets[start if start < size else size - 1]
+            last = base + offsets[max(min(end, size) - 1, 0)] + 1 if end > start else first
+        return _VALIDATE_SPAN({"line_start": number, "line_end": number, "char_start": first, "char_end": last})
 
     def bounds(self, number: int, start: int = 0, end: int | None = None) -> tuple[int, int, int, int]:
         """The fields of :meth:`span` (lines, then characters), without building the model."""
@@ -208,15 +247,33 @@ class SourceText:
         """The smallest span covering every ``(line, start, end)`` piece: what merging
         their spans one by one gives, with one model built instead of two per piece."""
         line_start, line_end, char_start, char_end = _NO_BOUNDS
+        lines = self.lines
         for number, start, end in pieces:
-            first_line, last_line, first_char, last_char = self.bounds(number, start, end)
-            line_start = min(line_start, first_line)
-            line_end = max(line_end, last_line)
-            char_start = min(char_start, first_char)
-            char_end = max(char_end, last_char)
+            # :meth:`bounds` written out, as in :meth:`span`
+            line = lines[number - 1]
+            offsets = line.offsets
+            base = line.start
+            if not offsets:
+                first = last = base
+            else:
+                if end is None:
+                    end = len(line.text)
+                size = len(offsets)
+                first = base + offsets[start if start < size else size - 1]
+                last = base + offsets[max(min(end, size) - 1, 0)] + 1 if end > start else first
+            if number < line_start:
+                line_start = number
+            if number > line_end:
+                line_end = number
+            if first < char_start:
+                char_start = first
+            if last > char_end:
+                char_end = last
         if line_end < 0:
             raise ValueError("span_over needs at least one piece")
-        return make_span(line_start, line_end, char_start, char_end)
+        return _VALIDATE_SPAN(
+            {"line_start": line_start, "line_end": line_end, "char_start": char_start, "char_end": char_end}
+        )
 
     def lines_span(self, first: int, last: int) -> Span:
         """The span covering whole lines ``first``..``last``."""
@@ -236,9 +293,16 @@ class SourceText:
     def _flag_page_numbers(self) -> None:
         """A bare integer line followed by the start of a new block is a page
         number that PDF text extraction left in the flow."""
-        content = [line for line in self.lines if line.text.strip()]
+        # No line is a page number yet, so ``blank`` means "no text".
+        content = [line for line in self.lines if not line.blank]
         for index, line in enumerate(content[:-1]):
-            if "\t" in line.raw or not _BARE_INTEGER.match(line.text):
+            text = line.text
+            # A bare integer ends in a decimal digit (what \d matches) or a dash: most lines
+            # fail that before the pattern is tried.
+            last = text[-1]
+            if last.isspace():  # only then is the stripped copy needed
+                last = text.rstrip()[-1]
+            if not (last.isdecimal() or last == "-") or "\t" in line.raw or not _BARE_INTEGER.match(text):
                 continue
             following = content[index + 1].text.strip()
             if _starts_block(following):

@@ -45,16 +45,20 @@ _new = tuple.__new__
 def row_cells(line: Line) -> list[Cell]:
     """The cells of a line with their column index and offsets."""
     cells: list[Cell] = []
+    append = cells.append
     offset = 0
-    for col, raw in enumerate(line.text.split("\t")):
-        if not raw:  # tab padding: most cells of a form row are empty
-            cells.append(_new(Cell, (col, "", offset, offset)))
+    col = 0
+    for raw in line.text.split("\t"):
+        if raw:
+            stripped = raw.strip()
+            # strip() hands back the cell itself when there is nothing to strip (most cells)
+            start = offset if stripped is raw else offset + len(raw) - len(raw.lstrip())
+            append(_new(Cell, (col, stripped, start, start + len(stripped))))
+            offset += len(raw) + 1
+        else:  # tab padding: most cells of a form row are empty
+            append(_new(Cell, (col, "", offset, offset)))
             offset += 1
-            continue
-        stripped = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        cells.append(_new(Cell, (col, stripped, offset + lead, offset + lead + len(stripped))))
-        offset += len(raw) + 1
+        col += 1
     return cells
 
 
@@ -114,20 +118,28 @@ _VALUE_FIELDS = ("level3", "target", "actual", "weight", "score", "deviation_rea
 
 def best_reading(cols: dict[str, int], cells: list[Cell], labels: set[int]) -> tuple[int, dict[str, Cell]]:
     """The column shift that reads the row most plausibly, and the cells it gives."""
-    best: tuple[tuple[float, bool, int], int, dict[str, Cell]] | None = None
-    # The cells that may hold a value do not depend on the shift.
-    by_col = {c.col: c for c in cells if c.text and c.col not in labels and c.flat != CAPTION}
+    best_rank: tuple[float, bool, int] | None = None
+    best_shift, best_values = 0, {}
+    # The cells that may hold a value do not depend on the shift. A caption cell holds 效:
+    # the others are not compacted to be compared with it.
+    by_col = {
+        c.col: c for c in cells if c.text and c.col not in labels and ("效" not in c.text or c.flat != CAPTION)
+    }
+    # The header columns of the value fields, looked up once for every shift tried.
+    fields = [(name, cols[name]) for name in _VALUE_FIELDS if name in cols]
+    distinct = len({col for _, col in fields}) == len(fields)
+    level3 = cols.get("level3")
     for shift in _SHIFTS:
-        if "level3" in cols and cols["level3"] + shift < 0:
+        if level3 is not None and level3 + shift < 0:
             continue
-        score, values = _reading(cols, by_col, shift)
+        score, values = _read_shifted(cols, fields, by_col, shift, distinct)
         # Ties go to the printed alignment, then to the smaller shift.
         rank = (score, shift == 0, -abs(shift))
-        if best is None or rank > best[0]:
-            best = (rank, shift, values)
-    if best is None:
+        if best_rank is None or rank > best_rank:
+            best_rank, best_shift, best_values = rank, shift, values
+    if best_rank is None:
         return 0, {}
-    return best[1], best[2]
+    return best_shift, best_values
 
 
 def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple[float, dict[str, Cell]]:
@@ -140,16 +152,32 @@ def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple
     (a merged cell printed in column 0) is taken as the name when the column
     itself is empty.
     """
+    fields = [(name, cols[name]) for name in _VALUE_FIELDS if name in cols]
+    return _read_shifted(cols, fields, by_col, shift, len({col for _, col in fields}) == len(fields))
+
+
+def _read_shifted(
+    cols: dict[str, int], fields: list[tuple[str, int]], by_col: dict[int, Cell], shift: int, distinct: bool
+) -> tuple[float, dict[str, Cell]]:
+    """:func:`_reading` with the value fields present in ``cols`` (name, column) given,
+    and whether their columns are ``distinct``."""
     values: dict[str, Cell] = {}
-    for name in _VALUE_FIELDS:
-        if name in cols and cols[name] + shift in by_col:
-            values[name] = by_col[cols[name] + shift]
+    for name, col in fields:
+        cell = by_col.get(col + shift)
+        if cell is not None:
+            values[name] = cell
     score = 0.0
-    level3_col = cols.get("level3", 0) + shift
+    # Each field has a column of its own (a header cell names one field), so the cells
+    # found so far are distinct; only a name taken from the left may be one of them again.
+    used = len(values)
     if "level3" not in values:
+        level3_col = cols.get("level3", 0) + shift
         left = [c for col, c in by_col.items() if col < level3_col]
         if left:
-            values["level3"] = left[-1]
+            name = left[-1]
+            if all(cell is not name for cell in values.values()):
+                used += 1
+            values["level3"] = name
             score += 0.5
         else:
             score -= 1
@@ -158,7 +186,7 @@ def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple
     else:
         score += 1
     for name in ("weight", "score"):
-        if name in cols and name in values:
+        if name in values:  # every field in values has its column in cols
             score += 3 if try_amount(values[name].text) is not None else -3
     if "target" in values:
         score += 2 if is_target(values["target"].text) else 1
@@ -167,6 +195,8 @@ def _reading(cols: dict[str, int], by_col: dict[int, Cell], shift: int) -> tuple
     if "actual" in values:
         score += 1
     # Every cell of the reading comes from by_col: the unused ones are the rest of it.
-    score -= 2 * (len(by_col) - len({id(c) for c in values.values()}))
+    if not distinct:  # two fields under one column (never so from a header row)
+        used = len({id(c) for c in values.values()})
+    score -= 2 * (len(by_col) - used)
     values.pop("check", None)
     return score, values

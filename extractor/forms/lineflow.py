@@ -75,6 +75,7 @@ _FUND_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("execution_rate", ("执行率",)),
     ("score", ("得分",)),
 )
+_FUND_LABEL_TEXTS = tuple(text for text, _ in _FUND_LABELS)
 _ROW_PREFIX = re.compile(r"^其中[:：]?")  # 其中：当年财政拨款
 _DEFAULT_FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed", "execution_rate")
 # A line that reads "key value" (项目负责人 张三) ends the wrap of the value above.
@@ -95,7 +96,7 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     ``first`` is the title line) of a line-flow report."""
     if not 1 <= first <= last <= len(source.lines):
         raise InputError(f"form lines {first}..{last} are outside the report (1..{len(source.lines)})")
-    lines = [source.line(n) for n in range(first, last + 1) if not source.line(n).blank]
+    lines = [line for line in source.lines[first - 1 : last] if not line.blank]
     if not lines:
         raise InputError(f"form lines {first}..{last} hold no text; pass the block starting at its title")
     title = compact(lines[0].text)
@@ -186,8 +187,15 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
     header_parts: list[str] = []
     columns: list[str] | None = None
     for line in lines:
-        key = _ROW_PREFIX.sub("", compact(line.text))
-        label = next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
+        key = compact(line.text)
+        if key.startswith("其中"):  # what _ROW_PREFIX matches begins so: other lines are not searched
+            key = _ROW_PREFIX.sub("", key)
+        # One startswith over every label first: most lines of the block are none of them.
+        label = (
+            next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
+            if key.startswith(_FUND_LABEL_TEXTS)
+            else None
+        )
         if label is None:
             if columns is None and not _FIELD_KEY.match(line.text.strip()):
                 header_parts.append(key)

@@ -12,7 +12,7 @@ are cut into rows by their shape: a name, the target (年度指标值), the actu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,15 +46,19 @@ _new = tuple.__new__
 def tokenize_line(line: Line) -> list[Token]:
     """The tokens of one line."""
     number = line.number
+    text = line.text
     # tuple.__new__ builds the named tuple without its Python-level __new__: one per word of a form.
-    return [_new(Token, (number, match.start(), match.end(), match.group())) for match in _TOKEN.finditer(line.text)]
+    return [_new(Token, (number, *match.span(), match.group())) for match in _TOKEN.finditer(text)]
 
 
 def tokenize(source: SourceText, first: int, last: int) -> list[Token]:
     """The tokens of the non-blank lines ``first``..``last`` in reading order."""
     tokens: list[Token] = []
-    for number in range(first, last + 1):
-        line = source.line(number)
+    # A slice of the lines when the range is inside the report (always, from the parsers);
+    # line by line otherwise, with the errors that has always raised.
+    inside = 1 <= first and last <= len(source.lines)
+    lines = source.lines[first - 1 : last] if inside else [source.line(n) for n in range(first, last + 1)]
+    for line in lines:
         if not line.blank:
             tokens.extend(tokenize_line(line))
     return tokens
@@ -120,15 +124,13 @@ def match_label(tokens: list[Token], index: int) -> Label | None:
     """
     best: Label | None = None
     joined = ""
-    for count in range(1, _MAX_PARTS + 1):
-        if index + count > len(tokens):
-            break
-        joined += tokens[index + count - 1].text
-        if not joined.endswith("指标"):
-            continue
-        level = vocabulary.level_of(joined)
-        if level is not None:
-            best = Label(vocabulary.canonical(joined), level, tuple(tokens[index : index + count]))
+    # Asked at every token of an indicator table: the parts are walked by position.
+    for position in range(index, min(len(tokens), index + _MAX_PARTS)):
+        joined += tokens[position].text
+        if joined.endswith("指标"):
+            level = vocabulary.level_of(joined)
+            if level is not None:
+                best = Label(vocabulary.canonical(joined), level, tuple(tokens[index : position + 1]))
     return best
 
 
@@ -251,7 +253,11 @@ class RowReader:
         if start not in self._first:
             self._first[start] = self._first_row(start)
         found = self._first[start]
-        return None if found is None else replace(found)
+        # A copy (callers set extras and stop): the fields passed directly, which
+        # dataclasses.replace does after looking every one of them up by name.
+        if found is None:
+            return None
+        return RowShape(found.start, found.target, found.actual, found.end, found.stop, found.extras)
 
     def _first_row(self, start: int) -> RowShape | None:
         if is_value_start(self.tokens[start]):
@@ -353,6 +359,7 @@ class RowReader:
         return self.first_row(index) is not None
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
 NAME_SLACK = 4  # half-width columns a name line may exceed the name column by
 
 
@@ -364,7 +371,9 @@ def stripped_bounds(line: Line) -> tuple[int, int]:
 
 def display_width(text: str) -> int:
     """Width in half-width columns: a Chinese character is printed twice as wide."""
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+    # One column per character, one more for each wide one (U+2E80 and above): counted by
+    # the pattern rather than a generator over every character of every name line.
+    return len(text) + len(_WIDE.findall(text))
 
 
 def split_rows(

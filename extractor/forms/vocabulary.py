@@ -140,6 +140,12 @@ def _pick(
     return above if index - above <= below - index else below
 
 
+@lru_cache(maxsize=16384)  # pure; asked for every cell of every indicator row
+def _label(cell: str) -> tuple[str, int | None]:
+    """:func:`canonical` and :func:`level_of` of one cell, in one look-up."""
+    return canonical(cell), level_of(cell)
+
+
 class RowLabels(NamedTuple):
     """The level-1 and level-2 labels printed on one row and the cells holding them."""
 
@@ -161,8 +167,9 @@ def labels_in(cells: list[str]) -> RowLabels:
     """
     found = RowLabels()
     for index, cell in enumerate(cells):
-        level = level_of(cell)
-        name = canonical(cell)
+        if not cell:  # most cells of a form row are empty, and "" is no label
+            continue
+        name, level = _label(cell)
         if level == 1 and found.one is not None and name == "成本指标" and found.two is None:
             found = found._replace(two=name, two_at=index)
         elif level == 1 and found.one is None:

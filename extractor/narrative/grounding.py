@@ -112,35 +112,21 @@ def ground_statement(statement: NarrativeStatement, paragraph: Paragraph) -> Nar
     """A copy of ``statement`` with provenance set from its evidence quotes,
     ``grounded=False`` and a ``grounding_note`` when a quote is missing from the
     paragraph or a numeric value is not printed in its quote."""
-    problems: list[str] = []
+    given = statement.provenance
+    chosen, problems = ground_quotes(
+        paragraph,
+        statement.evidence,
+        {key: _bounds(span) for key, span in given.items()},
+        {name: getattr(statement, name) for name in NUMERIC_FIELDS},
+        statement.unit,
+        statement.reasons,
+        statement.direction,
+    )
     provenance: dict[str, Span] = {}
-    anchor: int | None = None
-    for key in _ordered_keys(statement.evidence):
-        quote = statement.evidence[key]
-        places = find_quotes(paragraph, quote)
-        if not places:
-            problems.append(f"{key}: quote not found in paragraph {paragraph.model.id}: {quote!r}")
-            continue
-        given = statement.provenance.get(key)
-        place = _choose(places, given, paragraph, anchor)
-        if anchor is None:
-            anchor = place[0]
-        bounds = paragraph.bounds(*place)
+    for key, bounds in chosen.items():
+        span = given.get(key)
         # The span given is kept when it is the one found (spans are immutable): no new model.
-        provenance[key] = given if given is not None and _bounds(given) == bounds else make_span(*bounds)
-    for name in NUMERIC_FIELDS:
-        value = getattr(statement, name)
-        if value is None:
-            continue
-        quote = statement.evidence.get(name)
-        if quote is None:
-            problems.append(f"{name}: no quote for the value {value:g}")
-        elif not _value_in_quote(name, value, statement.unit, quote):
-            problems.append(f"{name}: {value:g} {statement.unit or ''} is not printed in {quote!r}".strip())
-    for index, reason in enumerate(statement.reasons):
-        if not find_quotes(paragraph, reason):
-            problems.append(f"reasons[{index}]: not found in paragraph {paragraph.model.id}: {reason!r}")
-    problems.extend(_direction_problems(statement))
+        provenance[key] = span if span is not None and _bounds(span) == bounds else make_span(*bounds)
     return statement.model_copy(
         update={
             "provenance": provenance,
@@ -150,6 +136,48 @@ def ground_statement(statement: NarrativeStatement, paragraph: Paragraph) -> Nar
     )
 
 
+def ground_quotes(
+    paragraph: Paragraph,
+    evidence: dict[str, str],
+    given: dict[str, tuple[int, int, int, int]],
+    values: dict[str, float | None],
+    unit: str | None,
+    reasons: list[str],
+    direction: str | None,
+) -> tuple[dict[str, tuple[int, int, int, int]], list[str]]:
+    """What :func:`ground_statement` works out, from a statement's fields before it
+    is a model: the span fields (:meth:`Paragraph.bounds`) found for each quote, and
+    the problems. ``given`` holds the span fields the statement already names,
+    ``values`` its numeric fields (missing or None where unset)."""
+    problems: list[str] = []
+    chosen: dict[str, tuple[int, int, int, int]] = {}
+    anchor: int | None = None
+    for key in _ordered_keys(evidence):
+        quote = evidence[key]
+        places = find_quotes(paragraph, quote)
+        if not places:
+            problems.append(f"{key}: quote not found in paragraph {paragraph.model.id}: {quote!r}")
+            continue
+        place = _choose(places, given.get(key), paragraph, anchor)
+        if anchor is None:
+            anchor = place[0]
+        chosen[key] = paragraph.bounds(*place)
+    for name in NUMERIC_FIELDS:
+        value = values.get(name)
+        if value is None:
+            continue
+        quote = evidence.get(name)
+        if quote is None:
+            problems.append(f"{name}: no quote for the value {value:g}")
+        elif not _value_in_quote(name, value, unit, quote):
+            problems.append(f"{name}: {value:g} {unit or ''} is not printed in {quote!r}".strip())
+    for index, reason in enumerate(reasons):
+        if not find_quotes(paragraph, reason):
+            problems.append(f"reasons[{index}]: not found in paragraph {paragraph.model.id}: {reason!r}")
+    problems.extend(_direction_problems(direction, values))
+    return chosen, problems
+
+
 def _ordered_keys(evidence: dict[str, str]) -> list[str]:
     """Metric and amount first: they anchor which occurrence of a repeated quote is meant."""
     first = [k for k in ("metric", "amount", "budget_amount") if k in evidence]
@@ -157,13 +185,16 @@ def _ordered_keys(evidence: dict[str, str]) -> list[str]:
 
 
 def _choose(
-    places: list[tuple[int, int]], given: Span | None, paragraph: Paragraph, anchor: int | None
+    places: list[tuple[int, int]],
+    wanted: tuple[int, int, int, int] | None,
+    paragraph: Paragraph,
+    anchor: int | None,
 ) -> tuple[int, int]:
-    """The occurrence the statement means: the one its provenance already names,
-    else the first at or after the statement's anchor quote (figures follow the
-    metric they describe), else the nearest before it, else the first."""
-    if given is not None:
-        wanted = _bounds(given)
+    """The occurrence the statement means: the one whose span fields are ``wanted``
+    (the provenance it already names), else the first at or after the statement's
+    anchor quote (figures follow the metric they describe), else the nearest before
+    it, else the first."""
+    if wanted is not None:
         for place in places:
             if paragraph.bounds(*place) == wanted:
                 return place
@@ -230,11 +261,10 @@ def _sign_agrees(value: float, text: str) -> bool:
     return True
 
 
-def _direction_problems(statement: NarrativeStatement) -> list[str]:
+def _direction_problems(direction: str | None, values: dict[str, float | None]) -> list[str]:
     problems: list[str] = []
-    direction = statement.direction
     for name in ("change_amount", "change_pct"):
-        value = getattr(statement, name)
+        value = values.get(name)
         if value is None or direction is None:
             continue
         if (direction == "increase" and value < 0) or (direction == "decrease" and value > 0):

@@ -24,6 +24,7 @@ _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-wi
 # The model's own validator, called with a dict: the checks of ``NarrativeParagraph(...)`` without
 # the keyword-argument wrapper, which costs more than the validation itself.
 _PARAGRAPH = NarrativeParagraph.__pydantic_validator__.validate_python
+_SPAN = Span.__pydantic_validator__.validate_python  # what make_span calls, without the call
 
 
 @dataclass
@@ -37,13 +38,25 @@ class Paragraph:
 
     def span(self, start: int, end: int) -> Span:
         """The original span of ``model.text[start:end]`` (end exclusive)."""
-        return make_span(*self.bounds(start, end))
+        line_start, line_end, char_start, char_end = self.bounds(start, end)
+        return _SPAN({"line_start": line_start, "line_end": line_end, "char_start": char_start, "char_end": char_end})
 
     def bounds(self, start: int, end: int) -> tuple[int, int, int, int]:
         """The fields of :meth:`span` (lines, then characters), without building the model."""
-        start = min(max(start, 0), len(self.offsets) - 1)
-        end = min(max(end, start + 1), len(self.offsets))
-        return self.line_of[start], self.line_of[end - 1], self.offsets[start], self.offsets[end - 1] + 1
+        offsets = self.offsets
+        size = len(offsets)
+        # min(max(start, 0), size - 1) and min(max(end, start + 1), size), without the calls:
+        # grounding asks for every place a quote is found
+        if start < 0:
+            start = 0
+        if start > size - 1:
+            start = size - 1
+        if end < start + 1:
+            end = start + 1
+        if end > size:
+            end = size
+        line_of = self.line_of
+        return line_of[start], line_of[end - 1], offsets[start], offsets[end - 1] + 1
 
 
 def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = ()) -> list[Paragraph]:
@@ -65,7 +78,8 @@ def extract_paragraphs(source: SourceText, claimed: Iterable[tuple[int, int]] = 
 
     for line in source.lines[first - 1 :]:
         if line.number in taken or "\t" in line.text:
-            flush()
+            if current:  # flush() with nothing to flush, without the call (most claimed lines)
+                flush()
             continue
         if line.blank:
             continue
@@ -91,11 +105,13 @@ def _build(source: SourceText, numbers: list[int], path: list[str]) -> Paragraph
     chars: list[str] = []
     offsets: list[int] = []
     line_of: list[int] = []
+    lines = source.lines
     for number in numbers:
-        line = source.line(number)
+        line = lines[number - 1]
         text = line.text
-        lead = len(text) - len(text.lstrip())
         body = text.strip()
+        # strip() hands back the text itself when there is nothing to strip
+        lead = 0 if body is text else len(text) - len(text.lstrip())
         chars.append(body)
         base = line.start
         if maps_to_itself(line.offsets):  # offsets[i] == i: the slice is a plain range
@@ -130,7 +146,9 @@ def _is_line_flow(source: SourceText) -> bool:
 
 def _wrap_width(source: SourceText, first: int) -> float:
     """The page width in characters: the typical length of the longest prose lines."""
-    lengths = sorted(n for n in (len(line.text.strip()) for line in source.lines[first - 1 :]) if n)
+    # map over builtins: one pass over every line of the report, without a Python frame per line
+    texts = [line.text for line in source.lines[first - 1 :]]
+    lengths = sorted(filter(None, map(len, map(str.strip, texts))))
     if not lengths:
         return 1.0
     top = lengths[int(len(lengths) * 0.75) :]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractor.document.source import make_span
 from extractor.narrative.clauses import (
     ACTUAL_AHEAD,
     BARE,
@@ -49,13 +50,19 @@ from extractor.narrative.clauses import (
     split_marks,
     trim_reason,
 )
-from extractor.narrative.grounding import ground_statement
+from extractor.narrative.grounding import ground_quotes
 from extractor.narrative.paragraphs import Paragraph
 from schemas import Direction, NarrativeStatement
 
 # The model's own validator, called with a dict: the checks of ``NarrativeStatement(...)``
 # without the keyword-argument wrapper.
 _STATEMENT = NarrativeStatement.__pydantic_validator__.validate_python
+_DIGIT = re.compile(r"\d")  # what NUM, and so every mention pattern, needs at least once
+# Compiled once rather than looked up in re's cache on every call.
+_OPENS_WITH_DIGIT = re.compile(r"\s*\d")
+_NOT_A_NAME = re.compile(r"[，,：:]|\d{2,}")
+_STATED_FIGURE = re.compile(rf"{NUM}\s*(?:亿元|万元|千元|元|%)")
+_ITEM_LEVEL = re.compile(r"[（(][项款][)）]")
 
 
 @dataclass
@@ -89,11 +96,16 @@ def extract_statements(paragraphs: list[Paragraph]) -> list[NarrativeStatement]:
     are dropped)."""
     statements: list[NarrativeStatement] = []
     for paragraph in paragraphs:
-        if _tabular(paragraph.model.text) or FORM_HEADER.search(paragraph.model.text):
+        text = paragraph.model.text
+        # Every statement holds a figure, and every figure mention a digit: a paragraph
+        # without one (nearly half of them) gives no statement.
+        if not _DIGIT.search(text):
+            continue
+        if _tabular(text) or FORM_HEADER.search(text):
             continue  # table or score-sheet residue flowed into a paragraph, not prose
         for draft in _Reader(paragraph).read():
-            statement = ground_statement(_to_model(draft, paragraph), paragraph)
-            if statement.grounded:
+            statement = _grounded(draft, paragraph)
+            if statement is not None:
                 statements.append(statement)
     return statements
 
@@ -120,7 +132,7 @@ class _Reader:
         self.lead_in = ""
         path = paragraph.model.section_path
         wrapped = WRAPPED_ITEM.match(path[-1]) if path else None
-        if wrapped and not re.match(r"\s*\d", self.text):
+        if wrapped and not _OPENS_WITH_DIGIT.match(self.text):
             self.lead_in = wrapped.group("body").strip()
         self.touched: list[_Draft] = []
         self.previous_touched: list[_Draft] = []
@@ -172,13 +184,16 @@ class _Reader:
         text = self.text[name_start:name_end]
         if start == 0:
             text = self.lead_in + text
-        return 2 <= len(text) <= 60 and not re.search(r"[，,：:]|\d{2,}", text) and plausible_metric(text)
+        return 2 <= len(text) <= 60 and not _NOT_A_NAME.search(text) and plausible_metric(text)
 
     def _clause(self, start: int, end: int, heading: tuple[int, int] | None, sentence_end: int) -> bool:
         clause = self.text[start:end]
         # Every comparator holds 比 or 较: the pattern is slow to fail on the clauses without.
         if ("比" in clause or "较" in clause) and COMPARATOR.search(self.text, start, end):
             self.compared = True
+        # Every mention but 持平 prints a figure: a clause with neither (most) holds none.
+        if not _DIGIT.search(clause) and not FLAT_HINT.search(clause):
+            return False
         mentions: list[tuple[int, int, str, re.Match[str]]] = []
         # Percentages end in "%" and amounts in a unit ending in 元: a clause without
         # them cannot hold those mentions, so their patterns are not run on it.
@@ -314,9 +329,8 @@ class _Reader:
         end = segments[index][1]
         pieces = [(match.end(), end)]
         if colon or opening:  # "主要原因：A；B。" runs on over segments that state no figures
-            while index + 1 < len(segments) and not re.search(
-                rf"{NUM}\s*(?:亿元|万元|千元|元|%)",
-                self.text[segments[index + 1][0] : segments[index + 1][1]],
+            while index + 1 < len(segments) and not _STATED_FIGURE.search(
+                self.text[segments[index + 1][0] : segments[index + 1][1]]
             ):
                 index += 1
                 pieces.append(segments[index])
@@ -359,7 +373,7 @@ class _Reader:
 
     def _prefix(self, metric: tuple[int, int]) -> str:
         """The wrapped start of an item name, for a metric that opens the paragraph."""
-        opens = metric[0] == 0 and re.search(r"[（(][项款][)）]", self.text[metric[0] : metric[1]])
+        opens = metric[0] == 0 and _ITEM_LEVEL.search(self.text[metric[0] : metric[1]])
         return self.lead_in if opens else ""
 
     def _draft(self, metric: tuple[int, int]) -> _Draft:
@@ -402,13 +416,24 @@ class _Reader:
                 return start, end
 
 
-def _to_model(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement:
+def _grounded(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement | None:
+    """The draft as a statement grounded in its paragraph; None when it is not grounded
+    (it would be dropped). What :func:`~extractor.narrative.grounding.ground_statement`
+    gives for the model of the draft, worked out before the model is built, so that one
+    model is validated instead of a model, its spans and a grounded copy."""
     text = paragraph.model.text
     quotes = dict(draft.quotes)
     quotes["metric"] = draft.metric
     reasons = [text[s:e] for s, e in draft.reasons]
     for index, span in enumerate(draft.reasons):
         quotes[f"reasons[{index}]"] = span
+    evidence = {key: text[s:e] for key, (s, e) in quotes.items()}
+    # The spans the draft's own quotes have, as span fields: grounding prefers them.
+    given = {key: paragraph.bounds(s, e) for key, (s, e) in quotes.items()}
+    values: dict[str, float | None] = dict(draft.values)
+    chosen, problems = ground_quotes(paragraph, evidence, given, values, draft.unit, reasons, draft.direction)
+    if problems:
+        return None
     return _STATEMENT(
         {
             "paragraph_id": paragraph.model.id,
@@ -416,8 +441,9 @@ def _to_model(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement:
             "unit": draft.unit,
             "direction": draft.direction,
             "reasons": reasons,
-            "evidence": {key: text[s:e] for key, (s, e) in quotes.items()},
-            "provenance": {key: paragraph.span(s, e) for key, (s, e) in quotes.items()},
+            "evidence": evidence,
+            # In the order grounding found them, as ground_statement leaves them.
+            "provenance": {key: make_span(*bounds) for key, bounds in chosen.items()},
             "source": "rules",
             **draft.values,  # the numeric fields only: they never repeat a key above
         }

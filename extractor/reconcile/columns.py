@@ -85,7 +85,12 @@ def _path(key: str, side: str | None) -> tuple[str, ...]:
 
 def is_label_column(column: Column) -> bool:
     """True for 行次 / 栏次 / 科目名称 columns, which hold no amounts."""
-    parts = path(column)
+    return _is_label(column.key, column.side)
+
+
+@lru_cache(maxsize=4096)  # pure; asked for every column each time a rule lists a table's amounts
+def _is_label(key: str, side: str | None) -> bool:
+    parts = _path(key, side)
     return bool(parts) and bool(_LABEL_COLUMNS.match(parts[-1]))
 
 
@@ -189,7 +194,7 @@ def sum_groups(table: Table) -> list[SumGroup]:
     total when it has one, else by all its leaves.
     """
     columns = value_columns(table)
-    keyed = [((column_side(c) or "",) + tuple(path(c)), c) for c in columns]
+    keyed = [((column_side(c) or "", *path(c)), c) for c in columns]
     groups: list[SumGroup] = []
     prefixes = {k[:i] for k, _ in keyed for i in range(1, len(k))}
     for prefix in sorted(prefixes, key=len):

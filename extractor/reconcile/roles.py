@@ -9,13 +9,13 @@ role is read from the title first and from the 公开NN表 number second.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from extractor.reconcile.columns import norm
 from schemas import Table
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The part a fixed table plays."""
 
     OVERVIEW = "收支总表"  # 收入支出决算总表 / 收支总表 (公开01表, 预算表1)

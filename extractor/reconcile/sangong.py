@@ -27,7 +27,7 @@ def item_of(label: str, parent_is_car: bool = False) -> str | None:
         return "reception"
     if "车" in text:
         purchase, operation = "购置" in text, "运行" in text
-        if purchase and operation or text in ("公务用车费", "公务用车"):
+        if (purchase and operation) or text in ("公务用车费", "公务用车"):
             return "car"
         if purchase:
             return "car_purchase"

@@ -76,7 +76,8 @@ class RawCell:
 
     @property
     def empty(self) -> bool:
-        return not self.text.strip()
+        text = self.text
+        return not text or text.isspace()  # ``not text.strip()`` without a copy of the text
 
     def span(self, source: SourceText) -> Span:
         """The original span of the cell, across every line it was broken on."""
@@ -112,10 +113,15 @@ class RawRow:
 
     @property
     def texts(self) -> list[str]:
-        return [cell.clean for cell in self.cells]
+        return [clean_text(cell.text) for cell in self.cells]  # cell.clean, without the property
 
     def is_blank(self) -> bool:
-        return all(cell.empty for cell in self.cells)
+        # all(cell.empty ...), written out: asked for every row by layout, parsing and joining
+        for cell in self.cells:
+            text = cell.text
+            if text and not text.isspace():
+                return False
+        return True
 
     def is_separator(self) -> bool:
         """A Markdown-style rule row (``--- | ---``)."""
@@ -126,13 +132,13 @@ class RawRow:
 
 def split_cells(source: SourceText, number: int) -> list[RawCell]:
     """The tab-separated cells of line ``number`` with their offsets."""
-    text = source.line(number).text
+    text = source.lines[number - 1].text
     cells: list[RawCell] = []
     position = 0
     for piece in text.split("\t"):
         stripped = piece.strip()
-        lead = len(piece) - len(piece.lstrip())
-        start = position + lead
+        # strip() hands back the piece itself when there is nothing to strip (most cells)
+        start = position if stripped is piece else position + len(piece) - len(piece.lstrip())
         cells.append(RawCell(stripped, number, start, start + len(stripped)))
         position += len(piece) + 1
     return cells

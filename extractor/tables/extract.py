@@ -107,9 +107,19 @@ def _scan(source: SourceText) -> _Scan:
     scan = _Scan()
     pending: _Pending | None = None
     index = 0
-    while index < len(infos):
+    count = len(infos)
+    while index < count:
         info, number = infos[index], index + 1
-        if info.kind == "title" and info.title:
+        kind = info.kind
+        if kind == "blank":  # most lines: none of the branches below takes them
+            index += 1
+            continue
+        if kind == "text" and pending is None:
+            # What the "text" branch below does with nothing pending: the no-data note only.
+            _note_no_data(source, scan, pending, number)
+            index += 1
+            continue
+        if kind == "title" and info.title:
             table_id = resolve_id(info.title, info.label, learned, final)
             if pending and (pending.id == table_id or (pending.title is None and number - pending.last <= 4)):
                 pending.title = pending.title or info.title
@@ -152,9 +162,12 @@ def _scan(source: SourceText) -> _Scan:
 
 def _note_no_data(source: SourceText, scan: _Scan, pending: _Pending | None, number: int) -> bool:
     """Keep "本单位没有…" with the table it explains (the pending one or the one just read)."""
-    text = source.line(number).text.strip()
+    text = source.lines[number - 1].text
     # Every phrase the pattern knows holds 无 or 没: most lines are passed over unmatched.
-    if ("无" not in text and "没" not in text) or not _NO_DATA.match(text):
+    if "无" not in text and "没" not in text:
+        return False
+    text = text.strip()
+    if not _NO_DATA.match(text):
         return False
     if pending is not None:
         pending.notes.append(text)

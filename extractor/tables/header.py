@@ -32,6 +32,9 @@ ENUMERATED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])"
 )
 MAX_HEADER_ROWS = 5
+_DIGIT = re.compile(r"\d")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PLACEHOLDER = re.compile(r"^[\-—–/]+$")
 
 
 @dataclass
@@ -77,16 +80,27 @@ class Layout:
 
 def table_width(rows: list[RawRow]) -> int:
     """The most common number of cells per row (trailing empty cells ignored)."""
-    counts = Counter(len(row.cells) for row in rows if not row.is_blank())
+    # One pass: a row is blank exactly when its filled width is 0.
+    counts: Counter[int] = Counter()
+    widest = 0
+    for row in rows:
+        filled = _filled_width(row)
+        if filled:
+            counts[len(row.cells)] += 1
+            widest = max(widest, filled)
     if not counts:
         return 0
     common = counts.most_common(1)[0][0]
-    return max(common, max(_filled_width(row) for row in rows))
+    return max(common, widest)
 
 
 def _filled_width(row: RawRow) -> int:
-    filled = [i for i, cell in enumerate(row.cells) if not cell.empty]
-    return filled[-1] + 1 if filled else 0
+    """One past the last filled cell (0 for a blank row), read from the right."""
+    cells = row.cells
+    for index in range(len(cells) - 1, -1, -1):
+        if not cells[index].empty:
+            return index + 1
+    return 0
 
 
 def is_number_row(texts: list[str]) -> bool:
@@ -125,7 +139,7 @@ def is_data_row(texts: list[str], seen_header: bool) -> bool:
 
 def _looks_numeric(text: str) -> bool:
     """A figure, or a misprinted one (``12.5O``): digits and no word characters of a header."""
-    return bool(re.search(r"\d", text)) and not re.search(r"[\u4e00-\u9fff]", text)
+    return bool(_DIGIT.search(text)) and not _HAN.search(text)
 
 
 def resolve_layout(rows: list[RawRow]) -> Layout:
@@ -276,7 +290,7 @@ def _roles_from_data(columns: list[ColumnSpec], body: list[RawRow], width: int) 
 
 
 def _is_placeholder(text: str) -> bool:
-    return bool(re.match(r"^[\-—–/]+$", text))
+    return bool(_PLACEHOLDER.match(text))
 
 
 def _group_row(grid: list[list[str]], columns: list[ColumnSpec]) -> int | None:
@@ -294,7 +308,7 @@ def _group_row(grid: list[list[str]], columns: list[ColumnSpec]) -> int | None:
 def _groups(row: list[str], columns: list[ColumnSpec]) -> list[Segment]:
     first = next(c for c in columns if c.role in ("code", "name") and row[c.index])
     starts = [c.index for c in columns if row[c.index] == row[first.index]]
-    bounds = list(zip(starts, starts[1:] + [len(columns)]))
+    bounds = list(zip(starts, [*starts[1:], len(columns)], strict=True))
     return [_segment(None, columns[a:b], a, b) for a, b in bounds]
 
 

@@ -174,7 +174,7 @@ def _moved(cells: list[Cell], start: int, step: int) -> list[Cell] | None:
         return cells[: start - 1] + run + [Cell(value=None, text="")]
     if cells[-1].text.strip():
         return None  # the last figure would fall off the row
-    return cells[:start] + [Cell(value=None, text="")] + run[:-1]
+    return [*cells[:start], Cell(value=None, text=""), *run[:-1]]
 
 
 def _notes(shifts: list[Shift]) -> list[str]:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.document import SourceText
-from extractor.numbers import is_empty_cell, parse_amount
-from extractor.tables.cells import RawCell, RawRow, is_code, is_figure, is_integer, is_total
+from extractor.numbers import is_empty_cell, parse_amount, try_amount
+from extractor.tables.cells import RawCell, RawRow, clean_text, is_code, is_figure, is_integer, is_total
 from extractor.tables.header import ENUMERATED, Layout, Segment, is_number_row
 from schemas import Cell, TableRow
 
@@ -75,13 +75,17 @@ def _align(cells: list[RawCell], layout: Layout, roles: dict[int, str]) -> list[
     # The filled cells, their text and whether it prints a figure, read once for every shift tried.
     filled: list[tuple[int, str, bool]] = []
     for i, cell in enumerate(cells):
-        if not cell.empty:
-            text = cell.clean
+        raw = cell.text
+        if raw and not raw.isspace():  # not cell.empty, without the property
+            text = clean_text(raw)
             filled.append((i, text, is_figure(text) or is_empty_cell(text)))
     best_shift, best_score = 0, _score(filled, 0, roles)
+    # Without a filled cell every shift scores 0 and none wins; with some, the first and
+    # last filled columns (filled is in column order) bound the shifts that keep them all.
+    low, high = (filled[0][0], filled[-1][0]) if filled else (0, width)
     for shift in range(-MAX_SHIFT, MAX_SHIFT + 1):
         # Only empty cells may fall off either end.
-        if shift == 0 or not all(0 <= i + shift < width for i, _, _ in filled):
+        if shift == 0 or low + shift < 0 or high + shift >= width:
             continue
         score = _score(filled, shift, roles)
         if score > best_score + 1:  # a shift must clearly explain the row better
@@ -151,10 +155,16 @@ def _segment_row(
     rownum_cell = at(segment.rownum)
     row_number = int(rownum_cell.clean) if rownum_cell and is_integer(rownum_cell.clean) else None
     values: dict[str, Cell] = {}
+    columns = layout.columns
+    count = len(cells)
     for index in segment.values:
-        cell = at(index)
-        key = layout.columns[index].key
-        values[key] = _value_cell(source, cell, key, result) if cell else _CELL({"value": None, "text": ""})
+        # at(index), written out: every value column of every row
+        cell = cells[index] if index < count else None
+        key = columns[index].key
+        if cell is not None and not cell.empty:
+            values[key] = _value_cell(source, cell, key, result)
+        else:
+            values[key] = _CELL({"value": None, "text": ""})
     printed = any(cell.text for cell in values.values())
     if code is None and name_cell is None and not printed and row_number is None:
         return None
@@ -172,11 +182,14 @@ def _segment_row(
 
 
 def _value_cell(source: SourceText, cell: RawCell, key: str, result: RowsResult) -> Cell:
-    try:
-        value = parse_amount(cell.text)
-    except ValueError:
-        value = None
-        result.unreadable.append(f"line {cell.line}, {key}: {cell.text!r}")
+    # try_amount is parse_amount cached; only a cell it reads as None (empty or
+    # unreadable) is parsed again to tell the two apart.
+    value = try_amount(cell.text)
+    if value is None:
+        try:
+            parse_amount(cell.text)
+        except ValueError:
+            result.unreadable.append(f"line {cell.line}, {key}: {cell.text!r}")
     return _CELL({"value": value, "text": cell.text, "span": cell.span(source)})
 
 

@@ -192,8 +192,8 @@ def direction(ctx: Context, out: Reporter) -> None:
         if s.amount is not None and s.prior_amount is not None:
             signs.append(("amount", s.amount - s.prior_amount))
         for field_name, value in signs:
-            bad = (s.direction == "increase" and value < -EPSILON or s.direction == "decrease" and value > EPSILON
-                   or s.direction == "flat" and abs(value) > half_unit(2))
+            bad = ((s.direction == "increase" and value < -EPSILON) or (s.direction == "decrease" and value > EPSILON)
+                   or (s.direction == "flat" and abs(value) > half_unit(2)))
             if bad:
                 figure = narrative_figure(s, field_name, value)
                 where = [figure.location]
@@ -308,8 +308,8 @@ def budget_verdict(ctx: Context, out: Reporter) -> None:
             out.note(amount, budget)
         gap = s.amount - s.budget_amount
         tolerance = amount.error + budget.error + EPSILON
-        wrong = (relation == ">" and gap < -tolerance or relation == "<" and gap > tolerance
-                 or relation == "=" and abs(gap) > tolerance)
+        wrong = ((relation == ">" and gap < -tolerance) or (relation == "<" and gap > tolerance)
+                 or (relation == "=" and abs(gap) > tolerance))
         if wrong:
             words = {">": "决算数大于预算数", "<": "决算数小于预算数", "=": "决算数等于预算数"}[relation]
             out.flag(f"{s.metric}: the text says {words} but 决算 {s.amount:g} vs 预算 {s.budget_amount:g}",
