@@ -683,3 +683,70 @@ def test_target_form_reads_its_one_goal() -> None:
     assert form.goals.expected == "保障平台全年稳定运行，服务企业不少于200家。"
     assert form.goals.actual is None
     assert form.warnings == ["no 绩效指标 header: indicators not read"]
+
+
+# A 预算's 项目支出绩效目标表 as PDF line flow prints it (after 002's first form, in
+# other words): no 实际完成值 column, one target and its 权重 per row, a text target.
+TARGET_FORM = """某某市工业和信息化局2025年项目支出绩效目标表
+
+项目名称 员额人员经费
+
+项目级次 二级项目
+
+主管部门及编码 某某市工业和信息化局-601
+
+项目资金 (万元) 年度资金总额 5.20
+
+其中：财政拨款 5.20
+
+其他资金 0.00
+
+年度绩效 目标 按月发放员额同志工资
+
+绩效指标 一级指标 二级指标 三级指标 指标值 权重
+
+成本指标 经济成本指标 员额人员工资 =5.196万元 20
+
+产出指标 数量指标 员额人员人数 =1人 40
+
+效益指标 社会效益指标 维持日常工作运转 保障收入 30
+"""
+
+
+def test_line_flow_target_form_reads_one_value_and_its_weight() -> None:
+    source = SourceText.from_text("target-flow", TARGET_FORM, "3" * 64, "utf-8")
+    form = parse_lineflow_form(source, 1, len(TARGET_FORM.split("\n")) - 1)
+    assert (form.kind, form.project_name, form.department) == ("target", "员额人员经费", "某某市工业和信息化局")
+    assert [(row.kind, row.full_year_budget, row.initial_budget) for row in form.funds] == [
+        ("annual_total", 5.2, None),
+        ("current_year_appropriation", 5.2, None),
+        ("other", 0.0, None),
+    ]
+    assert form.goals.expected == "按月发放员额同志工资"
+    got = [(i.level1, i.level2, i.level3, i.target, i.actual, i.weight) for i in form.indicators]
+    assert got == [
+        ("成本指标", "经济成本指标", "员额人员工资", "=5.196万元", None, 20),
+        ("产出指标", "数量指标", "员额人员人数", "=1人", None, 40),
+        ("效益指标", "社会效益指标", "维持日常工作运转", "保障收入", None, 30),
+    ]
+    parsed = form.indicators[0].target_parsed
+    assert parsed is not None and (parsed.comparator, parsed.number, parsed.unit) == ("=", 5.196, "万元")
+    assert form.warnings == []
+
+
+def test_row_printed_whole_on_one_line_is_split_by_its_cells() -> None:
+    """Target and actual both text and different (a target not met): the figures
+    at the line's end (分值, 得分) fix the columns."""
+    text = (
+        "项目支出绩效自评表\n项目名称 后勤保障\n"
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+        "产出指标 质量指标 省政府后勤工作保障 保障工作需求 保障全部工作需求 30 30\n"
+        "满意度指标 服务对象满意度指标 服务对象满意度 ≥90% 95% 20 20\n"
+    )
+    source = SourceText.from_text("cells", text, "4" * 64, "utf-8")
+    form = parse_lineflow_form(source, 1, 5)
+    got = [(i.level3, i.target, i.actual, i.weight, i.score) for i in form.indicators]
+    assert got == [
+        ("省政府后勤工作保障", "保障工作需求", "保障全部工作需求", 30, 30),
+        ("服务对象满意度", "≥90%", "95%", 20, 20),
+    ]

@@ -18,7 +18,7 @@ import statistics
 
 from extractor.document import Line, SourceText
 from extractor.errors import InputError
-from extractor.forms import vocabulary
+from extractor.forms import head_fields, vocabulary
 from extractor.forms.lineflow_goals import read_goals, read_single_goal
 from extractor.forms.lineflow_tokens import (
     NAME_SLACK,
@@ -42,7 +42,7 @@ from extractor.forms.lineflow_tokens import (
 from extractor.forms.targets import parse_target
 from extractor.numbers import is_empty_cell, try_amount
 from schemas import FundRow, Indicator, PerformanceForm, Span
-from schemas.forms import FundRowKind
+from schemas.forms import FormKind, FundRowKind
 
 # The model's own validator, called with a dict: the checks of ``Indicator(...)`` without
 # the keyword-argument wrapper, which costs more than the validation itself.
@@ -51,9 +51,6 @@ _FUND_ROW = FundRow.__pydantic_validator__.validate_python
 
 __all__ = ["parse_lineflow_form"]
 
-# Header fields: key as printed -> PerformanceForm field.
-_FIELD_KEYS = {"项目名称": "project_name", "主管部门": "department", "实施单位": "implementing_unit"}
-_FIELD_KEY = re.compile(r"(项目名称|主管部门|实施单位)[:：]?")
 # Rows of the funds block (资金情况, in 万元).
 _FUND_LABELS: tuple[tuple[str, FundRowKind], ...] = (
     ("年度资金总额", "annual_total"),
@@ -76,7 +73,8 @@ _FUND_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("score", ("得分",)),
 )
 _FUND_LABEL_TEXTS = tuple(text for text, _ in _FUND_LABELS)
-_ROW_PREFIX = re.compile(r"^其中[:：]?")  # 其中：当年财政拨款
+# 其中：当年财政拨款; 项目资金（万元） 年度资金总额 (the block's label printed on its first row)
+_ROW_PREFIX = re.compile(r"^(?:其中[:：]?|(?:项目资金|资金情况)(?:[(（]万元[)）])?)")
 _DEFAULT_FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed", "execution_rate")
 # A line that reads "key value" (项目负责人 张三) ends the wrap of the value above.
 _OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]?\s+\S")
@@ -89,6 +87,8 @@ _SINGLE_GOAL_HEADER = re.compile(r"^(年度总体目标|年度绩效目标|年�
 _INDICATORS_HEADER = re.compile(r"^(绩效指标|一级指)")
 _TOTAL = re.compile(r"^(总分|合计|总计)$")
 _SCORE_WORDS = {"分值": "weight", "权重": "weight", "得分": "score", "自评得分": "score"}
+_ACTUAL_HEADER = re.compile(r"实际|完成值")
+_TARGET_HEADER = re.compile(r"指标值|目标值")
 
 
 def parse_lineflow_form(source: SourceText, first: int, last: int) -> PerformanceForm:
@@ -118,7 +118,7 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     if goals_at is not None:
         read_goals(source, lines[goals_at:body_end], form)
     elif single_at is not None:
-        read_single_goal(source, lines[single_at + 1 : body_end], form)
+        read_single_goal(source, lines[single_at:body_end], form)
     else:
         form.warnings.append("no 预期目标 header: goals not read")
     if indicators_at is not None:
@@ -143,8 +143,9 @@ def _find(keys: list[str], pattern: re.Pattern[str], begin: int) -> int | None:
 def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
     """项目名称 / 主管部门 / 实施单位; a value may wrap onto lines without a key."""
     current: str | None = None
+    labels: dict[str, str] = {}
     for line in lines:
-        matches = list(_FIELD_KEY.finditer(line.text))
+        matches = list(head_fields.LABEL_IN_LINE.finditer(line.text))
         if not matches:
             if _OTHER_FIELD.match(line.text.strip()):
                 current = None  # 项目负责人 张三 and the like: not a wrapped value
@@ -153,13 +154,18 @@ def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -
                 _extend_field(form, current, line.text[start:end], source.span(line.number, start, end))
             continue
         for index, match in enumerate(matches):
-            current = _FIELD_KEYS[match.group(1)]
+            current = head_fields.field_of(match.group(1))
+            if current is None:
+                continue
+            labels[current] = match.group(1)
             end = matches[index + 1].start() if index + 1 < len(matches) else len(line.text)
             value = line.text[match.end() : end]
             start = match.end() + len(value) - len(value.lstrip())
             stop = match.end() + len(value.rstrip())
             if stop > start:
                 _extend_field(form, current, line.text[start:stop], source.span(line.number, start, stop))
+    if form.department is not None:
+        form.department = head_fields.without_code(form.department, labels.get("department", ""))
 
 
 def _extend_field(form: PerformanceForm, field: str, text: str, span: Span) -> None:
@@ -168,14 +174,17 @@ def _extend_field(form: PerformanceForm, field: str, text: str, span: Span) -> N
     form.provenance[field] = span if field not in form.provenance else form.provenance[field].merge(span)
 
 
-def _fund_columns(header: str) -> list[str]:
-    """The funds columns in the order the block header prints them."""
+def _fund_columns(header: str, kind: FormKind) -> list[str]:
+    """The funds columns in the order the block header prints them; a target form
+    that prints none states one amount per row, the year's budget."""
     found: list[tuple[int, str]] = []
     for field, spellings in _FUND_COLUMNS:
         positions = [header.find(spelling) for spelling in spellings if spelling in header]
         if positions:
             found.append((min(positions), field))
-    return [field for _, field in sorted(found)] or list(_DEFAULT_FUND_COLUMNS)
+    if found:
+        return [field for _, field in sorted(found)]
+    return ["full_year_budget"] if kind == "target" else list(_DEFAULT_FUND_COLUMNS)
 
 
 def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
@@ -188,7 +197,7 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
     columns: list[str] | None = None
     for line in lines:
         key = compact(line.text)
-        if key.startswith("其中"):  # what _ROW_PREFIX matches begins so: other lines are not searched
+        if key.startswith(("其中", "项目资金", "资金情况")):  # what _ROW_PREFIX matches begins so
             key = _ROW_PREFIX.sub("", key)
         # One startswith over every label first: most lines of the block are none of them.
         label = (
@@ -197,11 +206,11 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
             else None
         )
         if label is None:
-            if columns is None and not _FIELD_KEY.match(line.text.strip()):
+            if columns is None and not head_fields.LABEL_IN_LINE.match(line.text.strip()):
                 header_parts.append(key)
             continue
         if columns is None:
-            columns = _fund_columns("".join(header_parts))
+            columns = _fund_columns("".join(header_parts), form.kind)
         text, kind = label
         at = line.text.find(text[0])
         # An empty-cell mark (——, -, /) holds its column: it is kept as None.
@@ -245,7 +254,9 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
     """The indicator table: labels placed by the hierarchy, rows by their shape."""
     tokens = tokenize(source, first, last)
     start, headers = skip_header(tokens, 0)
-    extras = _extra_columns(headers)
+    # A target form prints 指标值 and 权重 but no 实际完成值: one value per row.
+    paired = form.kind != "target" or any(_ACTUAL_HEADER.search(word) for word in headers)
+    extras = _extra_columns(headers, paired)
     body = tokens[start:]
     stop = next((index for index, token in enumerate(body) if _TOTAL.match(token.text)), None)
     if stop is not None:
@@ -254,7 +265,7 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
     items = _items(body)
     segments = [item for item in items if isinstance(item, list)]
     # Each segment is split twice (to measure the name column, then with it): one reader each.
-    readers = {id(segment): RowReader(segment, len(extras)) for segment in segments}
+    readers = {id(segment): RowReader(segment, len(extras), paired) for segment in segments}
     width = _name_width(
         [
             (segment, row)
@@ -302,13 +313,15 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
         where = f"indicator {indicator.level3 or '?'} (line {indicator.line_start})"
         if indicator.level2 is None:
             form.warnings.append(f"{where}: no level-2 label")
-        if indicator.target is None or indicator.actual is None:
-            form.warnings.append(f"{where}: target and actual not found")
+        if indicator.target is None or (paired and indicator.actual is None):
+            form.warnings.append(f"{where}: target and actual not found" if paired else f"{where}: target not found")
 
 
-def _extra_columns(headers: list[str]) -> list[str]:
-    """The figure columns printed after 实际完成值 (分值 -> weight, 得分 -> score)."""
-    after = next((index for index, word in enumerate(headers) if "实际" in word or "完成值" in word), None)
+def _extra_columns(headers: list[str], paired: bool = True) -> list[str]:
+    """The figure columns printed after the value columns (分值 / 权重 -> weight,
+    得分 -> score): after 实际完成值, or after 指标值 where no actual is printed."""
+    value = _ACTUAL_HEADER if paired else _TARGET_HEADER
+    after = next((index for index, word in enumerate(headers) if value.search(word)), None)
     if after is None:
         return []
     extras: list[str] = []

@@ -61,12 +61,35 @@ def _side_by_side(lines: list[Line]) -> tuple[list[_Piece], list[_Piece]] | None
     return expected, actual
 
 
+# The label a target form prints before its goal, spaces removed (年度绩效目标, 年度目标 …).
+_SINGLE_GOAL_LABEL = re.compile(r"^(?:年度总体目标|年度绩效目标|年度目标|总体目标)")
+
+
 def read_single_goal(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:
-    """A target form's one goal text (年度目标): read as the expected goal."""
-    pieces = [(line.number, *stripped_bounds(line)) for line in lines if compact(line.text) not in _GOAL_LABELS]
+    """A target form's one goal text (年度目标): read as the expected goal.
+    ``lines`` start at the label's line, which may carry the text after the label
+    (``年度绩效 目标 按月发放员额同志工资``)."""
+    pieces = [(line.number, *stripped_bounds(line)) for line in lines[1:] if compact(line.text) not in _GOAL_LABELS]
+    if lines:
+        head = lines[0]
+        label = _SINGLE_GOAL_LABEL.match(compact(head.text))
+        after = _after_compact_prefix(head.text, len(label.group(0))) if label else len(head.text)
+        begin, end = after + len(head.text[after:]) - len(head.text[after:].lstrip()), stripped_bounds(head)[1]
+        pieces.insert(0, (head.number, begin, end))
     pieces = [piece for piece in pieces if piece[2] > piece[1]]
     if pieces:
         _set_goal(source, form, "expected", pieces)
+
+
+def _after_compact_prefix(text: str, count: int) -> int:
+    """The offset in ``text`` after its first ``count`` characters that are not white space."""
+    seen = 0
+    for offset, char in enumerate(text):
+        if seen == count:
+            return offset
+        if not char.isspace():
+            seen += 1
+    return len(text)
 
 
 def _set_goal(source: SourceText, form: PerformanceForm, field: str, pieces: list[_Piece]) -> None:

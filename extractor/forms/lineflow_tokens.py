@@ -96,8 +96,11 @@ _HEADER_WORDS = frozenset(
         "实际值",
         "完成值",
         "偏差原因分析及改进措施",
+        "偏差原因及改进措施",
         "偏差原因分析",
+        "偏差原因",
         "改进措施",
+        "校验得分",
         "分值",
         "权重",
         "得分",
@@ -232,6 +235,7 @@ class RowShape:
 
 
 _MAX_ROW = 80  # tokens in one row at most: bounds the search on text that is no form
+_MAX_NAME_LINES = 3  # lines a target form's name may be broken over
 
 
 def _at_line_end(tokens: list[Token], index: int) -> bool:
@@ -239,11 +243,16 @@ def _at_line_end(tokens: list[Token], index: int) -> bool:
 
 
 class RowReader:
-    """Reads rows from the tokens between two labels; remembers what it tried."""
+    """Reads rows from the tokens between two labels; remembers what it tried.
 
-    def __init__(self, tokens: list[Token], extras: int) -> None:
+    ``paired``: a self-evaluation prints a target and an actual value per row; a
+    target form (绩效目标表) prints the target alone, then its 权重.
+    """
+
+    def __init__(self, tokens: list[Token], extras: int, paired: bool = True) -> None:
         self.tokens = tokens
         self.extras = extras
+        self.paired = paired
         self.keys = [compact(token.text) for token in tokens]
         self._first: dict[int, RowShape | None] = {}
         self._equal: dict[tuple[int, bool], RowShape | None] = {}
@@ -262,6 +271,11 @@ class RowReader:
     def _first_row(self, start: int) -> RowShape | None:
         if is_value_start(self.tokens[start]):
             return None
+        if not self.paired:
+            return self.single_split(start)
+        cells = self.cells_split(start)
+        if cells is not None:
+            return cells
         equal = self.equal_split(start, check_rest=True)
         figures = self.value_split(start)
         if equal is None:
@@ -337,6 +351,44 @@ class RowReader:
             return False
         return self.value_split(start) is not None or self.equal_split(start, check_rest=False) is not None
 
+    def cells_split(self, start: int) -> RowShape | None:
+        """A row printed whole on one line, one cell per token: name, target and
+        actual, then exactly the extra figures (``省政府后勤工作保障`` ``保障工作需求``
+        ``保障全部工作需求`` ``30`` ``30``). The figures at the line's end anchor the
+        columns, so texts that differ (a target not met) are still told apart."""
+        if not self.extras:
+            return None
+        tokens = self.tokens
+        end = self.next_line(start + 1)
+        figures = end - self.extras
+        if figures - start != 3 or not all(_PLAIN_NUMBER.match(t.text) for t in tokens[figures:end]):
+            return None
+        return RowShape(start, start + 1, start + 2, figures, figures)
+
+    def single_split(self, start: int) -> RowShape | None:
+        """A target form's row: the name, the target, and the extra figures (权重)
+        that end its line. The target is the first figure after the name, else the
+        last cell before the extras (``维持日常工作运转`` ``保障收入`` ``30``); a name
+        broken over lines runs on to the first line that ends in the extras."""
+        tokens = self.tokens
+        line_start = start
+        for _ in range(_MAX_NAME_LINES):
+            end = self.next_line(line_start + 1)
+            figures = 0
+            while figures < self.extras and end - 1 > start + 1 and _PLAIN_NUMBER.match(tokens[end - 1].text):
+                end -= 1
+                figures += 1
+            value = next((i for i in range(start + 1, end) if is_value_start(tokens[i])), None)
+            if value is not None or (figures and figures == self.extras):
+                target = value if value is not None else end - 1
+                if target <= start:
+                    return None
+                return RowShape(start, target, end, end, end)
+            if end >= len(tokens):
+                return None
+            line_start = end
+        return None
+
     def value_split(self, start: int) -> RowShape | None:
         """The first row read as name, figure, figure (``>=6 次`` ``6次``)."""
         tokens = self.tokens
@@ -377,7 +429,11 @@ def display_width(text: str) -> int:
 
 
 def split_rows(
-    tokens: list[Token], extras: int, name_width: int | None, reader: RowReader | None = None
+    tokens: list[Token],
+    extras: int,
+    name_width: int | None,
+    reader: RowReader | None = None,
+    paired: bool = True,
 ) -> list[RowShape]:
     """The indicator rows of the tokens between two labels.
 
@@ -387,7 +443,7 @@ def split_rows(
     column (``name_width``) cannot start a row: it is the wider deviation column.
     """
     # A reader's memo does not depend on ``name_width``: one reader serves every split of the tokens.
-    reader = reader if reader is not None else RowReader(tokens, extras)
+    reader = reader if reader is not None else RowReader(tokens, extras, paired)
     rows: list[RowShape] = []
     start = 0
     while start < len(tokens):

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.document import SourceText
-from extractor.forms import vocabulary
+from extractor.forms import head_fields, vocabulary
 from extractor.forms.cells import (
     CAPTION,
     Cell,
@@ -155,15 +155,6 @@ def _value_after(cells: list[Cell], index: int, stop: re.Pattern[str] | None = N
     return None
 
 
-# The header fields of a form as the family spells them: 主管部门 / 项目主管部门 / 主管单位 /
-# 主管部门及编码; 实施单位 / 项目实施单位 / 预算单位.
-_DEPARTMENT = re.compile(r"^(?:项目)?主管(?:部门|单位)")
-_IMPLEMENTING_UNIT = re.compile(r"^(?:项目)?(?:实施|预算)单位")
-_HEAD_LABELS = re.compile(rf"^项目名称|{_DEPARTMENT.pattern}|{_IMPLEMENTING_UNIT.pattern}|^项目级次")
-# A department printed with its code: "name-601" under any label; "name 601" too where
-# the label announces the code (主管部门及编码 / 及代码).
-_DEPARTMENT_CODE = re.compile(r"\s*[-－—_]\s*\d{3,}$")
-_ANNOUNCED_CODE = re.compile(r"\s*[-－—_]?\s*\d{3,}$")
 
 
 def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
@@ -176,26 +167,19 @@ def _head_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         flat = cell.flat
         if len(flat) > 12:
             continue
-        target: str | None = None
-        if flat.startswith("项目名称"):
-            target = "project_name"
-        elif _DEPARTMENT.match(flat):
-            target = "department"
-        elif _IMPLEMENTING_UNIT.match(flat):
-            target = "implementing_unit"
-        elif flat.startswith("项目级次"):
+        if flat.startswith("项目级次"):
             handled = True
             continue
+        target = head_fields.field_of(flat)
         if target is None:
             continue
         handled = True
-        value = _value_after(cells, index, _HEAD_LABELS)
+        value = _value_after(cells, index, head_fields.LABEL)
         if value is None:
             continue
         text = tidy(value.text)
         if target == "department":
-            code = _ANNOUNCED_CODE if "编码" in flat or "代码" in flat else _DEPARTMENT_CODE
-            text = code.sub("", text)
+            text = head_fields.without_code(text, flat)
         setattr(form, target, text)
         form.provenance[target] = state.span(number, value)
     if handled:
