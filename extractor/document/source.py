@@ -217,19 +217,8 @@ class SourceText:
 
     def span(self, number: int, start: int = 0, end: int | None = None) -> Span:
         """The original span of ``line(number).text[start:end]``."""
-        # :meth:`bounds` written out: spans are made by the thousand.
-        line = self.lines[number - 1]
-        offsets = line.offsets
-        base = line.start
-        if not offsets:
-            first = last = base
-        else:
-            if end is None:
-                end = len(line.text)
-            size = len(offsets)
-            first = base + offsets[start if start < size else size - 1]
-            last = base + offsets[max(min(end, size) - 1, 0)] + 1 if end > start else first
-        return _VALIDATE_SPAN({"line_start": number, "line_end": number, "char_start": first, "char_end": last})
+        line_start, line_end, first, last = self.bounds(number, start, end)
+        return _VALIDATE_SPAN({"line_start": line_start, "line_end": line_end, "char_start": first, "char_end": last})
 
     def bounds(self, number: int, start: int = 0, end: int | None = None) -> tuple[int, int, int, int]:
         """The fields of :meth:`span` (lines, then characters), without building the model."""
@@ -247,28 +236,10 @@ class SourceText:
         """The smallest span covering every ``(line, start, end)`` piece: what merging
         their spans one by one gives, with one model built instead of two per piece."""
         line_start, line_end, char_start, char_end = _NO_BOUNDS
-        lines = self.lines
         for number, start, end in pieces:
-            # :meth:`bounds` written out, as in :meth:`span`
-            line = lines[number - 1]
-            offsets = line.offsets
-            base = line.start
-            if not offsets:
-                first = last = base
-            else:
-                if end is None:
-                    end = len(line.text)
-                size = len(offsets)
-                first = base + offsets[start if start < size else size - 1]
-                last = base + offsets[max(min(end, size) - 1, 0)] + 1 if end > start else first
-            if number < line_start:
-                line_start = number
-            if number > line_end:
-                line_end = number
-            if first < char_start:
-                char_start = first
-            if last > char_end:
-                char_end = last
+            _, _, first, last = self.bounds(number, start, end)
+            line_start, line_end = min(line_start, number), max(line_end, number)
+            char_start, char_end = min(char_start, first), max(char_end, last)
         if line_end < 0:
             raise ValueError("span_over needs at least one piece")
         return _VALIDATE_SPAN(
