@@ -187,3 +187,48 @@ def test_appropriation_kinds_001() -> None:
     assert [(f.rule_id, f.stated, f.expected) for f in found] == [
         ("cross_table.appropriation_kinds", 17312.91, 17321.91)
     ]
+
+
+def test_appropriation_income_planted() -> None:
+    """财政拨款收入 of 公开02表's 合计 (17321.91, line 143) is 公开04表's 本年收入合计 (line 237)."""
+    income = TableSpec("公开02表", "收入决算表", ["本年收入合计", "财政拨款收入", "其他收入"])
+    income.add("合计", "17334.64", "17321.91", "12.73")
+    assert errors(run(income.build(), appropriation_001())) == []
+    income.rows[0].cells["财政拨款收入"] = income.rows[0].cells["财政拨款收入"].model_copy(update={"value": 17312.91})
+    found = errors(run(income.build(), appropriation_001()))
+    assert [(f.rule_id, f.stated, f.expected) for f in found] == [
+        ("cross_table.appropriation_income", 17312.91, 17321.91)
+    ]
+
+
+def _appropriation_with_funds(fund: str, capital: str) -> Table:
+    """A 财政拨款收支总表 whose 本年支出合计 row spends all three kinds of appropriation."""
+    t = TableSpec("公开04表", "财政拨款收入支出决算总表",
+                  ["收入/决算数", "支出/合计", "支出/一般公共预算财政拨款", "支出/政府性基金预算财政拨款",
+                   "支出/国有资本经营预算财政拨款"])
+    t.add("本年收入合计", "180.00", side="收入")
+    t.add("本年支出合计", "180.00", "100.00", fund, capital, side="支出")
+    return t.build()
+
+
+def _fund_table(table_id: str, title: str, total: str) -> Table:
+    t = TableSpec(table_id, title, ["本年支出/小计", "本年支出/基本支出", "本年支出/项目支出"])
+    t.add("合计", total, "", total)
+    return t.build()
+
+
+def test_fund_and_state_capital_expenditure_planted() -> None:
+    """政府性基金 (公开07表) and 国有资本经营 (公开08表) spending against their columns of 公开04表."""
+    fund = _fund_table("公开07表", "政府性基金预算财政拨款收入支出决算表", "50.00")
+    capital = _fund_table("公开08表", "国有资本经营预算财政拨款支出决算表", "30.00")
+    assert errors(run(_appropriation_with_funds("50.00", "30.00"), fund, capital)) == []
+    found = errors(run(_appropriation_with_funds("56.00", "3.00"), fund, capital))
+    assert sorted((f.rule_id, f.stated, f.expected) for f in found) == [
+        ("cross_table.fund_expenditure", 50.0, 56.0),
+        ("cross_table.state_capital_expenditure", 30.0, 3.0),
+    ]
+
+
+def test_fund_tables_the_report_does_not_print_are_not_read_as_zero() -> None:
+    missing = Table(id="公开07表", title="政府性基金预算财政拨款收入支出决算表", status="missing")
+    assert errors(run(_appropriation_with_funds("56.00", "0.00"), missing)) == []
