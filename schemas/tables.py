@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from schemas.provenance import Span
 
-TableStatus = Literal["present", "empty", "missing"]
+TableStatus = Literal["present", "partial", "empty", "missing"]
 
 
 class Column(BaseModel):
@@ -48,8 +48,11 @@ class TableRow(BaseModel):
 
 class Table(BaseModel):
     """One fixed table. ``status`` is ``missing`` when the report announces the
-    table (in its contents or a heading) but its body is not in the text, and
-    ``empty`` when the body is there without any figure (e.g. 本单位没有政府性基金)."""
+    table (in its contents or a heading) but its body is not in the text,
+    ``empty`` when the body is there without any figure (e.g. 本单位没有政府性基金),
+    and ``partial`` when some printed figures could not be placed in their
+    columns (PDF line flow drops empty cells; ``notes`` name the rows): its rows
+    are given as far as they go, and reconciliation does not check it."""
 
     id: str  # normalised id: 公开01表, 预算表3, 公开10表, or a slug of the title
     title: str

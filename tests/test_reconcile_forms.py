@@ -21,7 +21,7 @@ def indicator(level3: str, target: str, actual: str | None, weight: float | None
 
 
 def meeting_form(total: float = 87.0, rate: float = 95.0, executed: float = 47.5,
-                 satisfaction_score: float = 0.0) -> PerformanceForm:
+                 satisfaction_score: float | None = 0.0) -> PerformanceForm:
     """001 lines 393-409: 政府序列会议经费."""
     funds = [
         FundRow(kind="annual_total", label="年度资金总额", initial_budget=100, full_year_budget=50, executed=executed,
@@ -60,6 +60,16 @@ def test_meeting_form_is_consistent() -> None:
 
 def test_total_score_planted() -> None:
     assert found(run(meeting_form(total=78.0))) == [("form.total_score", 78.0, 87.0)]
+    [finding] = [f for f in run(meeting_form(total=78.0)) if f.rule_id == "form.total_score"]
+    assert finding.classification == "report_error"
+
+
+def test_total_score_over_a_score_the_parser_could_not_read_is_an_extraction_finding() -> None:
+    """参会人员满意度's 得分 unread (None): 总分 97 against 7 + 25 + 25 + 30 = 87 says more
+    about the reading than about the report."""
+    form = meeting_form(total=97.0, satisfaction_score=None)
+    [finding] = [f for f in run(form) if f.rule_id == "form.total_score"]
+    assert (finding.stated, finding.expected, finding.classification) == (97.0, 87.0, "extraction")
 
 
 def test_execution_rate_planted_and_precision() -> None:

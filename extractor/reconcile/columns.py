@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractor.tables.cells import norm
 from schemas import Cell, Column, Table, TableRow
 
 SIDES = ("收入", "支出")
@@ -26,15 +27,6 @@ _TOTAL_NAME = re.compile(r"^(合计|小计|总计|本年(收入|支出)合计|�
 _NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+)[、.．]")
 
 
-_FOLD = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "：": ":", "“": None, "”": None,
-                       "‘": None, "’": None, '"': None, "'": None})
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=8192)
-def norm(text: str) -> str:
-    """A name for comparison: no spaces, ASCII brackets and colon, no quotes."""
-    return _SPACES.sub("", text).translate(_FOLD)
 
 
 @lru_cache(maxsize=8192)  # pure; every rule labels the same rows again

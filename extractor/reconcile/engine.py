@@ -24,8 +24,8 @@ from typing import Literal, TypeVar
 
 from extractor.errors import ExtractorError
 from extractor.reconcile.figures import Figure, classify
-from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
+from extractor.tables.roles import Role, role_of
 from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
 
 Relation = Literal["=", ">=", "<="]
@@ -88,9 +88,12 @@ class Reporter:
         if self.trace is not None:
             self.trace.extend(figures)
 
-    def sum(self, total: Figure, parts: Sequence[Figure], what: Text) -> Finding | None:
+    def sum(self, total: Figure, parts: Sequence[Figure], what: Text,
+            suspect: bool = False) -> Finding | None:
         """``total`` must equal the sum of ``parts`` (empty cells count as 0). ``what``
-        may be a function giving the text: it is only read when there is a finding."""
+        may be a function giving the text: it is only read when there is a finding.
+        ``suspect``: the parser said it could not read every part, so a difference is
+        classified ``extraction``, not ``report_error``."""
         self.note(total, *parts)
         if not total.printed and not any(p.printed for p in parts):
             return None
@@ -105,7 +108,7 @@ class Reporter:
                 return message() + "; read one column to the left the row adds up (the text looks shifted)"
 
             return self._judge(total, expected, figures, "=", shifted, forced="extraction")
-        return self._judge(total, expected, figures, "=", message)
+        return self._judge(total, expected, figures, "=", message, forced="extraction" if suspect else None)
 
     def equal(self, stated: Figure, expected: Figure | Sequence[Figure], what: Text,
               relation: Relation = "=") -> Finding | None:

@@ -24,8 +24,8 @@ from extractor.reconcile.columns import (
     value_columns,
 )
 from extractor.reconcile.figures import Figure, table_figure
-from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.sangong import item_of, sangong_groups
+from extractor.tables.roles import Role, role_of
 from schemas import Table, TableRow
 
 _LEVEL = re.compile(r"[(（](类|款|项)[)）]")

@@ -40,6 +40,16 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_NAME_FOLD = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "：": ":", "“": None, "”": None,
+                            "‘": None, "’": None, '"': None, "'": None})
+
+
+@lru_cache(maxsize=8192)
+def norm(text: str) -> str:
+    """A name for comparison: no spaces, ASCII brackets and colon, no quotes."""
+    return _SPACES.sub("", text).translate(_NAME_FOLD)
+
+
 def is_code(text: str) -> bool:
     """True for a 3/5/7-digit classification code."""
     return bool(CODE.match(text))

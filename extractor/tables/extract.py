@@ -15,6 +15,7 @@ from extractor.tables.detection import (
     resolve_id,
     title_after,
 )
+from extractor.tables.flow import read_flow_body
 from extractor.tables.header import resolve_layout, table_width
 from extractor.tables.repair import repair_shifted_rows
 from extractor.tables.rows import parse_rows
@@ -119,6 +120,13 @@ def _scan(source: SourceText) -> _Scan:
             _note_no_data(source, scan, pending, number)
             index += 1
             continue
+        flow = _read_flow_table(source, infos, index, pending) if kind == "text" and pending else None
+        if flow is not None and pending is not None:  # a body printed in line flow (no tabs)
+            scan.announce(pending)
+            _add_table(scan, flow)
+            pending = None
+            index = flow.line_end or number
+            continue
         if kind == "title" and info.title:
             table_id = resolve_id(info.title, info.label, learned, final)
             if pending and (pending.id == table_id or (pending.title is None and number - pending.last <= 4)):
@@ -158,6 +166,27 @@ def _scan(source: SourceText) -> _Scan:
         index += 1
     scan.announce(pending)
     return scan
+
+
+def _read_flow_table(source: SourceText, infos: list[LineInfo], index: int, pending: _Pending) -> Table | None:
+    """The pending table's body printed in line flow from line ``index``, if one is there."""
+    # Line flow prints a blank line after every line: the window counts printed lines only.
+    if sum(not line.blank for line in source.lines[pending.last : index]) > _BODY_WINDOW:
+        return None
+    body = read_flow_body(source, infos, index, pending.id, pending.title or pending.id)
+    if body is None:
+        return None
+    return Table(
+        id=pending.id,
+        title=pending.title or pending.id,
+        unit=pending.unit or "万元",
+        status=("present" if body.complete else "partial") if body.has_figures else "empty",
+        columns=body.columns,
+        rows=body.rows,
+        line_start=body.first + 1,
+        line_end=body.last + 1,
+        notes=[*pending.notes, *body.notes],
+    )
 
 
 def _note_no_data(source: SourceText, scan: _Scan, pending: _Pending | None, number: int) -> bool:

@@ -1,6 +1,6 @@
 """Rules across tables: the same figure printed in two fixed tables must agree.
 
-Roles, not ids (see :mod:`extractor.reconcile.roles`): 收支总表 (公开01表 /
+Roles, not ids (see :mod:`extractor.tables.roles`): 收支总表 (公开01表 /
 预算表1), 收入表 (02), 支出表 (03), 财政拨款收支总表 (04), 一般公共预算支出表
 (05), 基本支出表 (06), 政府性基金表 (07), 国有资本经营表 (08), 三公 (09).
 When a two-sided table prints several value columns on a side (a budget's
@@ -24,8 +24,8 @@ from extractor.reconcile.columns import (
 )
 from extractor.reconcile.engine import Context, Relation, Reporter, rule
 from extractor.reconcile.figures import Figure, table_figure
-from extractor.reconcile.roles import Role
 from extractor.reconcile.sangong import sangong_groups
+from extractor.tables.roles import Role
 from schemas import Column, Table, TableRow
 
 SAME = "½ unit of the last printed decimal per printed figure: 0.01 for two figures at 2 decimals"

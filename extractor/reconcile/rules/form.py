@@ -93,7 +93,9 @@ def total_score(ctx: Context, out: Reporter) -> None:
         if annual is not None and annual.score is not None:
             parts.append(_fund_figure(form, annual, "score"))
         stated = form_figure(form, "总分", form.total_score, form.provenance.get("total_score"), line=form.line_end)
-        out.sum(stated, parts, f"{form.project_name}: 总分")
+        # An indicator without a score, or rows the parser warned about: the sum may miss a part.
+        unread = any(i.score is None for i in form.indicators) or any("indicator" in w for w in form.warnings)
+        out.sum(stated, parts, f"{form.project_name}: 总分", suspect=unread)
 
 
 def _usual_total(forms: list[PerformanceForm]) -> tuple[float, ...]:

@@ -43,7 +43,11 @@ def _in_wan(statement: NarrativeStatement, figure: Figure) -> Figure:
       tolerance="½ unit of the narrative's printed decimals + ½ unit of the table's")
 def table_amount(ctx: Context, out: Reporter) -> None:
     """An amount the prose states equals a table figure of the name it gives. Statements whose
-    name matches no table figure are not judged (the tables may not print it)."""
+    name matches no table figure are not judged (the tables may not print it), nor any
+    statement of a report whose tables were not all read (a ``missing`` or ``partial``
+    table may hold the figure the name really means)."""
+    if any(table.status in ("missing", "partial") for table in ctx.result.tables):
+        return
     index = _index(ctx)
     for statement in _statements(ctx):
         found = candidates(index, statement.metric)

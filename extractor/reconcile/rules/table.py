@@ -25,8 +25,8 @@ from extractor.reconcile.columns import (
 )
 from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, cell_ref, table_figure
-from extractor.reconcile.roles import Role, role_of
 from extractor.reconcile.sangong import sangong_groups
+from extractor.tables.roles import Role, role_of
 from schemas import Column, Location, Table, TableRow
 
 SUM_TOLERANCE = "½ unit of the last printed decimal per printed figure (total included), e.g. 0.005 × k"

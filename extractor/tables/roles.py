@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from extractor.reconcile.columns import norm
+from extractor.tables.cells import norm
 from schemas import Table
 
 
