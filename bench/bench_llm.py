@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.llm_server
@@ -146,15 +147,24 @@ def timed_pass(reports: dict[str, list[Paragraph]], settings: Settings, pipe: Co
     return Pass(runs, seconds, cpu, in_flight, latency, first_arrival - clock, ended - last_reply)
 
 
+def scripted_llm(base_url: str, args: argparse.Namespace, **overrides: Any) -> LLMSettings:
+    """Settings for the scripted server at ``base_url``, with the command line's mode and concurrency."""
+    return LLMSettings(
+        base_url=base_url,
+        api_key="bench",
+        model="scripted",
+        mode=args.mode,
+        concurrency=args.concurrency,
+        **overrides,
+    )
+
+
 def fault_run(reports: dict[str, list[Paragraph]], args: argparse.Namespace, home: Path) -> int:
     """One run over the corpus against a server failing ``args.fail_rate`` of the calls."""
     with server_process(args.latency, args.fail_rate, args.seed) as (base_url, pipe):
-        llm = LLMSettings(
-            base_url=base_url,
-            api_key="bench",
-            model="scripted",
-            mode=args.mode,
-            concurrency=args.concurrency,
+        llm = scripted_llm(
+            base_url,
+            args,
             cache=False,
             timeout=1.0,
             max_retries=2,
@@ -222,14 +232,7 @@ def main() -> int:
         return fault_run(reports, args, home)
     ideal = args.concurrency / args.latency
     with server_process(args.latency) as (base_url, pipe):
-        llm = LLMSettings(
-            base_url=base_url,
-            api_key="bench",
-            model="scripted",
-            mode=args.mode,
-            concurrency=args.concurrency,
-            cache=True,
-        )
+        llm = scripted_llm(base_url, args, cache=True)
         settings = Settings(home=home, backend="llm", llm=llm)
         print(
             f"llm extraction of the corpus: concurrency {args.concurrency}, mode {args.mode}, "

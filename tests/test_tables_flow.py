@@ -9,6 +9,7 @@ were read from the source text.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 
 import pytest
 
@@ -69,6 +70,14 @@ def _column_map(tab: Table, flow: Table) -> dict[str, str]:
     return {a.key: b.key for a, b in zip(tab.columns, flow.columns, strict=True)}
 
 
+def _aligned(tab: list[Table], flow: list[Table]) -> Iterator[tuple[Table, Table, dict[str, str], dict[int, TableRow]]]:
+    """Each table the tab reading has present, its flow reading, the column map and the row matching."""
+    for table in tab:
+        if table.status == "present":
+            read = table_by_id(flow, table.id)
+            yield table, read, _column_map(table, read), _matched(table, read)
+
+
 @pytest.mark.parametrize("key", ["001", "004"])
 def test_every_present_table_is_present_in_line_flow(readings, key: str) -> None:
     tab, flow = readings[key]
@@ -89,12 +98,7 @@ def test_total_rows_agree_with_the_tab_reading(readings, key: str) -> None:
     cannot place holds no figure and its line is noted, never a guess."""
     tab, flow = readings[key]
     unplaced: set[str] = set()
-    for table in tab:
-        if table.status != "present":
-            continue
-        read = table_by_id(flow, table.id)
-        columns = _column_map(table, read)
-        matched = _matched(table, read)
+    for table, read, columns, matched in _aligned(tab, flow):
         for index, row in enumerate(table.rows):
             if not row.name.endswith(("合计", "总计")):
                 continue
@@ -113,12 +117,7 @@ def test_total_rows_agree_with_the_tab_reading(readings, key: str) -> None:
 def test_share_of_cells_reproduced(readings, key: str) -> None:
     tab, flow = readings[key]
     total = same = 0
-    for table in tab:
-        if table.status != "present":
-            continue
-        read = table_by_id(flow, table.id)
-        columns = _column_map(table, read)
-        matched = _matched(table, read)
+    for table, _, columns, matched in _aligned(tab, flow):
         for index, row in enumerate(table.rows):
             got = matched.get(index)
             for column, cell in row.cells.items():

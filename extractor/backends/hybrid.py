@@ -44,16 +44,7 @@ class HybridBackend:
 
     def read(self, job: BackendJob) -> BackendResult:
         rules = extract_statements(job.paragraphs)
-        by_paragraph: dict[str, list[NarrativeStatement]] = defaultdict(list)
-        for statement in rules:
-            by_paragraph[statement.paragraph_id].append(statement)
-        # One reconciliation pass over all the rules' statements (tables included).
-        failing = {rules[i].paragraph_id for i in statement_problems(rules, job.tables)}
-        hard = [
-            p
-            for p in job.paragraphs
-            if p.model.id in failing or needs_model(p, by_paragraph.get(p.model.id, []), checked=True)
-        ]
+        hard = paragraphs_for_model(job.paragraphs, rules, job.tables)
         scope = "none" if self.settings.llm.forms == "none" else "troubled"
         troubled = forms_for_model(job, scope)
         if not hard and not troubled:
@@ -66,21 +57,30 @@ class HybridBackend:
         return result
 
 
+def paragraphs_for_model(
+    paragraphs: Sequence[Paragraph], statements: list[NarrativeStatement], tables: Sequence[Table] = ()
+) -> list[Paragraph]:
+    """The paragraphs whose deterministic statements leave work for the model: one
+    is ungrounded or fails reconciliation (one pass over all of them, against
+    ``tables`` too), or the paragraph prints a figure none of them explains."""
+    by_paragraph: dict[str, list[NarrativeStatement]] = defaultdict(list)
+    for statement in statements:
+        by_paragraph[statement.paragraph_id].append(statement)
+    failing = {statements[i].paragraph_id for i in statement_problems(statements, tables)}
+    return [
+        p
+        for p in paragraphs
+        if p.model.id in failing
+        or any(not s.grounded for s in by_paragraph[p.model.id])
+        or unexplained_figures(p, by_paragraph[p.model.id])
+    ]
+
+
 def needs_model(
-    paragraph: Paragraph,
-    statements: list[NarrativeStatement],
-    tables: Sequence[Table] = (),
-    *,
-    checked: bool = False,
+    paragraph: Paragraph, statements: list[NarrativeStatement], tables: Sequence[Table] = ()
 ) -> bool:
-    """Whether the deterministic statements of ``paragraph`` leave work for the
-    model: one is ungrounded or fails reconciliation (against ``tables`` too when
-    given; ``checked``: the caller ran the checks already), or a figure is unexplained."""
-    if any(not s.grounded for s in statements):
-        return True
-    if not checked and statement_problems(statements, tables):
-        return True
-    return bool(unexplained_figures(paragraph, statements))
+    """Whether the deterministic statements of ``paragraph`` leave work for the model."""
+    return bool(paragraphs_for_model([paragraph], statements, tables))
 
 
 def unexplained_figures(paragraph: Paragraph, statements: list[NarrativeStatement]) -> list[float]:

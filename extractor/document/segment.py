@@ -21,9 +21,11 @@ _PART = re.compile(r"^\s*第\s*([一二三四五六七八九十]+)\s*部\s*分\s
 # heading is a part when its title is a part's name, not a section's
 # ("一、收入支出决算总体情况说明" is a section of 情况说明).
 _NUMBERED_PART = re.compile(r"^\s*(?:#+\s*)?([一二三四五六七八九十]+)\s*[、.．]\s*(.+)$")
+# The tables part: 2024年度部门决算表, 部门预算公开表, 单位决算报表.
+_TABLES_PART = re.compile(r"^(?:\d{4}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开)?(?:报)?表$")
 _PART_NAME = re.compile(
     r"^(?:\d{4}年度?)?(?:部门|单位)?(?:基本)?概况$"
-    r"|^(?:\d{4}年度?)?(?:部门|单位)?(?:预算|决算)(?:公开)?(?:报)?表$"
+    rf"|{_TABLES_PART.pattern}"
     r"|^(?:\d{4}年度?)?(?:部门|单位)?(?:预算|决算)?(?:公开)?情况说明$"
     r"|^名词解释$"
     r"|^(?:\d{4}年度?)?.{0,12}(?:自评|评价)报告$"
@@ -84,6 +86,17 @@ class PartHeading:
     key: str  # the title after the numeral, for comparing contents and body
 
 
+def names_a_part(title: str) -> bool:
+    """True for one of the family's part names (部门概况, 2024年度部门决算表, 情况说明,
+    名词解释, a self-evaluation report, 附件), numeral and page number left out."""
+    return bool(_PART_NAME.match(_title_key(title)))
+
+
+def names_tables_part(title: str) -> bool:
+    """True for the name of the part that holds all the fixed tables (2024年度部门决算表)."""
+    return bool(_TABLES_PART.match(_title_key(title)))
+
+
 def part_headings(source: SourceText) -> tuple[PartHeading, ...]:
     """Every part heading of the report, contents' entries included: 第X部分
     headings, or, in a report that prints none, the numbered headings that name
@@ -108,7 +121,7 @@ def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
         return tuple(found)
     for line in source.lines:
         match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
-        if match and _PART_NAME.match(_title_key(match.group(2))):
+        if match and names_a_part(match.group(2)):
             title = re.sub(r"^#+\s*", "", line.text.split("\t")[0].strip())
             found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
     return tuple(found)

@@ -182,30 +182,16 @@ class SourceText:
         folded = _FOLDABLE.sub(_fold_match, text).split("\n") if _FOLDABLE.search(text) else raws
         carriage = "\r" in text
         identity = _IDENTITY
-        new = object.__new__
         lines: list[Line] = []
-        append = lines.append
         start = 0
         for index, raw in enumerate(raws):
             if "#" in raw or "<" in raw or "**" in raw:
                 norm, offsets, heading = normalise_line(raw)
-            else:  # no markup to drop: normalise_line's own fast path, without the call
+            else:  # no markup to drop: normalise_line's own fast path, on the text folded above
                 norm = folded[index].rstrip("\r") if carriage else folded[index]
                 offsets = identity.get(len(norm)) or _identity(len(norm))
                 heading = 0
-            # What ``Line(...)`` sets, without its call: a report has tens of thousands of lines.
-            line = new(Line)
-            line.__dict__.update(
-                number=index + 1,
-                text=norm,
-                raw=raw,
-                start=start,
-                offsets=offsets,
-                heading_level=heading,
-                page_number=False,
-                blank=not norm or norm.isspace(),
-            )
-            append(line)
+            lines.append(Line(index + 1, norm, raw, start, offsets, heading))
             start += len(raw) + 1
         source = cls(name=name, text=text, sha256=sha256, encoding=encoding, lines=lines)
         source._flag_page_numbers()

@@ -29,6 +29,8 @@ _SEPARATOR = re.compile(r"^[\s\-—=─_:|]*$")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _INTEGER = re.compile(r"^\d{1,4}$")
 TOTAL = re.compile(r"(合计|总计|小计)$")
+# A page number the export left between the rows of a table ("12", "- 12 -", "第 12 页").
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|^\s*第\s*\d{1,4}\s*页")
 
 
 @lru_cache(maxsize=65536)

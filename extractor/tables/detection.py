@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from extractor.document import Line
+from extractor.document.segment import names_tables_part
 from extractor.tables.cells import clean_text
 
 LineKind = Literal["blank", "title", "marker", "meta", "part", "text", "tab"]
@@ -31,8 +32,6 @@ _BUDGET_NO = re.compile(
     rf"|[(（]\s*(?:部门)?(?:决算)?(?:附|公开)?表\s*{_TABLE_NO}\s*[)）]"
 )
 _TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|部门)+(?=.{4})")
-# A heading that names the whole tables part ("二、2024年度部门决算表"), not one table.
-_COLLECTION = re.compile(r"^(?:部门|单位)?(?:预算|决算)(?:公开)?(?:报)?表$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 _ENUMERATOR = re.compile(
     r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[、.．](?!\d))\s*"
@@ -129,7 +128,8 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
     text = re.sub(r"^\d{4}\s*年度?", "", text)  # "2024年部门收支总表"
     if not text.endswith("表") or len(text) < 4 or re.search(r"[。，；：:,;]", text):
         return None
-    if text.startswith(("注", "本表", "说明")) or not _TITLE_WORDS.search(text) or _COLLECTION.match(text):
+    # A part's heading ("二、2024年度部门决算表") names all the tables, not one of them.
+    if text.startswith(("注", "本表", "说明")) or not _TITLE_WORDS.search(text) or names_tables_part(text):
         return None
     return text, label
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.document import SourceText
-from extractor.tables.cells import RawRow, is_total, split_cells
+from extractor.tables.cells import PAGE_NUMBER, RawRow, is_total, split_cells
 from extractor.tables.detection import (
     LineInfo,
     classify,
@@ -24,7 +24,6 @@ from schemas import Column, Table
 # "本单位没有政府性基金预算财政拨款。", "说明：本表无数据": why a table holds no figure.
 _NO_DATA = re.compile(r"^(?:说明[：:])?\s*(本单位没有|本部门没有|本单位无|本部门无|本表无数据|无数据)")
 _CONTINUATION_MAX = 24
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|^\s*第\s*\d{1,4}\s*页")
 # How far (in lines) a 公开NN label may stand from its title and still belong to it.
 _LABEL_WINDOW = 8
 _NOTE_WINDOW = 8
@@ -281,7 +280,7 @@ def _body_lines(source: SourceText, infos: list[LineInfo], start: int) -> list[i
         if info.kind == "blank":
             index += 1
             continue
-        if _PAGE_NUMBER.match(line.text):  # a page number the export left between rows
+        if PAGE_NUMBER.match(line.text):  # a page number the export left between rows
             index += 1
             continue
         tabbed = "\t" in line.text

@@ -19,7 +19,7 @@ from math import comb
 
 from extractor.document import SourceText
 from extractor.numbers import try_amount
-from extractor.tables.cells import CODE, clean_text, is_figure, is_integer, is_total
+from extractor.tables.cells import CODE, PAGE_NUMBER, clean_text, is_figure, is_integer, is_total
 from extractor.tables.detection import LineInfo
 from extractor.tables.flow_columns import Shape, column_shape, numbering
 from extractor.tables.repair import adds_up, sum_groups
@@ -29,7 +29,6 @@ from schemas import Cell, Column, Table, TableRow
 _DASH = re.compile(r"^[\-—–－─―]{1,4}$")  # ``——`` / ``-``: a cell printed as "nothing"
 _RULE = re.compile(r"^[\-—–─=_]+$")
 _PROSE = re.compile(r"[。；;：:，]")  # a sentence, a note or a metadata line: never a row
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$|^\s*第\s*\d{1,4}\s*页")
 _MAX_HEADER = 6
 _MAX_WORDS = 60  # characters of words on a row line; narrative is longer
 _MAX_PLACEMENTS = 20000  # combinations tried for one row before calling it ambiguous
@@ -74,7 +73,7 @@ def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_
     index = start
     while index < len(infos):
         line = source.lines[index]
-        if line.blank or _PAGE_NUMBER.match(line.text):
+        if line.blank or PAGE_NUMBER.match(line.text):
             index += 1
             continue
         if infos[index].kind not in ("text", "meta") or "\t" in line.text:
