@@ -40,7 +40,9 @@ def snapshot(reports: list[Path]) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as home, ScriptedLLMServer(responder=rules_responder()) as server:
         for backend in BACKENDS:
-            llm = LLMSettings(base_url=server.base_url, api_key="scripted", model="scripted", cache=False, concurrency=4)
+            llm = LLMSettings(
+                base_url=server.base_url, api_key="scripted", model="scripted", cache=False, concurrency=4
+            )
             settings = Settings(home=Path(home), backend=backend, llm=llm)
             for path in reports:
                 before = len(server.requests)
@@ -64,7 +66,8 @@ def differences(before: Any, after: Any, path: str = "") -> list[str]:
     if isinstance(before, list) and isinstance(after, list):
         if len(before) != len(after):
             return [f"{path}: {len(before)} items before, {len(after)} after"]
-        return [d for i, (b, a) in enumerate(zip(before, after, strict=True)) for d in differences(b, a, f"{path}[{i}]")]
+        pairs = enumerate(zip(before, after, strict=True))
+        return [d for i, (b, a) in pairs for d in differences(b, a, f"{path}[{i}]")]
     return [] if before == after else [f"{path}: {before!r} -> {after!r}"]
 
 
@@ -90,7 +93,8 @@ def main() -> int:
     for line in found[:40]:
         print(line)
     verdict = "differ" if found else "are the same"
-    print(f"{len(current)} results ({len(reports)} reports x {len(BACKENDS)} backends) {verdict}: {len(found)} differences")
+    counted = f"{len(current)} results ({len(reports)} reports x {len(BACKENDS)} backends)"
+    print(f"{counted} {verdict}: {len(found)} differences")
     return 1 if found else 0
 
 

@@ -144,8 +144,10 @@ def table_row_items(report: str, gold: Sequence[GoldTableRow], predicted: Sequen
         matched = dict(pairs)
         for position, index in enumerate(indices):
             score = TypeScore(record_type="table_rows")
-            table, row = candidates[matched[position]] if position in matched else (None, None)
-            _score_row(score, gold[index], table, row)
+            if position in matched:
+                _score_row(score, gold[index], *candidates[matched[position]])
+            else:
+                _score_row(score, gold[index], None, None)
             scores[index] = score
     return [_item(report, "table_rows", labels[i], scores[i]) for i in range(len(gold))]
 

@@ -410,8 +410,8 @@ def merge_reports(reports: Sequence[ScoreReport], name: str = "all") -> ScoreRep
                 target.fields[field] = (
                     target.fields[field].merge(counts) if field in target.fields else counts
                 )
-            for list_name, counts in score.records.items():
-                _merge_records(target, list_name, counts)
+            for list_name, record_counts in score.records.items():
+                _merge_records(target, list_name, record_counts)
             target.diffs.extend(
                 d.model_copy(update={"record": f"{report.report}: {d.record}"}) for d in score.diffs
             )

@@ -38,7 +38,7 @@ def findings_tables(report: str, findings: list[Finding]) -> list[RichTable]:
             ("diff", {"justify": "right", "no_wrap": True}),
             ("message", {"overflow": "fold", "ratio": 1}),
         ):
-            table.add_column(column, **options)  # type: ignore[arg-type]
+            table.add_column(column, **options)
         for finding in members:
             lines = sorted({loc.line_start for loc in finding.locations if loc.line_start})
             table.add_row(

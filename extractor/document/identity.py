@@ -7,8 +7,8 @@ from collections import Counter
 from itertools import pairwise
 
 from extractor.document.segment import find_parts, part_headings, toc_end
-from extractor.document.source import SourceText
-from schemas import DocumentInfo
+from extractor.document.source import Line, SourceText
+from schemas import DocumentInfo, DocumentKind
 
 _TITLE = re.compile(
     r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*部门(?P<kind>决算|预算)"
@@ -68,7 +68,7 @@ def _missing_parts(source: SourceText) -> list[str]:
     ]
 
 
-def _from_title(head: list) -> tuple[str | None, int | None, str | None]:
+def _from_title(head: list[Line]) -> tuple[str | None, int | None, DocumentKind | None]:
     # Titles break over lines ("延边…信息化局" / "(本级) 2024 年部门预算"): try pairs too.
     texts = [line.text.strip() for line in head]
     candidates = texts + [a + b for a, b in pairwise(texts)] + [
@@ -77,7 +77,7 @@ def _from_title(head: list) -> tuple[str | None, int | None, str | None]:
     for text in candidates:
         match = _TITLE.search(text)
         if match and not match.group("dept").startswith(("第", "目")):
-            kind = "final_account" if match.group("kind") == "决算" else "budget"
+            kind: DocumentKind = "final_account" if match.group("kind") == "决算" else "budget"
             year = int(match.group("year")) if match.group("year") else None
             return match.group("dept"), year, kind
     return None, None, None
@@ -97,7 +97,7 @@ def _most_named_org(source: SourceText) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-def _year_and_kind(source: SourceText) -> tuple[int | None, str | None]:
+def _year_and_kind(source: SourceText) -> tuple[int | None, DocumentKind | None]:
     found = Counter(m.groups() for line in source.lines if "算" in line.text for m in _YEAR.finditer(line.text))
     if not found:
         return None, None

@@ -153,7 +153,7 @@ def find_parts(source: SourceText) -> list[ReportPart]:
     for index, (number, title) in enumerate(found):
         last = found[index + 1][0] - 1 if index + 1 < len(found) else len(source.lines)
         role = part_role(title)
-        parts.append(ReportPart(title=title, role=role, span=source.lines_span(number, last)))  # type: ignore[arg-type]
+        parts.append(ReportPart(title=title, role=role, span=source.lines_span(number, last)))
     return parts
 
 

@@ -174,10 +174,10 @@ def _read_shifted(
         level3_col = cols.get("level3", 0) + shift
         left = [c for col, c in by_col.items() if col < level3_col]
         if left:
-            name = left[-1]
-            if all(cell is not name for cell in values.values()):
+            leftmost = left[-1]
+            if all(cell is not leftmost for cell in values.values()):
                 used += 1
-            values["level3"] = name
+            values["level3"] = leftmost
             score += 0.5
         else:
             score -= 1

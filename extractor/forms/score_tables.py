@@ -161,16 +161,16 @@ def _row(source: SourceText, table: ScoreTable, number: int, cells: list[Cell]) 
     if label_cell is not None and label_cell.text:
         row.provenance["label"] = source.span(number, label_cell.start, label_cell.end)
     for col, name in enumerate(table.columns[1:], start=1):
-        cell = cells[col] if col < len(cells) else None
-        if cell is None or is_empty_cell(cell.text):
+        given = cells[col] if col < len(cells) else None
+        if given is None or is_empty_cell(given.text):
             row.values[name] = None
             continue
-        amount = try_amount(cell.text)
+        amount = try_amount(given.text)
         if amount is not None:
             row.values[name] = amount
         else:
-            row.texts[name] = tidy(cell.text)
-        row.provenance[name] = source.span(number, cell.start, cell.end)
+            row.texts[name] = tidy(given.text)
+        row.provenance[name] = source.span(number, given.start, given.end)
     table.rows.append(row)
 
 

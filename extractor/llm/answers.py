@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
@@ -182,7 +182,7 @@ def from_statement(statement: NarrativeStatement) -> StatementAnswer:
     quotes: list[Quote] = []
     for key, text in statement.evidence.items():
         name = key.split("[", 1)[0]  # reasons[1] -> reasons
-        if name in _QUOTABLE and all(q.field != name for q in quotes):
+        if _is_quotable(name) and all(q.field != name for q in quotes):
             quotes.append(Quote(field=name, quote=text))
     values = {name: getattr(statement, name) for name in NUMERIC_FIELDS}
     quoted = {quote.field for quote in quotes}
@@ -198,4 +198,8 @@ def from_statement(statement: NarrativeStatement) -> StatementAnswer:
     )
 
 
-_QUOTABLE = set(QuotedField.__args__)  # type: ignore[attr-defined]
+_QUOTABLE = frozenset(get_args(QuotedField))
+
+
+def _is_quotable(name: str) -> TypeGuard[QuotedField]:
+    return name in _QUOTABLE

@@ -203,20 +203,20 @@ def to_form(
             row = FundRow(kind=fund.kind, label=_FUND_LABELS[fund.kind])
             read.funds.append(row)
         for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score"):
-            value = checker.number(
+            number = checker.number(
                 f"funds.{fund.kind}.{name}", getattr(fund, name), fund.line, row.provenance
             )
-            if value is not None:
-                setattr(row, name, value)
+            if number is not None:
+                setattr(row, name, number)
     if answer.indicators:
         read.indicators = [
             _indicator(item, index, form, checker) for index, item in enumerate(answer.indicators)
         ]
     if answer.total_score is not None:
         line = answer.total_score_line or form.line_end
-        value = checker.number("total_score", answer.total_score, line, read.provenance)
-        if value is not None:
-            read.total_score = value
+        score = checker.number("total_score", answer.total_score, line, read.provenance)
+        if score is not None:
+            read.total_score = score
     read.warnings = [*form.warnings, "read by the language model", *checker.problems]
     return read
 

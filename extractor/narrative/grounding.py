@@ -166,11 +166,11 @@ def ground_quotes(
         value = values.get(name)
         if value is None:
             continue
-        quote = evidence.get(name)
-        if quote is None:
+        quoted = evidence.get(name)
+        if quoted is None:
             problems.append(f"{name}: no quote for the value {value:g}")
-        elif not _value_in_quote(name, value, unit, quote):
-            problems.append(f"{name}: {value:g} {unit or ''} is not printed in {quote!r}".strip())
+        elif not _value_in_quote(name, value, unit, quoted):
+            problems.append(f"{name}: {value:g} {unit or ''} is not printed in {quoted!r}".strip())
     for index, reason in enumerate(reasons):
         if not find_quotes(paragraph, reason):
             problems.append(f"reasons[{index}]: not found in paragraph {paragraph.model.id}: {reason!r}")

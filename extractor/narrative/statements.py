@@ -243,9 +243,10 @@ class _Reader:
         if budget is None and ACTUAL_AHEAD.search(self.text, match.end(), sentence_end):
             budget = WEAK_BUDGET.search(metric)
         if budget is not None:
-            name = self._clean(m_start, m_start + budget.start())
-            if GENERIC.match(self.text[name[0] : name[1]]) or GENERIC_NAME.match(
-                self.text[name[0] : name[1]]
+            cleaned = self._clean(m_start, m_start + budget.start())
+            name: tuple[int, int] | None = cleaned
+            if GENERIC.match(self.text[cleaned[0] : cleaned[1]]) or GENERIC_NAME.match(
+                self.text[cleaned[0] : cleaned[1]]
             ):
                 name = heading or self.name  # "项目全年预算数为…": the item named before
             if name is None or not plausible_metric(self._prefix(name) + self.text[name[0] : name[1]]):

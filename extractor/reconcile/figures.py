@@ -104,7 +104,7 @@ class _CellFigure(Figure):
     report, nearly all of which agree), so the cell is kept and its location and
     neighbours are worked out only when asked, without a closure per figure."""
 
-    __slots__ = ("_column", "_found", "_row", "_table")
+    __slots__ = ("_column", "_found", "_row", "_row_neighbours", "_table")
 
     def __init__(self, table: Table, row: TableRow, column: Column | None, label: str | None) -> None:
         found: Cell | None = row.cells.get(column.key) if column is not None else None
@@ -114,7 +114,8 @@ class _CellFigure(Figure):
         self._label = label
         self._location = None
         self._locate = None
-        self._neighbours = None  # read on the first failed check
+        self._neighbours = ()
+        self._row_neighbours: tuple[float, ...] | None = None  # read on the first failed check
         self._table = table
         self._row = row
         self._column = column
@@ -136,14 +137,14 @@ class _CellFigure(Figure):
 
     @property
     def neighbours(self) -> tuple[float, ...]:
-        if self._neighbours is None:
+        if self._row_neighbours is None:
             column = self._column
-            self._neighbours = tuple(
+            self._row_neighbours = tuple(
                 c.value
                 for k, c in self._row.cells.items()
                 if c.value is not None and (column is None or k != column.key)
             )
-        return self._neighbours
+        return self._row_neighbours
 
 
 def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span | None,

@@ -148,13 +148,13 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
     for n in names:
         found.extend(index.totals.get(n, []))
     for word, role in _FUND_ROLES:
-        table = index.roles.get(role)
+        fund_table = index.roles.get(role)
         # Only the appropriation itself (一般公共预算财政拨款支出, 一般公共预算拨款): a bare
         # 一般公共预算支出 is as often the money a performance evaluation covered.
-        if table is not None and word in name and "拨款" in name:
-            total = total_row(table)
+        if fund_table is not None and word in name and "拨款" in name:
+            total = total_row(fund_table)
             if total is not None:
-                found.extend(index.row_figures(table, total, primary))
+                found.extend(index.row_figures(fund_table, total, primary))
     item = "total" if "三公" in name else item_of(name)
     if item is not None and name.startswith(_SANGONG_WORDS):
         found.extend(group[item] for _, group in index.sangong if item in group)

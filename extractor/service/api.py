@@ -104,13 +104,13 @@ def job_out(job: Job, name: str) -> JobOut:
         job_id=job.id,
         report_id=job.report_id,
         report_name=name,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         error=job.error,
         note=job.note,
         options=json.loads(job.options or "{}"),
         attempts=job.attempts,
         created_at=as_utc(job.created_at),
-        started_at=as_utc(job.started_at),  # type: ignore[arg-type]
+        started_at=as_utc(job.started_at),
         finished_at=as_utc(job.finished_at),
     )
 
@@ -122,7 +122,7 @@ def report_out(report: Report, owner: ReportOwner) -> ReportOut:
         sha256=report.sha256,
         size=report.size,
         encoding=report.encoding,
-        uploaded_at=as_utc(owner.uploaded_at),  # type: ignore[arg-type]
+        uploaded_at=as_utc(owner.uploaded_at),
     )
 
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, overload
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import CursorResult, Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +31,12 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; they were written in UTC."""
     if moment is None or moment.tzinfo is not None:
@@ -333,7 +339,7 @@ class Store:
             ).all()
             now = utcnow()
             for job_id in candidates:
-                claimed = session.execute(
+                claimed = cast(CursorResult[Any], session.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.status == "queued")
                     .values(
@@ -343,7 +349,7 @@ class Store:
                         heartbeat_at=now,
                         attempts=Job.attempts + 1,
                     )
-                )
+                ))
                 if claimed.rowcount == 1:
                     job = session.get(Job, job_id, populate_existing=True)
                     report = session.get(Report, job.report_id) if job else None
@@ -359,11 +365,11 @@ class Store:
                 "finished_at": utcnow(),
                 "error": error,
             }
-            done = session.execute(
+            done = cast(CursorResult[Any], session.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == "running", Job.worker == worker)
                 .values(**values)
-            )
+            ))
             if done.rowcount != 1:
                 return False
             if payload is not None:

@@ -116,7 +116,3 @@ def column_shape(texts: list[str], role: Role, widest: int) -> Shape | None:
 
 def _words(text: str) -> list[str]:
     return [clean_text(w) for w in text.split()]
-
-
-def _words(text: str) -> list[str]:
-    return [clean_text(w) for w in text.split()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from extractor.document import SourceText
@@ -68,7 +69,7 @@ def _repeats_header(raw: RawRow, layout: Layout, headers: list[list[str]], label
     return any(texts == header for header in headers) or (len(texts) >= 2 and all(t in labels for t in texts))
 
 
-def _align(cells: list[RawCell], layout: Layout, roles: dict[int, str]) -> list[RawCell | None]:
+def _align(cells: list[RawCell], layout: Layout, roles: Mapping[int, str]) -> list[RawCell | None]:
     """Pad or shift a row whose cells moved because the export dropped or added a leading cell.
     ``roles`` is the role of each column by index."""
     width = layout.width
@@ -98,7 +99,7 @@ def _align(cells: list[RawCell], layout: Layout, roles: dict[int, str]) -> list[
     return aligned
 
 
-def _score(filled: list[tuple[int, str, bool]], shift: int, roles: dict[int, str]) -> int:
+def _score(filled: list[tuple[int, str, bool]], shift: int, roles: Mapping[int, str]) -> int:
     """How well the filled cells (index, clean text, prints a figure) fit the roles
     (by column index) of the columns they land in."""
     score = 0
@@ -204,7 +205,10 @@ def _continues(previous: TableRow, row: TableRow, cells: list[RawCell | None], s
         return False
     if row.name.startswith("其中"):  # "其中：…" opens a sub-item, it continues nothing
         return False
-    return segment.rownum is None or cells[segment.rownum] is None or cells[segment.rownum].empty
+    if segment.rownum is None:
+        return True
+    rownum = cells[segment.rownum]
+    return rownum is None or rownum.empty
 
 
 def _extend_name(previous: TableRow, row: TableRow) -> None:

@@ -157,7 +157,8 @@ def share_pct(ctx: Context, out: Reporter) -> None:
         if s.share_pct is None or s.amount is None:
             continue
         part = _in_wan(s, narrative_figure(s, "amount", s.amount))
-        share = narrative_figure(s, "share_pct", s.share_pct)
+        stated = s.share_pct
+        share = narrative_figure(s, "share_pct", stated)
         pool = [_in_wan(w, f) for w, f in wholes.get(s.paragraph_id, []) if w is not s]
         named = _named_whole(s)
         if named:
@@ -168,7 +169,7 @@ def share_pct(ctx: Context, out: Reporter) -> None:
         out.note(share, part)
         if any(out.accepts_percent(share, part, whole) for whole in pool):
             continue
-        whole = min(pool, key=lambda f: abs(part.amount() / f.amount() * 100 - s.share_pct))
+        whole = min(pool, key=lambda f: abs(part.amount() / f.amount() * 100 - stated))
         out.percent(share, part, whole, f"{s.metric}: share (nearest whole {whole.label})")
 
 

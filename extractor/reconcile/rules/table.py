@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from extractor.reconcile.columns import (
     coded_rows,
@@ -143,8 +144,15 @@ def row_sum(ctx: Context, out: Reporter) -> None:
                 parts = [table_figure(table, row, p) for p in group.parts]
                 # cell_ref is the figure's location ref, without building the Location; the
                 # text is written only for a finding (most rows add up).
-                out.sum(total, parts, lambda table=table, row=row, group=group, names=names: (
-                    f"{cell_ref(table, row, group.total)} vs {names}"))
+                out.sum(total, parts, partial(_sum_text, table, row, group.total, names))
+
+
+def _sum_text(table: Table, row: TableRow, total: Column, names: str) -> str:
+    return f"{cell_ref(table, row, total)} vs {names}"
+
+
+def _hierarchy_text(table: Table, parent: TableRow, column: Column, children: int) -> str:
+    return f"{table.id} / {parent.code or ''} {parent.name} / {'/'.join(path(column))} vs its {children} sub-items"
 
 
 def _short(column: Column) -> str:
@@ -187,9 +195,7 @@ def code_hierarchy(ctx: Context, out: Reporter) -> None:
                 continue
             for column in value_columns(table):
                 out.sum(table_figure(table, parent, column), [table_figure(table, r, column) for r in children],
-                        lambda table=table, code=code, parent=parent, column=column, children=children: (
-                            f"{table.id} / {code} {parent.name} / {'/'.join(path(column))} vs its "
-                            f"{len(children)} sub-items"))
+                        partial(_hierarchy_text, table, parent, column, len(children)))
 
 
 def _named_total(table: Table, word: str) -> TableRow | None:
