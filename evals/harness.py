@@ -27,27 +27,14 @@ from evals.scoring import merge_reports, score_report
 from extractor import __version__
 from extractor.document import load_report
 from extractor.errors import ConfigError
+from extractor.llm.metering import sum_usage
 from extractor.pipeline import extract
-from extractor.settings import Backend, Settings
-from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow, Usage
+from extractor.run_identity import run_identity
+from extractor.settings import Backend, Overrides, Settings, apply_overrides
+from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow
 
 # The bundled corpus, next to the evals package in the source tree.
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
-# LLM settings that describe the configuration (the key and transport tuning do not).
-_CONFIG_KEYS = (
-    "base_url",
-    "model",
-    "mode",
-    "temperature",
-    "max_tokens",
-    "max_reasks",
-    "narrative_prompt",
-    "form_prompt",
-    "chunk_chars",
-    "chunk_paragraphs",
-    "cache",
-    "repeat",
-)
 
 
 class EvalOptions(BaseModel):
@@ -76,20 +63,10 @@ def parse_prompts(pairs: Sequence[str]) -> dict[str, str]:
 
 def settings_for(options: EvalOptions, base: Settings) -> Settings:
     """``base`` with the backend, model, prompt versions and repeat index of ``options``."""
-    update: dict[str, object] = {}
-    if options.model:
-        update["model"] = options.model
-    if options.repeat is not None:
-        update["repeat"] = options.repeat
-    for name, version in options.prompts.items():
-        field = f"{name}_prompt"
-        if field not in type(base.llm).model_fields:
-            known = sorted(
-                f.removesuffix("_prompt") for f in type(base.llm).model_fields if f.endswith("_prompt")
-            )
-            raise ConfigError(f"unknown prompt {name!r}; prompts: {', '.join(known)}")
-        update[field] = version
-    return base.model_copy(update={"backend": options.backend, "llm": base.llm.model_copy(update=update)})
+    overrides = Overrides(
+        backend=options.backend, model=options.model or None, prompts=options.prompts, repeat=options.repeat
+    )
+    return apply_overrides(base, overrides)
 
 
 def load_bundles(options: EvalOptions) -> list[GoldBundle]:
@@ -140,28 +117,17 @@ def find_source(bundle: GoldBundle, search: Sequence[Path] = ()) -> Path:
 
 
 def _config(options: EvalOptions, settings: Settings) -> RunConfig:
-    llm = settings.llm.model_dump(mode="json", include=set(_CONFIG_KEYS))
+    identity = run_identity(settings)
+    model_run = settings.backend != "rules"
     return RunConfig(
         backend=settings.backend,
         reports=[],
         extractor_version=__version__,
-        model=settings.llm.model if settings.backend != "rules" else None,
-        prompts={"narrative": settings.llm.narrative_prompt, "form": settings.llm.form_prompt}
-        | options.prompts,
+        identity=identity.key,
+        model=settings.llm.model if model_run else None,
+        prompts=settings.llm.prompt_versions() if model_run else {},
         repeat=settings.llm.repeat,
-        llm=llm if settings.backend != "rules" else {},
-    )
-
-
-def _sum_usage(usages: Sequence[Usage]) -> Usage:
-    costs = [u.cost for u in usages if u.cost is not None]
-    return Usage(
-        calls=sum(u.calls for u in usages),
-        cached_calls=sum(u.cached_calls for u in usages),
-        failed_calls=sum(u.failed_calls for u in usages),
-        prompt_tokens=sum(u.prompt_tokens for u in usages),
-        completion_tokens=sum(u.completion_tokens for u in usages),
-        cost=round(sum(costs), 6) if costs else None,
+        llm={**(identity.model or {}), **(identity.options or {})},
     )
 
 
@@ -249,7 +215,7 @@ def record_run(
         config=config,
         model=next((e.run.model for e in predictions.values() if e.run.model), config.model),
         prompts=prompts,
-        usage=_sum_usage([e.run.usage for e in predictions.values()]),
+        usage=sum_usage(e.run.usage for e in predictions.values()),
         seconds=round(sum(r.seconds for r in runs), 3),
         gold_digest=gold_digest(bundles, options.gold_dir),
         scores=merged,

@@ -59,7 +59,8 @@ class RunConfig(BaseModel):
     model: str | None = None
     prompts: dict[str, str] = Field(default_factory=dict)  # requested versions: narrative -> v2
     repeat: int = 0  # the LLM cache key's repeat index
-    llm: dict[str, object] = Field(default_factory=dict)  # the LLM settings without the key
+    identity: str | None = None  # the key of the run's identity (extractor.run_identity); None in older runs
+    llm: dict[str, object] = Field(default_factory=dict)  # the identity's model part and options (model backends)
 
 
 class ReportRun(BaseModel):

@@ -1,12 +1,15 @@
 """Settings, read from the environment (``EXTRACTOR_*``) at the edge and passed
-down explicitly as one object."""
+down explicitly as one object; :func:`apply_overrides` is the one way a command,
+an eval configuration or a service job changes them."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractor.errors import ConfigError
 
 Backend = Literal["rules", "llm", "hybrid"]
 LLMMode = Literal["tools", "json_schema", "json", "md_json"]
@@ -63,6 +66,28 @@ class LLMSettings(BaseSettings):
         "those the parser left warnings on, or all (hybrid: at most the troubled ones)",
     )
 
+    def answer_identity(self) -> dict[str, Any]:
+        """What decides the model's answer to one prompt besides the prompt and the
+        text: endpoint, model, structured-output mode, sampling, reasks, repeat index
+        (the key, timeouts, retries, limits and prices do not)."""
+        return {
+            "endpoint": self.base_url,
+            "model": self.model,
+            "mode": self.mode,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "max_reasks": self.max_reasks,
+            "repeat": self.repeat,
+        }
+
+    def prompt_versions(self) -> dict[str, str]:
+        """Prompt name -> configured version (``narrative`` -> ``v2``), one per ``*_prompt`` setting."""
+        return {
+            name.removesuffix("_prompt"): getattr(self, name)
+            for name in type(self).model_fields
+            if name.endswith("_prompt")
+        }
+
 
 class Settings(BaseSettings):
     """Everything configurable. Environment variables use the ``EXTRACTOR_``
@@ -90,3 +115,30 @@ class Settings(BaseSettings):
     @property
     def max_report_bytes(self) -> int:
         return int(self.max_report_mb * 1024 * 1024)
+
+
+class Overrides(BaseModel):
+    """What a command line, an eval configuration or a service job may change of the
+    settings read from the environment. ``None`` (or no entry) keeps the setting."""
+
+    backend: Backend | None = None
+    model: str | None = None
+    prompts: dict[str, str] = Field(default_factory=dict)  # prompt name -> version: narrative -> v2
+    repeat: int | None = Field(default=None, ge=0)
+
+
+def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
+    """``settings`` with ``overrides`` applied; ConfigError for a prompt name no setting has."""
+    known = settings.llm.prompt_versions()
+    unknown = sorted(set(overrides.prompts) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown prompt {', '.join(map(repr, unknown))}; prompts: {', '.join(sorted(known))}")
+    llm: dict[str, Any] = {f"{name}_prompt": version for name, version in overrides.prompts.items()}
+    if overrides.model is not None:
+        llm["model"] = overrides.model
+    if overrides.repeat is not None:
+        llm["repeat"] = overrides.repeat
+    update: dict[str, Any] = {"llm": settings.llm.model_copy(update=llm)}
+    if overrides.backend is not None:
+        update["backend"] = overrides.backend
+    return settings.model_copy(update=update)

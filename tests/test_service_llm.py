@@ -8,6 +8,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from extractor.run_identity import run_identity
+from extractor.settings import LLMSettings, Settings
 from tests.llm_server import ScriptedLLMServer, rules_responder, stall
 from tests.test_service_support import SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys, wait_for_jobs
 
@@ -36,6 +38,9 @@ def test_llm_backend_and_prompt_version_options(tmp_path: Path) -> None:
                 job = wait_for_jobs(client, [accepted["job_id"]])[accepted["job_id"]]
                 assert job["status"] == "completed", job
                 assert job["options"] == {"backend": "llm", "narrative_prompt": "v1"}
+                # The configuration the job ran with, as batch resume and eval runs name it.
+                llm = LLMSettings(base_url=model.base_url, api_key="k", model="scripted-model", narrative_prompt="v1")
+                assert job["identity"] == run_identity(Settings(backend="llm", llm=llm)).key
                 report = f"/v1/reports/{accepted['report_id']}"
                 result = client.get(f"{report}/extraction").json()
                 workbook = load_workbook(io.BytesIO(client.get(f"{report}/export.xlsx").content))

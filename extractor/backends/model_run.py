@@ -9,10 +9,11 @@ from extractor.backends.base import BackendJob, BackendResult
 from extractor.forms import is_tabbed_block
 from extractor.llm.client import LLMClient
 from extractor.llm.forms import FormRun, aread_forms
+from extractor.llm.metering import sum_usage
 from extractor.llm.narrative import NarrativeRun, aread_narrative, run_sync
 from extractor.narrative.paragraphs import Paragraph
 from extractor.settings import Settings
-from schemas import NarrativeStatement, Usage
+from schemas import NarrativeStatement
 
 
 def forms_for_model(job: BackendJob, scope: str) -> set[int]:
@@ -50,27 +51,13 @@ def run_model(
     result = BackendResult(
         forms=form_run.forms if form_run.read else None,
         failures=[*narrative.failures, *form_run.failures],
-        usage=add_usage(narrative.usage, form_run.usage),
+        usage=sum_usage([narrative.usage, form_run.usage]),
         prompts={**narrative.prompts, **form_run.prompts},
         model=narrative.model,
         model_paragraphs=len(paragraphs),
         model_forms=form_run.read,
     )
     return narrative, result
-
-
-def add_usage(first: Usage, second: Usage) -> Usage:
-    """The sum of two usages (cost None unless either has one)."""
-    cost = None if first.cost is None and second.cost is None else (first.cost or 0.0) + (second.cost or 0.0)
-    return Usage(
-        calls=first.calls + second.calls,
-        cached_calls=first.cached_calls + second.cached_calls,
-        failed_calls=first.failed_calls + second.failed_calls,
-        prompt_tokens=first.prompt_tokens + second.prompt_tokens,
-        completion_tokens=first.completion_tokens + second.completion_tokens,
-        cost=cost,
-        reasks=first.reasks + second.reasks,
-    )
 
 
 def in_order(statements: list[NarrativeStatement], paragraphs: list[Paragraph]) -> list[NarrativeStatement]:

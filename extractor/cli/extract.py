@@ -14,7 +14,7 @@ from extractor.cli.output import write_atomic
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.pipeline import extract
-from extractor.settings import Backend, Settings
+from extractor.settings import Backend, Overrides, Settings, apply_overrides
 from schemas import ExtractionResult
 
 # A folder is scanned for *.txt; Markdown-flavoured reports (.md) are taken when named explicitly,
@@ -78,7 +78,7 @@ def extract_command(
 ) -> None:
     """Extract tables, performance forms and narrative from reports into JSON."""
     console = Console(stderr=True)
-    settings = Settings() if backend is None else Settings(backend=backend)
+    settings = apply_overrides(Settings(), Overrides(backend=backend))
     paths = collect_reports(reports)
     if not paths:
         console.print("[red]no report files found[/] (folders are scanned for *.txt)")

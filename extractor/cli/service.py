@@ -24,8 +24,9 @@ from rich.table import Table as RichTable
 from extractor.cli.extract import collect_reports
 from extractor.cli.output import write_atomic
 from extractor.errors import ExtractorError
-from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256, options_key
-from extractor.settings import Backend, Settings
+from extractor.run_identity import run_identity
+from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256
+from extractor.settings import Backend, Overrides, Settings, apply_overrides
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy: imported only by the commands that use it
     from extractor.service.storage import Store
@@ -33,11 +34,6 @@ if TYPE_CHECKING:  # the store pulls in SQLAlchemy: imported only by the command
 T = TypeVar("T")
 
 keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
-
-
-def _settings(**updates: object) -> Settings:
-    settings = Settings()
-    return settings.model_copy(update={k: v for k, v in updates.items() if v is not None})
 
 
 def serve_command(
@@ -54,7 +50,7 @@ def serve_command(
 
     from extractor.service.app import create_app
 
-    settings = _settings(service_workers=workers)
+    settings = Settings() if workers is None else Settings(service_workers=workers)
     Console(stderr=True).print(
         f"extractor service on http://{host}:{port} (docs: /docs); home {settings.home}", highlight=False
     )
@@ -78,20 +74,20 @@ def batch_command(
     Finished reports are recorded by sha256 in OUTDIR/_batch_state.jsonl and skipped next time.
     """
     console = Console(stderr=True)
-    settings = _settings(backend=backend)
+    settings = apply_overrides(Settings(), Overrides(backend=backend))
     paths = collect_reports([folder])
     if not paths:
         console.print(f"[red]no report files in {folder}[/] (looked for *.txt / *.md)")
         raise typer.Exit(2)
     state = BatchState(output)
-    options = options_key(settings)
+    identity = run_identity(settings).key
     counts = {"completed": 0, "failed": 0, "skipped": 0}
     failures: list[tuple[str, str]] = []
     todo: list[tuple[Path, str]] = []
     seen: dict[str, str] = {}
     for path in paths:
         sha256 = file_sha256(path)
-        earlier = None if force else state.finished(sha256, options, retry_failed)
+        earlier = None if force else state.finished(sha256, identity, retry_failed)
         if earlier is not None or sha256 in seen:
             counts["skipped"] += 1
             continue
@@ -128,7 +124,7 @@ def batch_command(
                         source=path.name,
                         output=target if payload else None,
                         status=status,
-                        options=options,
+                        identity=identity,
                         error=error,
                         findings=findings,
                         seconds=round(seconds, 3),

@@ -1,9 +1,11 @@
 """The response cache: SQLite under ``Settings.home``.
 
-The key is the sha256 of everything that decides an answer: model, prompt
-name, version and hash, the response schema, the chunk text, the sampling
-parameters, and a repeat index (eval repeats of the same call must reach the
-model). A second identical run is answered from here without any HTTP call.
+The key is the sha256 of everything that decides an answer: the model part of
+the run's identity (:meth:`~extractor.settings.LLMSettings.answer_identity`:
+endpoint, model, mode, sampling parameters, reasks and a repeat index, so eval
+repeats of the same call reach the model), the prompt's name, version and
+hash, the response schema and the chunk text. A second identical run is
+answered from here without any HTTP call.
 """
 
 from __future__ import annotations
@@ -41,23 +43,13 @@ class CachedAnswer:
     completion_tokens: int
 
 
-def cache_key(
-    *,
-    model: str,
-    prompt: str,
-    response_model: type[BaseModel],
-    text: str,
-    parameters: dict[str, Any],
-    repeat: int,
-) -> str:
+def cache_key(*, answer_identity: dict[str, Any], prompt: str, response_model: type[BaseModel], text: str) -> str:
     """The key of one call."""
     material = {
-        "model": model,
+        "model": answer_identity,
         "prompt": prompt,
         "schema": schema_digest(response_model),
         "text": text,
-        "parameters": parameters,
-        "repeat": repeat,
     }
     encoded = json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()

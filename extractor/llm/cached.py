@@ -34,12 +34,10 @@ async def ask_cached(
     :class:`~extractor.errors.LLMError` when the model call fails; validation
     context (expected paragraphs, asked fields) is the caller's to set around it."""
     key = cache_key(
-        model=client.model,
+        answer_identity={**client.settings.answer_identity(), "repeat": repeat},
         prompt=f"{template.name}/{template.version}@{template.sha256}",
         response_model=answer_type,
         text=text,
-        parameters=client.parameters,
-        repeat=repeat,
     )
     hit = cache.get(key) if cache is not None else None
     if hit is not None:

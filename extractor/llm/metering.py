@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from extractor.settings import LLMSettings
@@ -53,6 +53,23 @@ class UsageMeter:
             cost=cost,
             reasks=self.reasks,
         )
+
+
+def sum_usage(usages: Iterable[Usage]) -> Usage:
+    """The sum of several usages (re-asks included); cost None unless one has a cost."""
+    total = Usage()
+    costs: list[float] = []
+    for usage in usages:
+        total.calls += usage.calls
+        total.cached_calls += usage.cached_calls
+        total.failed_calls += usage.failed_calls
+        total.prompt_tokens += usage.prompt_tokens
+        total.completion_tokens += usage.completion_tokens
+        total.reasks += usage.reasks
+        if usage.cost is not None:
+            costs.append(usage.cost)
+    total.cost = round(sum(costs), 6) if costs else None
+    return total
 
 
 class RateLimiter:

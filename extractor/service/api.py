@@ -15,17 +15,19 @@ from pydantic import BaseModel, Field
 
 from extractor.document import decode_report
 from extractor.llm.prompts import load_prompt
+from extractor.run_identity import run_identity
 from extractor.service.errors import UploadTooLargeError
 from extractor.service.exports import SHEETS, SheetName, to_csv, to_xlsx
 from extractor.service.keys import authenticate
 from extractor.service.models import Job, Report, ReportOwner
 from extractor.service.storage import Store, as_utc
-from extractor.service.worker import JobWorker
+from extractor.service.worker import JobWorker, job_settings
 from extractor.settings import Backend, Settings
 from schemas import ExtractionResult
 
 router = APIRouter(prefix="/v1")
 _bearer = HTTPBearer(auto_error=False, description="an API key from `extractor keys create NAME`")
+IDENTITY = "identity"  # the key of the job's run identity in its stored options
 PROMPT_VERSION = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 
@@ -63,6 +65,9 @@ class JobOut(BaseModel):
     error: str | None = None
     note: str | None = Field(default=None, description="e.g. resumed after the server was killed")
     options: dict[str, Any]
+    identity: str | None = Field(
+        default=None, description="sha256 of the configuration the job was submitted with (backend, model, prompts, …)"
+    )
     attempts: int
     created_at: datetime
     started_at: datetime | None = None
@@ -100,6 +105,8 @@ class FindingsOut(BaseModel):
 
 
 def job_out(job: Job, name: str) -> JobOut:
+    options = json.loads(job.options or "{}")
+    identity = options.pop(IDENTITY, None)
     return JobOut(
         job_id=job.id,
         report_id=job.report_id,
@@ -107,7 +114,8 @@ def job_out(job: Job, name: str) -> JobOut:
         status=job.status,
         error=job.error,
         note=job.note,
-        options=json.loads(job.options or "{}"),
+        options=options,
+        identity=identity,
         attempts=job.attempts,
         created_at=as_utc(job.created_at),
         started_at=as_utc(job.started_at),
@@ -132,10 +140,12 @@ def _validated_options(options: JobOptions, settings: Settings) -> dict[str, Any
         load_prompt("narrative", options.narrative_prompt, settings.llm.prompts_dir)
     if options.form_prompt:
         load_prompt("form", options.form_prompt, settings.llm.prompts_dir)
-    return {
+    stored: dict[str, Any] = {
         "backend": options.backend or settings.backend,
         **options.model_dump(exclude_none=True, exclude={"backend"}),
     }
+    # Which configuration the job was asked to run with (kept beside its options).
+    return {**stored, IDENTITY: run_identity(job_settings(settings, stored)).key}
 
 
 def _safe_name(filename: str | None) -> str:

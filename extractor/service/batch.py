@@ -2,7 +2,8 @@
 
 One JSON line is appended (and fsynced) per report finished, keyed by the
 sha256 of its bytes. A later run over the same folder skips every report
-whose hash already finished with the same options and whose output file is
+whose hash already finished with the same configuration (the key of
+:func:`~extractor.run_identity.run_identity`) and whose output file is
 still there, so an interrupted batch resumes where it stopped and a renamed
 or duplicated file is not extracted twice. A torn last line (a kill mid-write)
 is ignored.
@@ -34,7 +35,7 @@ class BatchEntry:
     source: str
     output: str | None
     status: Literal["completed", "failed"]
-    options: str
+    identity: str  # the key of the run's identity (extractor.run_identity)
     error: str | None = None
     findings: int = 0
     seconds: float = 0.0
@@ -47,13 +48,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def options_key(settings: Settings) -> str:
-    """What makes two runs of one report comparable: backend and prompt versions."""
-    if settings.backend == "rules":
-        return "rules"
-    return f"{settings.backend}:narrative={settings.llm.narrative_prompt}:form={settings.llm.form_prompt}"
 
 
 class BatchState:
@@ -74,10 +68,11 @@ class BatchState:
                     continue  # a line torn by a kill mid-write
                 self.entries[entry.sha256] = entry
 
-    def finished(self, sha256: str, options: str, retry_failed: bool) -> BatchEntry | None:
-        """The earlier outcome to keep for this hash, or None if it must (re)run."""
+    def finished(self, sha256: str, identity: str, retry_failed: bool) -> BatchEntry | None:
+        """The earlier outcome to keep for this hash under the configuration ``identity``,
+        or None if it must (re)run."""
         entry = self.entries.get(sha256)
-        if entry is None or entry.options != options:
+        if entry is None or entry.identity != identity:
             return None
         if entry.status == "failed":
             return None if retry_failed else entry

@@ -30,21 +30,26 @@ from extractor.errors import ExtractorError
 from extractor.service.extraction import child_init, ready, run_extraction
 from extractor.service.models import Job, Report, utcnow
 from extractor.service.storage import Store, as_utc
-from extractor.settings import Settings
+from extractor.settings import Overrides, Settings, apply_overrides
 
 log = logging.getLogger("extractor.service.worker")
 
-PROMPT_OPTIONS = ("narrative_prompt", "form_prompt")
 PROCESS_START_SECONDS = 120
+
+
+def job_overrides(options: dict[str, Any]) -> Overrides:
+    """A job's stored options (``backend``, ``<name>_prompt`` versions) as settings overrides."""
+    prompts = {
+        name.removesuffix("_prompt"): version
+        for name, version in options.items()
+        if name.endswith("_prompt") and version
+    }
+    return Overrides(backend=options.get("backend") or None, prompts=prompts)
 
 
 def job_settings(base: Settings, options: dict[str, Any]) -> Settings:
     """The server's settings with one job's options (backend, prompt versions) applied."""
-    llm_updates = {name: options[name] for name in PROMPT_OPTIONS if options.get(name)}
-    updates: dict[str, Any] = {"llm": base.llm.model_copy(update=llm_updates)}
-    if options.get("backend"):
-        updates["backend"] = options["backend"]
-    return base.model_copy(update=updates)
+    return apply_overrides(base, job_overrides(options))
 
 
 def pid_alive(pid: int) -> bool:
