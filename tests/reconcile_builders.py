@@ -71,3 +71,12 @@ def result(tables: Sequence[Table] = (), forms: Sequence[PerformanceForm] = (),
         tables=list(tables), performance_forms=list(forms), narrative_statements=list(statements),
         run=RunInfo(extractor_version="test"),
     )
+
+
+def statement(metric: str, paragraph: str = "p1", **fields: object) -> NarrativeStatement:
+    """A grounded statement; amounts and percentages quoted as given, spans at line 1273."""
+    evidence = {k: str(v) for k, v in fields.items() if k.endswith(("pct",)) or k in ("amount",)}
+    evidence.update(fields.pop("evidence", {}))  # type: ignore[arg-type]
+    provenance = {k: span(1273) for k in fields}
+    return NarrativeStatement(paragraph_id=paragraph, metric=metric, unit=fields.pop("unit", "万元"),  # type: ignore[arg-type]
+                              evidence=evidence, provenance=provenance, **fields)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from extractor.backends import BackendJob, make_backend
-from extractor.backends.hybrid import needs_model, unexplained_figures
+from extractor.backends.routing import needs_model, unexplained_figures
 from extractor.document import SourceText
 from extractor.llm.chunks import holds_figure, make_chunks
 from extractor.narrative import extract_paragraphs

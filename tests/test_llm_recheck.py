@@ -14,9 +14,9 @@ import pytest
 from extractor.document import SourceText
 from extractor.llm.narrative import read_narrative
 from extractor.llm.prompts import load_prompt
-from extractor.llm.recheck import statement_problems
 from extractor.narrative import Paragraph, extract_paragraphs
 from extractor.pipeline import extract
+from extractor.reconcile.statement_checks import statement_problems
 from tests.llm_server import (
     Request,
     ScriptedLLMServer,

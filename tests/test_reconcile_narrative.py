@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from extractor.reconcile import reconcile, registry
 from schemas import Finding, FundRow, NarrativeParagraph, NarrativeStatement, PerformanceForm, Span, Table
-from tests.reconcile_builders import TableSpec, result, span
+from tests.reconcile_builders import TableSpec, result, statement
 from tests.test_reconcile_cross import corpus_001_tables
-
-
-def statement(metric: str, paragraph: str = "p1", **fields: object) -> NarrativeStatement:
-    evidence = {k: str(v) for k, v in fields.items() if k.endswith(("pct",)) or k in ("amount",)}
-    evidence.update(fields.pop("evidence", {}))  # type: ignore[arg-type]
-    provenance = {k: span(1273) for k in fields}
-    return NarrativeStatement(paragraph_id=paragraph, metric=metric, unit=fields.pop("unit", "万元"),  # type: ignore[arg-type]
-                              evidence=evidence, provenance=provenance, **fields)  # type: ignore[arg-type]
 
 
 def run(*statements: NarrativeStatement, tables: list[Table] | None = None, forms: list[PerformanceForm] | None = None,

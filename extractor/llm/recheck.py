@@ -3,7 +3,8 @@ reconciliation check is asked about once more, for the failing fields only,
 with the finding as feedback.
 
 The checks are the reconciliation engine's own narrative rules, run on the
-statements alone (no arithmetic is redone here): the change against amount −
+statements alone (:mod:`extractor.reconcile.statement_checks`; no arithmetic is
+redone here): the change against amount −
 prior, the growth rate against change / prior, the completion rate against
 amount / budget, and, when the report's tables are at hand, the amount
 against the table figure its metric names. A finding that is not rounding
@@ -20,10 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import cast
 
 from extractor.errors import LLMError
@@ -33,84 +31,15 @@ from extractor.llm.cached import ask_cached
 from extractor.llm.client import LLMClient
 from extractor.llm.metering import UsageMeter
 from extractor.llm.prompts import PromptTemplate, load_prompt
-from extractor.narrative.grounding import NUMERIC_FIELDS, ground_statement
+from extractor.narrative.grounding import ground_statement
 from extractor.narrative.paragraphs import Paragraph
-from extractor.reconcile import Rule, reconcile, registry
+from extractor.reconcile.statement_checks import Problem, statement_problems
 from extractor.settings import Settings
-from schemas import DocumentInfo, ExtractionResult, Finding, NarrativeStatement, RunInfo, Table
+from schemas import NarrativeStatement, Table
 
 PROMPT_NAME = "followup"
-# The narrative rules that judge one statement by itself (or against the tables);
-# share_pct and the verdict rules need the whole report's prose and are left to
-# the pipeline's reconciliation.
-CHECKED_RULES = (
-    "narrative.change_amount",
-    "narrative.change_pct",
-    "narrative.completion_pct",
-    "narrative.table_amount",
-)
 SEPARATOR = "\n\n---\n"  # between the paragraph and the question (tests parse it)
-_DOCUMENT = DocumentInfo(source_name="recheck", sha256="0" * 64, encoding="utf-8")
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A failed check of one statement and the statement's fields it compared."""
-
-    finding: Finding
-    fields: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def checked_rules() -> tuple[Rule, ...]:
-    """The registered rules named in :data:`CHECKED_RULES` (looked up once)."""
-    return tuple(r for r in registry() if r.id in CHECKED_RULES)
-
-
-def statement_problems(
-    statements: Sequence[NarrativeStatement], tables: Sequence[Table] = ()
-) -> dict[int, list[Problem]]:
-    """The failed checks of each statement, by its index in ``statements``:
-    findings of :data:`CHECKED_RULES` that are neither info nor rounding.
-    Ungrounded statements are not judged (the rules skip them)."""
-    if not statements:
-        return {}
-    # Each copy carries its index as paragraph id, so a finding's locations name
-    # one statement even where a paragraph states the same metric twice.
-    tagged = [s.model_copy(update={"paragraph_id": str(i)}) for i, s in enumerate(statements)]
-    result = ExtractionResult(
-        document=_DOCUMENT,
-        tables=list(tables),
-        narrative_statements=tagged,
-        run=RunInfo(extractor_version="recheck"),
-    )
-    problems: dict[int, list[Problem]] = defaultdict(list)
-    for finding in reconcile(result, checked_rules()):
-        if finding.severity == "info" or finding.classification == "rounding":
-            continue
-        owner, fields = _owner(finding)
-        if owner is not None and fields:
-            problems[owner].append(Problem(finding, fields))
-    return dict(problems)
-
-
-def _owner(finding: Finding) -> tuple[int | None, tuple[str, ...]]:
-    """The statement a finding is about and the fields of it the finding names
-    (an implied prior year is located at the amount it comes from)."""
-    owner: int | None = None
-    fields: list[str] = []
-    for location in finding.locations:
-        if location.kind != "narrative":
-            continue
-        head, _, rest = location.ref.partition(" / ")
-        name = rest.rsplit(" / ", 1)[-1]
-        if not head.isdigit() or name not in NUMERIC_FIELDS:
-            continue
-        owner = int(head) if owner is None else owner
-        if int(head) == owner and name not in fields:
-            fields.append(name)
-    return owner, tuple(fields)
 
 
 def followup_prompt(settings: Settings) -> PromptTemplate:

@@ -7,14 +7,29 @@ documentation (for ``extractor check``). Rules live in
 """
 
 from extractor.reconcile.engine import (
+    Checked,
     Context,
     Reporter,
     Rule,
     RuleError,
     checked_figures,
     reconcile,
+    reconcile_checked,
     registry,
     rule,
 )
+from extractor.reconcile.figures import FieldOf
 
-__all__ = ["Context", "Reporter", "Rule", "RuleError", "checked_figures", "reconcile", "registry", "rule"]
+__all__ = [
+    "Checked",
+    "Context",
+    "FieldOf",
+    "Reporter",
+    "Rule",
+    "RuleError",
+    "checked_figures",
+    "reconcile",
+    "reconcile_checked",
+    "registry",
+    "rule",
+]

@@ -11,6 +11,10 @@ A rule receives a :class:`Context` (the extraction, indexed) and a
 :class:`Reporter` bound to it; it states comparisons (``reporter.sum(...)``,
 ``reporter.equal(...)``, ``reporter.percent(...)``) and the reporter applies
 the tolerance, classifies, and builds :class:`~schemas.Finding` objects.
+:func:`reconcile_checked` returns each finding with what it is about, typed
+(:class:`Checked`: the rule, and the record and field of every figure shown),
+for code that acts on findings; a finding's message and location refs are
+display text only.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from functools import cached_property
 from typing import Literal, TypeVar
 
 from extractor.errors import ExtractorError
-from extractor.reconcile.figures import Figure, classify
+from extractor.reconcile.figures import FieldOf, Figure, classify
 from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
 from extractor.tables.roles import Role, role_of
 from schemas import Classification, ExtractionResult, Finding, Location, Severity, Table
@@ -72,12 +76,27 @@ class Context:
         return self.result.document.kind
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One finding, typed: the rule that made it, and the record and field of each
+    figure it shows (in the order of its locations; figures computed from several,
+    such as a sum, have none)."""
+
+    rule: Rule
+    finding: Finding
+    subjects: tuple[FieldOf, ...]
+
+    def fields_of(self, record: object) -> tuple[str, ...]:
+        """The fields of ``record`` (a statement, row or form object) the finding compared."""
+        return tuple(dict.fromkeys(s.field for s in self.subjects if s.record is record))
+
+
 @dataclass
 class Reporter:
     """Collects the findings of one rule; applies tolerance and classification."""
 
     rule: Rule
-    findings: list[Finding] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
     report_rounding: bool = True
     # When a list is given, every figure the rule compares is appended to it
     # (see :func:`checked_figures`): what the report's redundancy covers.
@@ -192,7 +211,8 @@ class Reporter:
             message=message, locations=locations, stated=_round(stated), expected=_round(expected),
             difference=_round(difference), tolerance=_round(tolerance, 4),
         )
-        self.findings.append(finding)
+        subjects = tuple(subject for f in shown if (subject := f.subject) is not None)
+        self.checked.append(Checked(self.rule, finding, subjects))
         return finding
 
 
@@ -253,7 +273,7 @@ class Rule:
     doc: str
     check: Check
 
-    def run(self, context: Context, trace: list[Figure] | None = None) -> list[Finding]:
+    def run(self, context: Context, trace: list[Figure] | None = None) -> list[Checked]:
         """The rule's findings; a rule that fails on odd input reports it and the run goes on."""
         reporter = Reporter(self, trace=trace)
         try:
@@ -261,7 +281,7 @@ class Rule:
         except Exception as error:  # one broken rule must not stop reconciliation
             reporter.flag(f"rule {self.id} could not run on this extraction: {type(error).__name__}: {error}",
                           classification="extraction", severity="warning")
-        return reporter.findings
+        return reporter.checked
 
 
 def rule(rule_id: str, *, reads: str, tolerance: str, severity: Severity = "error") -> Callable[[Check], Rule]:
@@ -299,11 +319,16 @@ def _family_order(module_name: str) -> tuple[int, str]:
 def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Finding]:
     """Run every rule (or ``rules``) on one extraction; findings in rule order.
     Pure: ``result`` is not modified."""
+    return [checked.finding for checked in reconcile_checked(result, rules)]
+
+
+def reconcile_checked(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Checked]:
+    """:func:`reconcile` with each finding's rule and the records and fields it is about."""
     context = Context(result)
-    findings: list[Finding] = []
+    checked: list[Checked] = []
     for item in rules if rules is not None else registry():
-        findings.extend(item.run(context))
-    return findings
+        checked.extend(item.run(context))
+    return checked
 
 
 def checked_figures(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Figure]:

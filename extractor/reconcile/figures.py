@@ -9,6 +9,7 @@ beyond tolerance looks like an extraction slip or an error of the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.numbers import is_empty_cell
@@ -27,15 +28,25 @@ from schemas import (
 )
 
 
+@dataclass(frozen=True, eq=False)
+class FieldOf:
+    """Which record and which field of it a figure is: a statement and its field name,
+    a table row and its column key, a form and its field. The typed counterpart of a
+    :class:`~schemas.Location` (whose ``ref`` is display text, never parsed)."""
+
+    record: NarrativeStatement | TableRow | PerformanceForm
+    field: str
+
+
 class Figure:
     """One figure taking part in a check. Its :class:`~schemas.Location` is built
     only when a finding needs it (most figures agree and are never reported)."""
 
-    __slots__ = ("_label", "_locate", "_location", "_neighbours", "rounding", "text", "value")
+    __slots__ = ("_label", "_locate", "_location", "_neighbours", "_subject", "rounding", "text", "value")
 
     def __init__(self, value: float | None, location: Location | Callable[[], Location], label: str | None = None,
                  text: str | None = None, neighbours: tuple[float, ...] | Callable[[], tuple[float, ...]] = (),
-                 rounding: float | None = None) -> None:
+                 rounding: float | None = None, subject: FieldOf | None = None) -> None:
         self.value = value
         self.text = text  # as printed, when known
         # Other cells printed on the same row: a difference equal to one of them
@@ -47,6 +58,13 @@ class Figure:
         self._label = label
         self._location: Location | None = location if isinstance(location, Location) else None
         self._locate = None if isinstance(location, Location) else location
+        # A figure derived from another (converted, implied) stands for that one's field.
+        self._subject = subject
+
+    @property
+    def subject(self) -> FieldOf | None:
+        """The record and field this figure is, when it is one (None for a computed total)."""
+        return self._subject
 
     @property
     def location(self) -> Location:
@@ -146,6 +164,10 @@ class _CellFigure(Figure):
             )
         return self._row_neighbours
 
+    @property
+    def subject(self) -> FieldOf:
+        return FieldOf(self._row, self._column.key if self._column is not None else "")
+
 
 def form_figure(form: PerformanceForm, ref: str, value: float | None, span: Span | None,
                 line: int | None = None, min_decimals: int = 2) -> Figure:
@@ -175,6 +197,10 @@ class _FormFigure(Figure):
         self._ref = ref
         self._span = span
         self._line = line
+
+    @property
+    def subject(self) -> FieldOf:
+        return FieldOf(self._form, self._ref)
 
     @property
     def location(self) -> Location:
@@ -212,6 +238,10 @@ class _StatementFigure(Figure):
         self._neighbours = ()
         self._statement = statement
         self._field = field_name
+
+    @property
+    def subject(self) -> FieldOf:
+        return FieldOf(self._statement, self._field)
 
     @property
     def label(self) -> str:

@@ -16,7 +16,7 @@ from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, form_figure, narrative_figure
 from extractor.reconcile.named import FigureIndex, build_index, candidates, split_metric
 from extractor.reconcile.tolerance import EPSILON, half_unit
-from schemas import Location, NarrativeStatement, PerformanceForm
+from schemas import NarrativeStatement, PerformanceForm
 
 PERCENT = "judged at the decimals printed: the ratio of the (rounded) inputs must round or truncate to it"
 
@@ -34,7 +34,7 @@ def _in_wan(statement: NarrativeStatement, figure: Figure) -> Figure:
     if figure.value is None or statement.unit in (None, "万元", "万"):
         return figure
     return Figure(value=to_wan(figure.value, statement.unit), location=lambda: figure.location, label=figure.label,
-                  text=None)
+                  text=None, subject=figure.subject)
 
 
 @rule("narrative.table_amount", severity="warning",
@@ -92,7 +92,7 @@ def _prior(s: NarrativeStatement) -> Figure | None:
     amount, change = narrative_figure(s, "amount", s.amount), narrative_figure(s, "change_amount", s.change_amount)
     # The implied prior carries the rounding of both figures.
     return Figure(value=s.amount - s.change_amount, location=lambda: amount.location, label=f"{s.metric} prior year",
-                  rounding=amount.error + change.error)
+                  rounding=amount.error + change.error, subject=amount.subject)
 
 
 @rule("narrative.change_pct", reads="statements with change_pct and change_amount (prior year stated or "
@@ -200,14 +200,11 @@ def direction(ctx: Context, out: Reporter) -> None:
             bad = ((s.direction == "increase" and value < -EPSILON) or (s.direction == "decrease" and value > EPSILON)
                    or (s.direction == "flat" and abs(value) > half_unit(2)))
             if bad:
-                figure = narrative_figure(s, field_name, value)
-                where = [figure.location]
-                if "direction" in s.provenance:
-                    span = s.provenance["direction"]
-                    where.append(Location(kind="narrative", ref=f"{s.paragraph_id} / {s.metric} / direction",
-                                          line_start=span.line_start, line_end=span.line_end, span=span))
+                # The figure first, then where the direction word is printed.
+                words = [narrative_figure(s, "direction", None).location] if "direction" in s.provenance else []
                 out.flag(f"{s.metric}: the text says {s.direction} but {field_name} is {value:+g}",
-                         locations=where, classification="semantic", stated=value)
+                         [narrative_figure(s, field_name, value)], locations=words, classification="semantic",
+                         stated=value)
                 break
 
 
