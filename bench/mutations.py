@@ -30,12 +30,10 @@ from extractor.pipeline import extract
 from extractor.reconcile import checked_figures, reconcile
 from extractor.settings import Settings
 from schemas import ExtractionResult, Finding, Span
+from schemas.fields import FUND_FIGURES, NUMERIC_FIELDS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_FORM_FIELDS = ("initial_budget", "full_year_budget", "executed", "execution_rate", "score")
-_NARRATIVE_FIELDS = ("amount", "prior_amount", "change_amount", "budget_amount", "change_pct", "share_pct",
-                     "completion_pct")
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def sites(result: ExtractionResult) -> list[Site]:
                     found.append(Site("table", cell.span, cell.value, f"{table.id} / {row.code or row.name} / {key}"))
     for form in result.performance_forms:
         for fund in form.funds:
-            for name in _FORM_FIELDS:
+            for name in FUND_FIGURES:
                 value, span = getattr(fund, name), fund.provenance.get(name)
                 if value is not None and span is not None:
                     found.append(Site("form", span, value, f"{form.project_name} / {fund.label} / {name}"))
@@ -77,7 +75,7 @@ def sites(result: ExtractionResult) -> list[Site]:
                 if value is not None and span is not None:
                     found.append(Site("form", span, value, f"{score_table.title} / {score_row.label} / {column}"))
     for statement in result.narrative_statements:
-        for name in _NARRATIVE_FIELDS:
+        for name in NUMERIC_FIELDS:
             value, span = getattr(statement, name), statement.provenance.get(name)
             if value is not None and span is not None:
                 found.append(Site("narrative", span, abs(value), f"{statement.metric} / {name}"))

@@ -18,6 +18,7 @@ from evals.comparators import char_f1, fold_text, is_null, numbers_equal, short_
 from evals.gold_io import GoldBundle, GoldTableRow
 from evals.results import FieldDiff, Outcome, RecordCounts, ScoreReport, TypeScore
 from schemas import ExtractionResult, FundRow, Indicator, NarrativeStatement, PerformanceForm, Table, TableRow
+from schemas.fields import AMOUNT_FIELDS, FUND_FIGURES, PERCENT_FIELDS, STATEMENT_READING_FIELDS
 
 FieldKind = Literal["number", "short", "text", "texts"]
 
@@ -51,10 +52,7 @@ FORM_FIELDS = (
     FieldSpec("goals.expected", "text", lambda f: f.goals.expected),
     FieldSpec("goals.actual", "text", lambda f: f.goals.actual),
 )
-FUND_FIELDS = tuple(
-    FieldSpec(f"funds.{name}", "number", _attr(name))
-    for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score")
-)
+FUND_FIELDS = tuple(FieldSpec(f"funds.{name}", "number", _attr(name)) for name in FUND_FIGURES)
 INDICATOR_FIELDS = (
     FieldSpec("indicators.level1", "short", _attr("level1")),
     FieldSpec("indicators.level2", "short", _attr("level2")),
@@ -66,18 +64,22 @@ INDICATOR_FIELDS = (
     FieldSpec("indicators.deviation_reason", "text", _attr("deviation_reason")),
 )
 _UNIT = _attr("unit")
+
+
+def _statement_field(name: str) -> FieldSpec:
+    """How one field of what a statement says is compared: amounts in their unit,
+    percentages as numbers, the metric and reasons as text, the rest as short labels."""
+    if name in AMOUNT_FIELDS:
+        return FieldSpec(name, "number", _attr(name), _UNIT)
+    if name in PERCENT_FIELDS:
+        return FieldSpec(name, "number", _attr(name))
+    if NarrativeStatement.model_fields[name].annotation == list[str]:
+        return FieldSpec(name, "texts", _attr(name))
+    return FieldSpec(name, "text" if name == "metric" else "short", _attr(name))
+
+
 STATEMENT_FIELDS = (
-    FieldSpec("metric", "text", _attr("metric")),
-    FieldSpec("amount", "number", _attr("amount"), _UNIT),
-    FieldSpec("unit", "short", _attr("unit")),
-    FieldSpec("prior_amount", "number", _attr("prior_amount"), _UNIT),
-    FieldSpec("change_amount", "number", _attr("change_amount"), _UNIT),
-    FieldSpec("change_pct", "number", _attr("change_pct")),
-    FieldSpec("direction", "short", _attr("direction")),
-    FieldSpec("share_pct", "number", _attr("share_pct")),
-    FieldSpec("completion_pct", "number", _attr("completion_pct")),
-    FieldSpec("budget_amount", "number", _attr("budget_amount"), _UNIT),
-    FieldSpec("reasons", "texts", _attr("reasons")),
+    *(_statement_field(name) for name in STATEMENT_READING_FIELDS),
     FieldSpec("paragraph_id", "short", _attr("paragraph_id")),
 )
 

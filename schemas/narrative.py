@@ -1,12 +1,25 @@
 """Narrative text (情况说明) and the quantitative statements read from it."""
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from schemas.provenance import Span
 
 Direction = Literal["increase", "decrease", "flat"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Marks a statement field holding a printed figure: an ``amount`` (in the
+    statement's unit) or a ``percent``. :mod:`schemas.fields` lists them from here."""
+
+    kind: Literal["amount", "percent"]
+
+
+StatementAmount = Annotated[float | None, Measure("amount")]
+StatementPercent = Annotated[float | None, Measure("percent")]
 
 
 class NarrativeParagraph(BaseModel):
@@ -27,15 +40,15 @@ class NarrativeStatement(BaseModel):
 
     paragraph_id: str
     metric: str = Field(description="what the figure measures, as written (e.g. 本年支出合计)")
-    amount: float | None = None
+    amount: StatementAmount = None
     unit: str | None = None
-    prior_amount: float | None = None
-    change_amount: float | None = Field(default=None, description="signed: negative for 减少")
-    change_pct: float | None = Field(default=None, description="signed percent: -5.2 for 下降5.2%")
+    prior_amount: StatementAmount = None
+    change_amount: StatementAmount = Field(default=None, description="signed: negative for 减少")
+    change_pct: StatementPercent = Field(default=None, description="signed percent: -5.2 for 下降5.2%")
     direction: Direction | None = None
-    share_pct: float | None = None  # 占比
-    completion_pct: float | None = None  # 完成年初预算的 X%
-    budget_amount: float | None = None
+    share_pct: StatementPercent = None  # 占比
+    completion_pct: StatementPercent = None  # 完成年初预算的 X%
+    budget_amount: StatementAmount = None
     reasons: list[str] = Field(default_factory=list)
     evidence: dict[str, str] = Field(default_factory=dict)
     provenance: dict[str, Span] = Field(default_factory=dict)

@@ -8,11 +8,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from extractor.narrative.grounding import NUMERIC_FIELDS
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import numbers_in
 from extractor.reconcile.statement_checks import statement_problems
 from schemas import NarrativeStatement, Table
+from schemas.fields import NUMERIC_FIELDS
 
 # A figure a statement should explain: a number followed by a money unit or %,
 # but not a threshold or a rate ("100万元（含）以上设备", "20元/吨").

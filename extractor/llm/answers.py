@@ -16,9 +16,11 @@ from typing import Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from extractor.narrative.grounding import NUMERIC_FIELDS
 from schemas import NarrativeStatement
+from schemas.fields import NUMERIC_FIELDS, STATEMENT_READING_FIELDS
 
+# Spelled out for the model's JSON schema and for the type checker; a test holds
+# them to the schema's fields (schemas.fields).
 QuotedField = Literal[
     "metric",
     "amount",
@@ -158,22 +160,9 @@ def to_statement(answer: StatementAnswer, prompt_ref: str) -> NarrativeStatement
     evidence: dict[str, str] = {}
     for quote in answer.quotes:
         evidence.setdefault(quote.field, quote.quote)
+    said = {name: getattr(answer, name) for name in STATEMENT_READING_FIELDS}
     return NarrativeStatement(
-        paragraph_id=answer.paragraph,
-        metric=answer.metric,
-        amount=answer.amount,
-        unit=answer.unit,
-        prior_amount=answer.prior_amount,
-        change_amount=answer.change_amount,
-        change_pct=answer.change_pct,
-        direction=answer.direction,
-        share_pct=answer.share_pct,
-        completion_pct=answer.completion_pct,
-        budget_amount=answer.budget_amount,
-        reasons=list(answer.reasons),
-        evidence=evidence,
-        source="llm",
-        prompt_version=prompt_ref,
+        paragraph_id=answer.paragraph, **said, evidence=evidence, source="llm", prompt_version=prompt_ref
     )
 
 

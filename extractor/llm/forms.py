@@ -32,6 +32,7 @@ from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import numbers_in
 from extractor.settings import Settings
 from schemas import Failure, FundRow, Indicator, NarrativeParagraph, PerformanceForm, Span, Usage
+from schemas.fields import FUND_FIGURES
 
 PROMPT_NAME = "form"
 _FUND_LABELS = {
@@ -202,7 +203,7 @@ def to_form(
         if row is None:
             row = FundRow(kind=fund.kind, label=_FUND_LABELS[fund.kind])
             read.funds.append(row)
-        for name in ("initial_budget", "full_year_budget", "executed", "execution_rate", "score"):
+        for name in FUND_FIGURES:
             number = checker.number(
                 f"funds.{fund.kind}.{name}", getattr(fund, name), fund.line, row.provenance
             )

@@ -20,10 +20,7 @@ from extractor.document.source import make_span
 from extractor.narrative.paragraphs import Paragraph
 from extractor.numbers import UNIT_TO_WAN
 from schemas import NarrativeStatement, Span
-
-AMOUNT_FIELDS = ("amount", "prior_amount", "change_amount", "budget_amount")
-PERCENT_FIELDS = ("change_pct", "share_pct", "completion_pct")
-NUMERIC_FIELDS = AMOUNT_FIELDS + PERCENT_FIELDS
+from schemas.fields import NUMERIC_FIELDS, PERCENT_FIELDS
 
 # A comma between digits that is followed by exactly three digits groups thousands.
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from schemas import ExtractionResult
+from schemas.fields import STATEMENT_READING_FIELDS
 
 SheetName = Literal["report", "indicators", "statements", "findings"]
 SHEETS: tuple[SheetName, ...] = ("report", "indicators", "statements", "findings")
@@ -54,20 +55,11 @@ INDICATOR_COLUMNS = [
     "line_start",
     "line_end",
 ]
+# What a statement says comes from the schema (schemas.fields); around it, where and how it was read.
 STATEMENT_COLUMNS = [
     "paragraph_id",
     "section",
-    "metric",
-    "amount",
-    "unit",
-    "prior_amount",
-    "change_amount",
-    "change_pct",
-    "direction",
-    "share_pct",
-    "completion_pct",
-    "budget_amount",
-    "reasons",
+    *STATEMENT_READING_FIELDS,
     "grounded",
     "grounding_note",
     "source",
@@ -158,17 +150,7 @@ def statement_rows(result: ExtractionResult) -> list[list[Cell]]:
             [
                 st.paragraph_id,
                 sections.get(st.paragraph_id),
-                st.metric,
-                st.amount,
-                st.unit,
-                st.prior_amount,
-                st.change_amount,
-                st.change_pct,
-                st.direction,
-                st.share_pct,
-                st.completion_pct,
-                st.budget_amount,
-                "；".join(st.reasons),
+                *(_cell(getattr(st, name)) for name in STATEMENT_READING_FIELDS),
                 st.grounded,
                 st.grounding_note,
                 st.source,
@@ -177,6 +159,11 @@ def statement_rows(result: ExtractionResult) -> list[list[Cell]]:
             ]
         )
     return rows
+
+
+def _cell(value: Any) -> Cell:
+    """A statement's value as one cell: a list (the reasons) joined with ；."""
+    return "；".join(value) if isinstance(value, list) else value
 
 
 def finding_rows(result: ExtractionResult) -> list[list[Cell]]:
