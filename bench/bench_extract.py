@@ -1,13 +1,15 @@
 """Benchmark the deterministic extraction: MB/s on one core and peak memory.
 
-    python bench/bench_extract.py [REPORT ...] [--repeat N]
+    python bench/bench_extract.py [REPORT ...] [--repeat N] [--shortcuts]
 
 Defaults to the bundled corpus. Runs N passes over all reports (after one
 warm-up pass) and prints, per report and for the corpus, the fastest and the
 median pass: shared virtual machines lend their cores unevenly, and the
 fastest pass is the one least disturbed by other tenants. Then the time per
 stage in the fastest pass (load+segment, tables, forms, narrative, reconcile)
-and the throughput without and with reconciliation, and peak memory.
+and the throughput without and with reconciliation, and peak memory. With
+``--shortcuts``, what building objects the short way would save per stage
+(bench/construction_costs.py).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reports", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=7, help="timed passes over all reports")
+    parser.add_argument("--shortcuts", action="store_true", help="what construction shortcuts would save per stage")
     args = parser.parse_args()
     reports = args.reports or sorted(SAMPLES.glob("*.txt"))
     settings = Settings(home=Path("/tmp/extractor-bench"))
@@ -67,7 +70,11 @@ def main() -> None:
         f"{'total':32} {total_bytes / 1024:8.1f} {best_total * 1000:8.1f} {median_total * 1000:8.1f} "
         f"{_rate(total_bytes, best_total):7.2f} ({_rate(total_bytes, median_total):.2f})"
     )
-    _print_stages(passes[totals.index(best_total)][1], total_bytes)
+    per_stage = _print_stages(passes[totals.index(best_total)][1], total_bytes)
+    if args.shortcuts:
+        from construction_costs import print_savings  # bench/ is the script's folder
+
+        print_savings(reports, settings, per_stage)
 
     tracemalloc.start()
     one_pass(reports, settings)
@@ -76,8 +83,8 @@ def main() -> None:
     print(f"\npeak traced memory over one pass of all reports: {peak / 1e6:.1f} MB")
 
 
-def _print_stages(stages: dict[str, float], total_bytes: int) -> None:
-    """Per-stage time of the fastest pass (ms), and the stage's own MB/s."""
+def _print_stages(stages: dict[str, float], total_bytes: int) -> dict[str, float]:
+    """Per-stage time of the fastest pass (ms), and the stage's own MB/s; the seconds per stage."""
     print(f"\n{'stage (fastest pass)':32} {'ms':>8} {'MB/s':>7}")
     per_stage = dict(stages)
     per_stage["load+segment"] = per_stage.pop("load") + per_stage.pop("segment")
@@ -87,6 +94,7 @@ def _print_stages(stages: dict[str, float], total_bytes: int) -> None:
     everything = deterministic + per_stage["reconcile"]
     print(f"{'deterministic (no reconcile)':32} {deterministic * 1000:8.1f} {_rate(total_bytes, deterministic):7.2f}")
     print(f"{'with reconciliation':32} {everything * 1000:8.1f} {_rate(total_bytes, everything):7.2f}")
+    return per_stage
 
 
 def _rate(size: int, seconds: float) -> float:

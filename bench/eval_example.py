@@ -40,8 +40,8 @@ from evals.report import write_report  # noqa: E402
 from evals.runs import RunRecord, RunStore  # noqa: E402
 from extractor.document import load_report  # noqa: E402
 from extractor.settings import LLMSettings, Settings  # noqa: E402
+from tests.helpers.gold_oracle import GoldOracle  # noqa: E402
 from tests.llm_server import ScriptedLLMServer  # noqa: E402
-from tests.test_eval_e2e import GoldOracle  # noqa: E402
 
 OUTPUT = ROOT / "evals" / "reports" / "example.html"
 RULES_LABEL = "rules"

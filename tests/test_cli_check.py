@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tests.conftest import CORPUS
-from tests.test_cli_extract import run_cli
+from tests.helpers.cli import run_cli
 
 
 def test_report_errors_fail_the_check(tmp_path: Path) -> None:

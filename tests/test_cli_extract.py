@@ -1,21 +1,12 @@
 """``extractor extract`` end to end through the real console entry point."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CORPUS, SAMPLES
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EXTRACTOR_HOME": str(cwd / "home"), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "extractor", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+from tests.helpers.cli import run_cli
 
 
 def test_one_report_to_a_file(tmp_path: Path) -> None:

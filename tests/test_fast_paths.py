@@ -3,7 +3,8 @@
 Normalisation skips folding and markup removal on lines that need neither;
 form scoring asks :func:`is_target` instead of building a ParsedTarget; the
 statement reader splits clauses with a pattern instead of a character loop;
-grounding folds whole strings. Each case here holds a value worked out by hand.
+grounding folds whole strings. Each case here holds a value worked out by hand,
+and reaches the shortcut through the public function that takes it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pytest
 from pydantic import ValidationError
 
 from extractor.document.segment import heading_of
-from extractor.document.source import _BARE_INTEGER, Line, SourceText, make_span, maps_to_itself, normalise_line
+from extractor.document.source import Line, SourceText, make_span, maps_to_itself, normalise_line
 from extractor.forms import is_tabbed_block
-from extractor.forms.cells import Cell, _read_shifted, _reading, is_indicator_header, row_cells
+from extractor.forms.cells import Cell, best_reading, is_indicator_header, row_cells
 from extractor.forms.detect import find_form_blocks
 from extractor.forms.lineflow_tokens import (
     RowReader,
@@ -27,10 +28,8 @@ from extractor.forms.lineflow_tokens import (
     tokenize,
     tokenize_line,
 )
-from extractor.forms.tabbed import _FUND_FIELD_HINT, _FUND_FIELDS, _FUND_ROW_HINT, _FUND_ROWS
 from extractor.forms.targets import is_target, parse_target
 from extractor.narrative.clauses import (
-    _FLAT,
     COMPARATOR,
     FLAT_HINT,
     REASON,
@@ -40,18 +39,17 @@ from extractor.narrative.clauses import (
     split_clauses,
     split_marks,
 )
-from extractor.narrative.grounding import _THOUSANDS, _canonical, _canonical_text, _fold, ground_statement
-from extractor.narrative.paragraphs import _is_line_flow
-from extractor.narrative.statements import _grounded, _Reader, _tabular
+from extractor.narrative.grounding import find_quotes, ground_statement
+from extractor.narrative.statements import extract_statements
 from extractor.reconcile import registry
 from extractor.reconcile.engine import Reporter
-from extractor.reconcile.figures import Figure, _number_text, form_figure, narrative_figure, table_figure
+from extractor.reconcile.figures import Figure, form_figure, narrative_figure, table_figure
 from extractor.tables.cells import RawCell, RawRow
 from extractor.tables.detection import LineInfo, classify
 from extractor.tables.header import table_width
 from schemas import Cell as TableCell
 from schemas import Column, Location, NarrativeStatement, PerformanceForm, Span, Table, TableRow
-from tests.test_statements import paragraph_of
+from tests.helpers.narrative import paragraph_of
 
 
 def test_plain_line_keeps_identity_offsets() -> None:
@@ -110,12 +108,10 @@ def test_split_drops_empty_pieces() -> None:
     assert [text[s:e] for s, e in split_marks(text, 0, len(text), "。！？!?")] == ["甲", "乙", "丙"]
 
 
-def test_canonical_maps_back_to_original_characters() -> None:
-    text, origin = _canonical("收入 1,234．5 万元")
-    assert text == "收入1234.5万元"
-    # the space (2), the comma (4) and the space before 万 (10) are dropped
-    assert origin == (0, 1, 3, 5, 6, 7, 8, 9, 11, 12)
-    assert _canonical_text("收入 1,234．5 万元") == text
+def test_a_quote_found_in_folded_text_maps_back_to_the_original_characters() -> None:
+    # Folded, "收入 1,234．5 万元" reads 收入1234.5万元: the space (2), the comma (4) and the
+    # space before 万 (10) dropped; the quote stands at 3..13 of the original.
+    assert find_quotes(paragraph_of("收入 1,234．5 万元"), "1234.5万元") == [(3, 13)]
 
 
 # --- spans, offsets and per-source memos --------------------------------------------------
@@ -124,7 +120,7 @@ def test_canonical_maps_back_to_original_characters() -> None:
 def test_make_span_is_a_validated_span() -> None:
     assert make_span(2, 3, 10, 20) == Span(line_start=2, line_end=3, char_start=10, char_end=20)
     with pytest.raises(ValidationError):
-        make_span(0, 1, 0, 0)  # lines are 1-based: the shortcut still validates
+        make_span(0, 1, 0, 0)  # lines are 1-based
 
 
 def test_from_text_inlines_normalise_line_for_plain_lines() -> None:
@@ -200,12 +196,12 @@ def test_blank_lines_share_one_line_info() -> None:
 # --- forms ----------------------------------------------------------------------------------
 
 
-def test_row_cells_built_with_tuple_new_are_cells() -> None:
+def test_row_cells_strip_and_keep_empty_cells() -> None:
     line = Line(1, "项目名称\t\t 某项目 ", "项目名称\t\t 某项目 ", 0, tuple(range(11)))
     cells = row_cells(line)
     # "项目名称" 0..4, tab at 4, empty cell at 5, tab at 5, " 某项目 " from 6: stripped 7..10
     assert cells == [Cell(0, "项目名称", 0, 4), Cell(1, "", 5, 5), Cell(2, "某项目", 7, 10)]
-    assert all(type(cell) is Cell for cell in cells) and cells[2].flat == "某项目"
+    assert cells[2].flat == "某项目"
 
 
 def test_indicator_header_needs_a_cell_with_biao() -> None:
@@ -216,10 +212,9 @@ def test_indicator_header_needs_a_cell_with_biao() -> None:
     assert not is_indicator_header(row_cells(plain))
 
 
-def test_tokens_built_with_tuple_new_are_tokens() -> None:
+def test_tokens_are_the_words_of_a_line_with_their_offsets() -> None:
     line = Line(4, "满意度  ≥90%", "满意度  ≥90%", 0, tuple(range(9)))
     assert tokenize_line(line) == [Token(4, 0, 3, "满意度"), Token(4, 5, 9, "≥90%")]
-    assert type(tokenize_line(line)[0]) is Token
 
 
 def test_a_shared_row_reader_splits_as_a_fresh_one() -> None:
@@ -246,7 +241,8 @@ def test_tabbed_block_stops_counting_at_three_rows(tab_rows: int, tabbed: bool) 
 @pytest.mark.parametrize(("text", "flat"), [("比上年持平", True), ("与上年相同", True), ("同上年无变化", True),
                                              ("同比持平", True), ("与2023年一致", True), ("比上年增长", False)])
 def test_flat_hint_is_in_every_flat_mention(text: str, flat: bool) -> None:
-    assert bool(_FLAT.search(text)) is flat
+    [said] = extract_statements([paragraph_of(f"项目支出500万元，{text}。")])
+    assert (said.direction == "flat") is flat
     assert bool(FLAT_HINT.search(text)) or not flat
 
 
@@ -274,28 +270,30 @@ def test_reasons_hold_yuanyin_or_zhuyao(text: str) -> None:
     assert REASON.search(text) and ("原因" in text or "主要" in text)
 
 
-def test_clean_trims_year_and_trailing_words() -> None:
-    paragraph = paragraph_of("2024年基本支出为")
-    reader = _Reader(paragraph)
-    # "2024年" (0-4) is the report's year, "为" (9) a trailing word: 基本支出 is 5..9
-    assert reader._clean(0, 10) == (5, 9)
+def test_metric_names_lose_the_year_and_trailing_words() -> None:
+    def metrics(text: str) -> list[str]:
+        return [s.metric for s in extract_statements([paragraph_of(text)])]
+
+    # "2024年" is the report's year, "为" a trailing word.
+    assert metrics("2024年基本支出为100万元。") == ["基本支出"]
     # The prefix before the year spans 20 characters at most: a year starting at 20 is
-    # trimmed with them (to 25, after 年), one starting at 21 is not.
+    # trimmed with them, one starting at 21 is not.
     twenty = "一二三四五六七八九十" * 2
-    assert _Reader(paragraph_of(twenty + "2024年支出"))._clean(0, 27) == (25, 27)
-    assert _Reader(paragraph_of(twenty + "零2024年支出"))._clean(0, 28) == (0, 28)
+    assert metrics(twenty + "2024年基本支出100万元。") == ["基本支出"]
+    assert metrics(twenty + "零2024年基本支出100万元。") == [twenty + "零2024年基本支出"]
 
 
 @pytest.mark.parametrize(
-    ("text", "canonical"),
-    [("收入 1,234万元", "收入1234万元"), ("支出决算", "支出决算"), ("１２％", "12%"), ("Ａ类", "a类")],
+    ("text", "quote", "found"),
+    [
+        ("收入 1,234万元", "1234万元", [(3, 10)]),  # thousands separator folded away
+        ("增长12%", "１２％", [(2, 5)]),  # full-width figures fold to ASCII
+        ("a类项目", "Ａ类", [(0, 2)]),  # and full-width letters to lower case
+        ("支出决算数", "决算", [(2, 4)]),  # a text folding to itself is matched in place
+    ],
 )
-def test_canonical_text_fast_path(text: str, canonical: str) -> None:
-    assert _canonical_text(text) == canonical == "".join(map(_fold, _THOUSANDS.sub("", text)))
-
-
-def test_canonical_of_an_unchanged_text_is_the_identity() -> None:
-    assert _canonical("支出决算数") == ("支出决算数", (0, 1, 2, 3, 4))
+def test_quotes_are_found_in_folded_text(text: str, quote: str, found: list[tuple[int, int]]) -> None:
+    assert find_quotes(paragraph_of(text), quote) == found
 
 
 def test_grounding_keeps_the_span_it_was_given() -> None:
@@ -336,10 +334,15 @@ def test_form_figure_builds_its_location_when_asked() -> None:
     assert figure.location == Location(kind="form", ref="某项目 / 年度资金总额 / executed", line_start=9, line_end=9)
 
 
-def test_number_text_is_the_last_number_of_the_quote() -> None:
-    assert _number_text("增长3.6%") == "3.6"
-    assert _number_text("支出1,234.50万元，占5%") == "5"
-    assert _number_text("持平") is None and _number_text(None) is None
+def test_a_statement_figure_is_printed_as_the_last_number_of_its_quote() -> None:
+    statement = NarrativeStatement(
+        paragraph_id="p1", metric="支出", evidence={"change_pct": "增长3.6%", "share_pct": "支出1,234.50万元，占5%",
+                                                   "amount": "持平"},
+    )
+    assert narrative_figure(statement, "change_pct", 3.6).text == "3.6"
+    assert narrative_figure(statement, "share_pct", 5.0).text == "5"
+    assert narrative_figure(statement, "amount", None).text is None  # a quote without a number
+    assert narrative_figure(statement, "prior_amount", None).text is None  # no quote
 
 
 def _figure(value: float | None, text: str | None) -> Figure:
@@ -355,7 +358,7 @@ def test_a_sum_that_adds_up_never_writes_its_text() -> None:
         return "合计 vs 基本 + 项目"
 
     assert reporter.sum(_figure(3.0, "3.00"), [_figure(1.0, "1.00"), _figure(2.0, "2.00")], what) is None
-    assert asked == [] and reporter.findings == []
+    assert asked == [] and reporter.checked == []
 
 
 def test_a_lazy_text_gives_the_message_a_plain_one_gives() -> None:
@@ -371,21 +374,12 @@ def test_a_lazy_text_gives_the_message_a_plain_one_gives() -> None:
     ) == "年末 vs 年初: 2.00 vs 1.00 (difference +1.00)"
 
 
-@pytest.mark.parametrize(("tab_rows", "flow"), [(2, True), (3, False)])
-def test_line_flow_stops_counting_at_the_threshold(tab_rows: int, flow: bool) -> None:
-    # fewer than 200 lines: three tab rows make a tab-separated export
-    source = SourceText.from_text("x", "\n".join(["说明"] * 5 + ["a\tb"] * tab_rows), "0" * 64, "utf-8")
-    assert _is_line_flow(source) is flow
-
-
-def test_unused_cells_cost_two_each() -> None:
+def test_the_best_reading_of_an_indicator_row_is_unshifted_when_the_columns_fit() -> None:
     cols = {"level3": 1, "target": 2, "actual": 3}
     cells = [Cell(0, "产出", 0, 2), Cell(1, "完成率", 3, 6), Cell(2, "≥90%", 7, 11), Cell(3, "95%", 12, 15),
              Cell(4, "多余", 16, 18)]
-    by_col = {c.col: c for c in cells}
-    score, values = _reading(cols, by_col, 0)
-    # 完成率 under 三级指标 +1, a quantity under 指标值 +2, an actual +1; 产出 and 多余 unused: -4
-    assert score == 0.0 and set(values) == {"level3", "target", "actual"}
+    # 完成率 under 三级指标, a quantity under 指标值, an actual beside it: no shift reads better
+    assert best_reading(cols, cells, set()) == (0, {"level3": cells[1], "target": cells[2], "actual": cells[3]})
 
 
 def test_statement_figure_writes_label_and_location_when_asked() -> None:
@@ -400,24 +394,9 @@ def test_statement_figure_writes_label_and_location_when_asked() -> None:
     assert (missing.text, missing.location.span, missing.location.line_start) == (None, None, None)
 
 
-@pytest.mark.parametrize(
-    "label",
-    ["年度资金总额", "资金总计", "上年结转", "结转资金", "财政拨款", "其他资金", "其他", "年初预算数", "全年预算数",
-     "调整后预算数", "全年执行数", "实际支出", "决算数", "执行率", "得分"],
-)
-def test_fund_labels_hold_their_hint(label: str) -> None:
-    rows = [pattern for _, pattern in _FUND_ROWS if pattern.search(label)]
-    fields = [pattern for _, pattern in _FUND_FIELDS if pattern.search(label)]
-    assert rows or fields  # every label here is read by one of the patterns
-    assert not rows or _FUND_ROW_HINT.search(label)
-    assert not fields or _FUND_FIELD_HINT.search(label)
-    assert not _FUND_ROW_HINT.search("项目名称") and not _FUND_FIELD_HINT.search("项目名称")
-
-
 @pytest.mark.parametrize(("text", "tabular"), [("12 34 56 78", True), ("12 34 56", False), ("支出 1 万元", False)])
-def test_tabular_stops_at_the_third_figure_pair(text: str, tabular: bool) -> None:
+def test_tabular_needs_three_figure_pairs(text: str, tabular: bool) -> None:
     # "12 34 56 78" holds "2 3", "4 5" and "6 7"; "12 34 56" only two of them
-    assert _tabular(text) is tabular
     assert (len(TABULAR.findall(text)) >= 3) is tabular
 
 
@@ -433,10 +412,14 @@ def test_whole_text_folding_gives_the_lines_normalise_line_gives() -> None:
     assert [line.page_number for line in source.lines] == [False, False, True, False, False, False]
 
 
-@pytest.mark.parametrize("text", ["12", "- 12 -", "12-", "١٢", "12a", "a12", "12 ", "12345"])
-def test_page_numbers_checked_by_last_character_as_by_the_pattern(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "page"),
+    [("12", True), ("- 12 -", True), ("12-", True), ("١٢", True), ("12 ", True),
+     ("12a", False), ("a12", False), ("12345", False)],
+)
+def test_page_numbers_are_bare_integers_of_up_to_four_digits(text: str, page: bool) -> None:
     source = SourceText.from_text("x", f"说明\n{text}\n第二部分 决算表", "0" * 64, "utf-8")
-    assert source.lines[1].page_number is bool(_BARE_INTEGER.match(text))
+    assert source.lines[1].page_number is page
 
 
 def test_spans_written_out_equal_spans_from_bounds() -> None:
@@ -457,35 +440,20 @@ def test_paragraph_bounds_clamp_as_min_and_max_do() -> None:
             assert paragraph.bounds(start, end) == (1, 1, first, last)
 
 
-def test_a_name_taken_from_the_left_is_counted_once() -> None:
-    # 三级指标 at column 3 is empty: the name is the cell left of it, the 指标值 cell itself
-    cols = {"level3": 3, "target": 1}
-    by_col = {0: Cell(0, "产出", 0, 2), 1: Cell(1, "满意", 3, 5)}
-    fields = [("level3", 3), ("target", 1)]
-    assert _read_shifted(cols, fields, by_col, 0, True) == _read_shifted(cols, fields, by_col, 0, False)
-    assert _reading(cols, by_col, 0) == (-0.5, {"target": by_col[1], "level3": by_col[1]})
-
-
-def test_grounded_drafts_are_the_grounded_models_of_the_drafts() -> None:
+def test_statements_are_built_grounded_as_grounding_would_ground_them() -> None:
     paragraph = paragraph_of(
         "2024年基本支出12,359.10万元，比上年增加430.34万元，增长3.6%，主要原因是人员增加；"
         "项目支出500万元，与上年持平。"
     )
-    drafts = _Reader(paragraph).read()
-    assert len(drafts) == 2
-    text = paragraph.model.text
-    for draft in drafts:
-        quotes = {**draft.quotes, "metric": draft.metric}
-        quotes.update({f"reasons[{i}]": span for i, span in enumerate(draft.reasons)})
-        model = NarrativeStatement(  # the model the reader used to build before grounding
-            paragraph_id="p1", metric=text[draft.metric[0] : draft.metric[1]], unit=draft.unit,
-            direction=draft.direction, reasons=[text[s:e] for s, e in draft.reasons],
-            evidence={k: text[s:e] for k, (s, e) in quotes.items()},
-            provenance={k: paragraph.span(s, e) for k, (s, e) in quotes.items()}, **draft.values,
-        )
-        grounded = ground_statement(model, paragraph)
-        assert grounded.grounded
-        assert _grounded(draft, paragraph).model_dump() == grounded.model_dump()
+    said = extract_statements([paragraph])
+    assert [(s.metric, s.amount, s.change_amount, s.change_pct, s.direction) for s in said] == [
+        ("基本支出", 12359.1, 430.34, 3.6, "increase"),
+        ("项目支出", 500.0, None, None, "flat"),
+    ]
+    for statement in said:
+        # Grounded again from its quotes alone, the statement is the one the reader built.
+        again = ground_statement(statement.model_copy(update={"provenance": {}}), paragraph)
+        assert again.grounded and again.model_dump() == statement.model_dump()
 
 
 def test_table_width_in_one_pass_is_the_common_or_widest_filled() -> None:

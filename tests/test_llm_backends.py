@@ -18,8 +18,8 @@ from extractor.narrative import extract_paragraphs
 from extractor.narrative.statements import extract_statements
 from extractor.pipeline import extract
 from schemas import NarrativeStatement
+from tests.helpers.llm import make_settings
 from tests.llm_server import ScriptedLLMServer, error, rules_responder
-from tests.test_llm_client import make_settings
 
 
 @pytest.fixture

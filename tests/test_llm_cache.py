@@ -11,8 +11,8 @@ from extractor.document import SourceText
 from extractor.llm.cache import ResponseCache, cache_path
 from extractor.llm.narrative import read_narrative
 from extractor.narrative import Paragraph, extract_paragraphs
+from tests.helpers.llm import GOOD, make_settings
 from tests.llm_server import ScriptedLLMServer, answer
-from tests.test_llm_client import GOOD, make_settings
 
 
 @pytest.fixture

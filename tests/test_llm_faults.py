@@ -16,8 +16,8 @@ from extractor.narrative import extract_paragraphs
 from extractor.narrative.statements import extract_statements
 from extractor.pipeline import extract
 from extractor.tables import extract_tables
+from tests.helpers.llm import make_settings
 from tests.llm_server import FaultyResponder, ScriptedLLMServer
-from tests.test_llm_client import make_settings
 
 RATE, SEED = 0.3, 7
 

@@ -12,8 +12,8 @@ from extractor.backends import BackendJob, BackendResult, make_backend
 from extractor.document import SourceText
 from extractor.forms import extract_forms
 from schemas import PerformanceForm
+from tests.helpers.llm import make_settings
 from tests.llm_server import ScriptedLLMServer, answer, error
-from tests.test_llm_client import make_settings
 
 # The first form of report 000 (lines 444-539), read by hand:
 # 446 项目名称 “万人驻（助）万企”长春政企通平台（…）运行维护及升级改造相关费用

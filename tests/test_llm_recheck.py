@@ -17,6 +17,7 @@ from extractor.llm.prompts import load_prompt
 from extractor.narrative import Paragraph, extract_paragraphs
 from extractor.pipeline import extract
 from extractor.reconcile.statement_checks import statement_problems
+from tests.helpers.llm import BASIC, PROJECT, make_settings
 from tests.llm_server import (
     Request,
     ScriptedLLMServer,
@@ -26,7 +27,6 @@ from tests.llm_server import (
     rules_responder,
     user_text,
 )
-from tests.test_llm_client import BASIC, PROJECT, make_settings
 
 # The model took the paragraph's total (本年支出合计 17946.59) for 基本支出: grounded
 # (the quote prints it) but 430.34 / (17946.59 - 430.34) is 2.5%, not the 3.6% stated.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from extractor.reconcile import reconcile, registry
 from schemas import Finding, FundRow, NarrativeParagraph, NarrativeStatement, PerformanceForm, Span, Table
+from tests.helpers.tables_001 import corpus_001_tables
 from tests.reconcile_builders import TableSpec, result, statement
-from tests.test_reconcile_cross import corpus_001_tables
 
 
 def run(*statements: NarrativeStatement, tables: list[Table] | None = None, forms: list[PerformanceForm] | None = None,

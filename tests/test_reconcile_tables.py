@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extractor.reconcile import reconcile, registry
 from schemas import Finding, Table
+from tests.helpers.tables_001 import overview_001, sangong_001
 from tests.reconcile_builders import TableSpec, result
 
 
@@ -14,27 +15,6 @@ def run(*tables: Table, rule_prefix: str = "table.") -> list[Finding]:
 
 def errors(findings: list[Finding], rule_id: str | None = None) -> list[Finding]:
     return [f for f in findings if f.severity == "error" and (rule_id is None or f.rule_id == rule_id)]
-
-
-def overview_001(expenditure_total: str = "17946.59", grand_total_out: str = "18968.91") -> Table:
-    """公开01表 of corpus 001 (吉林省人民政府办公厅), lines 110-125."""
-    t = TableSpec("公开01表", "收入支出决算总表", ["收入/决算数", "支出/决算数"])
-    t.add("一、一般公共预算财政拨款收入", "17321.91", side="收入")
-    t.add("一、一般公共服务支出", "14260.08", side="支出")
-    t.add("二、政府性基金预算财政拨款收入", "", side="收入")
-    t.add("二、社会保障和就业支出", "2166.34", side="支出")
-    t.add("三、卫生健康支出", "763.46", side="支出")
-    t.add("四、住房保障支出", "756.71", side="支出")
-    t.add("八、其他收入", "12.73", side="收入")
-    t.add("本年收入合计", "17334.64", side="收入")
-    t.add("本年支出合计", expenditure_total, side="支出")
-    t.add("使用非财政拨款结余（含专用结余）", "205.05", side="收入")
-    t.add("结余分配", "0.20", side="支出")
-    t.add("年初结转和结余", "1429.22", side="收入")
-    t.add("年末结转和结余", "1022.12", side="支出")
-    t.add("总计", "18968.91", side="收入")
-    t.add("总计", grand_total_out, side="支出")
-    return t.build()
 
 
 def test_registry_lists_documented_rules_with_unique_ids() -> None:
@@ -172,19 +152,6 @@ def test_basic_split_004_consistent_and_planted() -> None:
     assert errors(run(basic_detail_004())) == []
     found = errors(run(basic_detail_004("643.30")), "table.basic_split")
     assert [(f.stated, f.expected) for f in found] == [(643.3, 634.3)]
-
-
-def sangong_001(final_total: str = "1055.28") -> Table:
-    """公开09表 of corpus 001 (line 386): 预算数 and 决算数 side by side."""
-    keys = []
-    for group in ("预算数", "决算数"):
-        keys += [f"{group}/合计", f"{group}/因公出国(境)费", f"{group}/公务用车购置及运行维护费/小计",
-                 f"{group}/公务用车购置及运行维护费/公务用车购置费",
-                 f"{group}/公务用车购置及运行维护费/公务用车运行维护费", f"{group}/公务接待费"]
-    t = TableSpec("公开09表", "财政拨款“三公”经费支出决算表", keys)
-    t.add("", "1093.88", "7.31", "357.48", "", "357.48", "729.09",
-          final_total, "7.31", "341.85", "", "341.85", "706.12")
-    return t.build()
 
 
 def test_sangong_columns_001() -> None:

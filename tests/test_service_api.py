@@ -13,7 +13,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_service_support import (
+from tests.helpers.service import (
     SAMPLE_001,
     SAMPLE_002,
     SAMPLE_004,

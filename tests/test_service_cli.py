@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.service.batch import STATE_FILE
-from tests.test_service_support import SAMPLE_001, SAMPLE_002, SAMPLE_004, run_cli
+from tests.helpers.service import SAMPLE_001, SAMPLE_002, SAMPLE_004, run_cli
 
 
 def _state(out: Path) -> list[dict]:

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from extractor.run_identity import run_identity
 from extractor.settings import LLMSettings, Settings
+from tests.helpers.service import SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys, wait_for_jobs
 from tests.llm_server import ScriptedLLMServer, rules_responder, stall
-from tests.test_service_support import SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys, wait_for_jobs
 
 
 def test_llm_backend_and_prompt_version_options(tmp_path: Path) -> None:

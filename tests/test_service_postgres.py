@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_service_support import SAMPLE_001, ServiceProcess, create_keys, wait_for_jobs
+from tests.helpers.service import SAMPLE_001, ServiceProcess, create_keys, wait_for_jobs
 
 URL = os.environ.get("EXTRACTOR_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(

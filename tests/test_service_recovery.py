@@ -21,7 +21,7 @@ from extractor.service.models import Job, utcnow
 from extractor.service.storage import Store
 from extractor.service.worker import JobWorker
 from extractor.settings import Settings
-from tests.test_service_support import SAMPLE_004
+from tests.helpers.service import SAMPLE_004
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.test_service_support import (
+from tests.helpers.service import (
     SAMPLE_001,
     SAMPLE_002,
     SAMPLE_004,

@@ -19,8 +19,8 @@ from extractor.settings import Settings
 from extractor.tables import extract_tables
 from schemas import Finding, Table, TableRow
 from tests.conftest import CORPUS
+from tests.helpers.variants import as_line_flow
 from tests.tables_helpers import find_row, report_text, source_of, table_by_id, values
-from tests.test_variants import _as_line_flow
 
 _FLOW_NOTE = "read from line flow"
 _GENERAL = [
@@ -49,7 +49,7 @@ def readings(corpus: dict[str, SourceText]) -> dict[str, tuple[list[Table], list
     """(tab reading, line-flow reading) of 001 and 004."""
     result = {}
     for key in ("001", "004"):
-        flow = source_of(_as_line_flow(CORPUS[key].read_text(encoding="utf-8")), f"{key}_flow.txt")
+        flow = source_of(as_line_flow(CORPUS[key].read_text(encoding="utf-8")), f"{key}_flow.txt")
         result[key] = (extract_tables(corpus[key]), extract_tables(flow))
     return result
 
@@ -146,7 +146,7 @@ def test_line_flow_values_and_provenance_read_by_hand(readings) -> None:
     assert f"line {pensions.line}: 3 figures for 5 columns, not placed" in table.notes
     cell = total.cells["本年支出/小计"]
     assert cell.span is not None
-    flow_text = _as_line_flow(CORPUS["001"].read_text(encoding="utf-8"))
+    flow_text = as_line_flow(CORPUS["001"].read_text(encoding="utf-8"))
     assert flow_text[cell.span.char_start : cell.span.char_end] == "17714.80"
     # 公开01表: the two sides cut at their 行次
     overview = table_by_id(flow, "公开01表")
@@ -210,7 +210,7 @@ def test_partial_tables_raise_no_false_alarm(key: str, settings: Settings) -> No
     """Tables with figures left unplaced are not reconciled: the line-flow rendering
     gives no table or narrative-against-table finding the tab reading does not give."""
     text = CORPUS[key].read_text(encoding="utf-8")
-    flow = extract(decode_report(_as_line_flow(text).encode("utf-8"), "flow.txt"), settings)
+    flow = extract(decode_report(as_line_flow(text).encode("utf-8"), "flow.txt"), settings)
     tab = extract(decode_report(text.encode("utf-8"), "tab.txt"), settings)
     assert any(t.status == "partial" for t in flow.tables)
 

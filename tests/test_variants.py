@@ -22,6 +22,7 @@ from extractor.reconcile import checked_figures, registry
 from extractor.settings import Settings
 from schemas import ExtractionResult
 from tests.conftest import CORPUS
+from tests.helpers.variants import as_line_flow
 
 # Where a value stands and how a label was printed are allowed to differ.
 _PLACE_KEYS = {
@@ -170,12 +171,6 @@ def _cross_table_checks(extraction: dict[str, Any]) -> int:
     return len(checked_figures(result, cross))
 
 
-def _as_line_flow(text: str) -> str:
-    """The report as a PDF line-flow export prints it: cells of a row separated by
-    spaces instead of tabs, a blank line after every line."""
-    return "".join(re.sub(r"\t+", " ", line).strip() + "\n\n" for line in text.split("\n"))
-
-
 def test_target_forms_printed_in_line_flow_read_as_in_tab_layout(
     originals: dict[str, tuple[str, dict[str, Any]]], settings: Settings
 ) -> None:
@@ -183,7 +178,7 @@ def test_target_forms_printed_in_line_flow_read_as_in_tab_layout(
     权重 per row) read field by field as the tab layout does, but for the two rows
     whose columns the text export shifted and one row the export cut short."""
     text, original = originals["002"]
-    flow = _extract(_as_line_flow(text), settings)
+    flow = _extract(as_line_flow(text), settings)
     expected, got = original["performance_forms"], flow["performance_forms"]
     assert len(got) == len(expected) == 14
     compared = agreed = 0

@@ -37,11 +37,6 @@ class Cell(NamedTuple):
         return compact(self.text)
 
 
-# ``tuple.__new__(Cell, fields)`` is ``Cell(*fields)`` without the generated
-# Python-level ``__new__``: a form row has a dozen cells, most of them empty.
-_new = tuple.__new__
-
-
 def row_cells(line: Line) -> list[Cell]:
     """The cells of a line with their column index and offsets."""
     cells: list[Cell] = []
@@ -53,10 +48,10 @@ def row_cells(line: Line) -> list[Cell]:
             stripped = raw.strip()
             # strip() hands back the cell itself when there is nothing to strip (most cells)
             start = offset if stripped is raw else offset + len(raw) - len(raw.lstrip())
-            append(_new(Cell, (col, stripped, start, start + len(stripped))))
+            append(Cell(col, stripped, start, start + len(stripped)))
             offset += len(raw) + 1
         else:  # tab padding: most cells of a form row are empty
-            append(_new(Cell, (col, "", offset, offset)))
+            append(Cell(col, "", offset, offset))
             offset += 1
         col += 1
     return cells

@@ -44,11 +44,6 @@ from extractor.numbers import is_empty_cell, try_amount
 from schemas import FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FormKind, FundRowKind
 
-# The model's own validator, called with a dict: the checks of ``Indicator(...)`` without
-# the keyword-argument wrapper, which costs more than the validation itself.
-_INDICATOR = Indicator.__pydantic_validator__.validate_python
-_FUND_ROW = FundRow.__pydantic_validator__.validate_python
-
 __all__ = ["parse_lineflow_form"]
 
 # Rows of the funds block (资金情况, in 万元).
@@ -220,9 +215,7 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
             if token.start >= at + len(text)
             and (is_empty_cell(token.text) or try_amount(token.text) is not None)
         ]
-        row = _FUND_ROW(
-            {"kind": kind, "label": text, "provenance": {"label": source.span(line.number, at, at + len(text))}}
-        )
+        row = FundRow(kind=kind, label=text, provenance={"label": source.span(line.number, at, at + len(text))})
         for field, (token, value) in zip(_place_figures(columns, len(figures)), figures, strict=False):
             if field == "weight" or value is None:
                 continue
@@ -412,7 +405,7 @@ def _name_width(rows: list[tuple[list[Token], RowShape]]) -> int | None:
 
 def _indicator(source: SourceText, tokens: list[Token], shape: RowShape, extras: list[str]) -> Indicator:
     used = tokens[shape.start : shape.stop]
-    indicator = _INDICATOR({"line_start": used[0].line, "line_end": used[-1].line})
+    indicator = Indicator(line_start=used[0].line, line_end=used[-1].line)
     parts = {
         "level3": tokens[shape.start : shape.target],
         "target": tokens[shape.target : shape.actual],

@@ -40,15 +40,11 @@ def compact(text: str) -> str:
     return _SPACES.sub("", text)
 
 
-_new = tuple.__new__
-
-
 def tokenize_line(line: Line) -> list[Token]:
     """The tokens of one line."""
     number = line.number
     text = line.text
-    # tuple.__new__ builds the named tuple without its Python-level __new__: one per word of a form.
-    return [_new(Token, (number, *match.span(), match.group())) for match in _TOKEN.finditer(text)]
+    return [Token(number, *match.span(), match.group()) for match in _TOKEN.finditer(text)]
 
 
 def tokenize(source: SourceText, first: int, last: int) -> list[Token]:

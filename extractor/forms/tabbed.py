@@ -31,11 +31,6 @@ from extractor.numbers import is_empty_cell, try_amount
 from schemas import FormKind, FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FundRowKind
 
-# The model's own validator, called with a dict: the checks of ``Indicator(...)`` without
-# the keyword-argument wrapper, which costs more than the validation itself.
-_INDICATOR = Indicator.__pydantic_validator__.validate_python
-_FUND_ROW = FundRow.__pydantic_validator__.validate_python
-
 _FUND_ROWS: tuple[tuple[FundRowKind, re.Pattern[str]], ...] = (
     ("annual_total", re.compile(r"资金?总[额和计]")),
     ("carryover", re.compile(r"上年结转|结转资金")),
@@ -219,7 +214,7 @@ def _fund_line(state: _Form, number: int, cells: list[Cell]) -> bool:
 
 
 def _fund_row(state: _Form, number: int, cells: list[Cell], label: Cell, kind: FundRowKind) -> None:
-    row = _FUND_ROW({"kind": kind, "label": tidy(label.text)})
+    row = FundRow(kind=kind, label=tidy(label.text))
     row.provenance["label"] = state.span(number, label)
     values = [c for c in cells[label.col + 1 :] if c.text]
     assigned: dict[str, Cell] = {}
@@ -389,7 +384,7 @@ def _indicator(
     state: _Form, row: _Row, one: str | None, two: str | None, source1: int | None, source2: int | None
 ) -> Indicator:
     last = max([row.line, *row.extra_lines])
-    item = _INDICATOR({"level1": one, "level2": two, "line_start": row.line, "line_end": last})
+    item = Indicator(level1=one, level2=two, line_start=row.line, line_end=last)
     for key, index in (("level1", source1), ("level2", source2)):
         if index is None:
             continue

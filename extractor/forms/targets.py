@@ -14,10 +14,6 @@ from functools import lru_cache
 from schemas import ParsedTarget
 from schemas.forms import Comparator
 
-# The model's own validator, called with a dict: the checks of ``ParsedTarget(...)`` without
-# the keyword-argument wrapper, which costs more than the validation itself.
-_PARSED = ParsedTarget.__pydantic_validator__.validate_python
-
 # Symbols, longest first so ``>=`` wins over ``>``. Full-width and mathematical
 # forms are folded here as well because callers may pass raw (unnormalised) text.
 _SYMBOLS: tuple[tuple[str, Comparator], ...] = (
@@ -110,7 +106,7 @@ def parse_target(text: str) -> ParsedTarget | None:
     if reading is None:
         return None
     comparator, number, unit = reading
-    return _PARSED({"comparator": comparator, "number": number, "unit": unit})
+    return ParsedTarget(comparator=comparator, number=number, unit=unit)
 
 
 def is_target(text: str) -> bool:

@@ -21,10 +21,6 @@ from schemas import NarrativeParagraph, Span
 _TERMINAL_FLOW = tuple("。！？")
 _TERMINAL_LINES = tuple("。！？；：")
 _WRAP_FILL = 0.8  # a sentence ending on a line this full may still be a page-width wrap
-# The model's own validator, called with a dict: the checks of ``NarrativeParagraph(...)`` without
-# the keyword-argument wrapper, which costs more than the validation itself.
-_PARAGRAPH = NarrativeParagraph.__pydantic_validator__.validate_python
-_SPAN = Span.__pydantic_validator__.validate_python  # what make_span calls, without the call
 
 
 @dataclass
@@ -38,8 +34,7 @@ class Paragraph:
 
     def span(self, start: int, end: int) -> Span:
         """The original span of ``model.text[start:end]`` (end exclusive)."""
-        line_start, line_end, char_start, char_end = self.bounds(start, end)
-        return _SPAN({"line_start": line_start, "line_end": line_end, "char_start": char_start, "char_end": char_end})
+        return make_span(*self.bounds(start, end))
 
     def bounds(self, start: int, end: int) -> tuple[int, int, int, int]:
         """The fields of :meth:`span` (lines, then characters), without building the model."""
@@ -121,7 +116,7 @@ def _build(source: SourceText, numbers: list[int], path: list[str]) -> Paragraph
         line_of.extend([number] * len(body))
     text = "".join(chars)
     span = make_span(numbers[0], numbers[-1], offsets[0], offsets[-1] + 1)
-    model = _PARAGRAPH({"id": f"p{numbers[0]}", "section_path": path, "text": text, "span": span})
+    model = NarrativeParagraph(id=f"p{numbers[0]}", section_path=path, text=text, span=span)
     return Paragraph(model=model, lines=list(numbers), offsets=offsets, line_of=line_of)
 
 

@@ -54,9 +54,6 @@ from extractor.narrative.grounding import ground_quotes
 from extractor.narrative.paragraphs import Paragraph
 from schemas import Direction, NarrativeStatement
 
-# The model's own validator, called with a dict: the checks of ``NarrativeStatement(...)``
-# without the keyword-argument wrapper.
-_STATEMENT = NarrativeStatement.__pydantic_validator__.validate_python
 _DIGIT = re.compile(r"\d")  # what NUM, and so every mention pattern, needs at least once
 # Compiled once rather than looked up in re's cache on every call.
 _OPENS_WITH_DIGIT = re.compile(r"\s*\d")
@@ -435,17 +432,15 @@ def _grounded(draft: _Draft, paragraph: Paragraph) -> NarrativeStatement | None:
     chosen, problems = ground_quotes(paragraph, evidence, given, values, draft.unit, reasons, draft.direction)
     if problems:
         return None
-    return _STATEMENT(
-        {
-            "paragraph_id": paragraph.model.id,
-            "metric": draft.prefix + text[draft.metric[0] : draft.metric[1]],
-            "unit": draft.unit,
-            "direction": draft.direction,
-            "reasons": reasons,
-            "evidence": evidence,
-            # In the order grounding found them, as ground_statement leaves them.
-            "provenance": {key: make_span(*bounds) for key, bounds in chosen.items()},
-            "source": "rules",
-            **draft.values,  # the numeric fields only: they never repeat a key above
-        }
+    return NarrativeStatement(
+        paragraph_id=paragraph.model.id,
+        metric=draft.prefix + text[draft.metric[0] : draft.metric[1]],
+        unit=draft.unit,
+        direction=draft.direction,
+        reasons=reasons,
+        evidence=evidence,
+        # In the order grounding found them, as ground_statement leaves them.
+        provenance={key: make_span(*bounds) for key, bounds in chosen.items()},
+        source="rules",
+        **draft.values,  # the numeric fields only: they never repeat a keyword above
     )

@@ -15,10 +15,6 @@ from schemas import Cell, TableRow
 _ALL_DIGITS = re.compile(r"^\d{3,12}$")
 _CODE_AND_NAME = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})(?!\d)\]?\s*([^\d\s].*)$")
 MAX_SHIFT = 2
-# The models' own validators, called with a dict: the checks of ``Cell(...)`` without
-# the keyword-argument wrapper, which costs more than validating a cell.
-_CELL = Cell.__pydantic_validator__.validate_python
-_ROW = TableRow.__pydantic_validator__.validate_python
 
 
 @dataclass
@@ -165,20 +161,18 @@ def _segment_row(
         if cell is not None and not cell.empty:
             values[key] = _value_cell(source, cell, key, result)
         else:
-            values[key] = _CELL({"value": None, "text": ""})
+            values[key] = Cell(value=None, text="")
     printed = any(cell.text for cell in values.values())
     if code is None and name_cell is None and not printed and row_number is None:
         return None
-    return _ROW(
-        {
-            "code": code,
-            "name": name,
-            "side": segment.side,
-            "row_number": row_number,
-            "line": raw.line,
-            "name_span": name_cell.span(source) if name_cell else None,
-            "cells": values,
-        }
+    return TableRow(
+        code=code,
+        name=name,
+        side=segment.side,
+        row_number=row_number,
+        line=raw.line,
+        name_span=name_cell.span(source) if name_cell else None,
+        cells=values,
     )
 
 
@@ -191,7 +185,7 @@ def _value_cell(source: SourceText, cell: RawCell, key: str, result: RowsResult)
             parse_amount(cell.text)
         except ValueError:
             result.unreadable.append(f"line {cell.line}, {key}: {cell.text!r}")
-    return _CELL({"value": value, "text": cell.text, "span": cell.span(source)})
+    return Cell(value=value, text=cell.text, span=cell.span(source))
 
 
 def _continues(previous: TableRow, row: TableRow, cells: list[RawCell | None], segment: Segment) -> bool:

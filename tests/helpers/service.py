@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples"
 SAMPLE_001 = SAMPLES / "001_f428d76052f7ee41.txt"
 SAMPLE_002 = SAMPLES / "002_a3ea872c53ba739f.txt"
 SAMPLE_004 = SAMPLES / "004_b2f642792688ba7f.txt"
