@@ -21,9 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extractor.llm.prompts import load_prompt
 from extractor.settings import Backend, Settings
-from schemas import ExtractionResult
-
-SCHEMA_VERSION: str = ExtractionResult.model_fields["schema_version"].default
+from schemas import SCHEMA_VERSION
 
 
 class RunIdentity(BaseModel):

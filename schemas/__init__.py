@@ -5,7 +5,7 @@ checks it), so any consumer can read an extraction without the pipeline.
 """
 
 from schemas.document import DocumentInfo, DocumentKind, ReportPart
-from schemas.extraction import ExtractionResult, Failure, RunInfo, Usage
+from schemas.extraction import SCHEMA_VERSION, ExtractionResult, Failure, RunInfo, Usage
 from schemas.findings import Classification, Finding, Location, Severity
 from schemas.forms import (
     Comparator,
@@ -22,8 +22,6 @@ from schemas.forms import (
 from schemas.narrative import Direction, NarrativeParagraph, NarrativeStatement
 from schemas.provenance import Span
 from schemas.tables import Cell, Column, Table, TableRow, TableStatus
-
-SCHEMA_VERSION = "1"
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -11,6 +11,9 @@ from schemas.narrative import NarrativeParagraph, NarrativeStatement
 from schemas.provenance import Span
 from schemas.tables import Table
 
+# The version of the output format; a run identity (extractor.run_identity) includes it.
+SCHEMA_VERSION = "1"
+
 
 class Failure(BaseModel):
     """A chunk that could not be extracted, with the reason; the run went on."""
@@ -50,7 +53,7 @@ class RunInfo(BaseModel):
 class ExtractionResult(BaseModel):
     """One report, extracted. Top-level keys are stable; new ones may be added."""
 
-    schema_version: str = "1"
+    schema_version: str = SCHEMA_VERSION
     document: DocumentInfo
     tables: list[Table] = Field(default_factory=list)
     performance_forms: list[PerformanceForm] = Field(default_factory=list)

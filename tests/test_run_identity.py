@@ -15,9 +15,9 @@ from extractor.cli import app
 from extractor.errors import ConfigError
 from extractor.llm.metering import sum_usage
 from extractor.llm.prompts import prompts_root
-from extractor.run_identity import SCHEMA_VERSION, run_identity
+from extractor.run_identity import run_identity
 from extractor.settings import LLMSettings, Overrides, Settings, apply_overrides
-from schemas import ExtractionResult, Usage
+from schemas import SCHEMA_VERSION, ExtractionResult, Usage
 from tests.llm_server import ScriptedLLMServer, rules_responder
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
