@@ -102,6 +102,11 @@ class Reporter:
     # (see :func:`checked_figures`): what the report's redundancy covers.
     trace: list[Figure] | None = None
 
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings so far, in order."""
+        return [checked.finding for checked in self.checked]
+
     def note(self, *figures: Figure) -> None:
         """Record figures a rule compared by itself (outside sum / equal / percent)."""
         if self.trace is not None:
@@ -273,8 +278,12 @@ class Rule:
     doc: str
     check: Check
 
-    def run(self, context: Context, trace: list[Figure] | None = None) -> list[Checked]:
+    def run(self, context: Context, trace: list[Figure] | None = None) -> list[Finding]:
         """The rule's findings; a rule that fails on odd input reports it and the run goes on."""
+        return [checked.finding for checked in self.run_checked(context, trace)]
+
+    def run_checked(self, context: Context, trace: list[Figure] | None = None) -> list[Checked]:
+        """:meth:`run` with each finding's records and fields (:class:`Checked`)."""
         reporter = Reporter(self, trace=trace)
         try:
             self.check(context, reporter)
@@ -327,7 +336,7 @@ def reconcile_checked(result: ExtractionResult, rules: Sequence[Rule] | None = N
     context = Context(result)
     checked: list[Checked] = []
     for item in rules if rules is not None else registry():
-        checked.extend(item.run(context))
+        checked.extend(item.run_checked(context))
     return checked
 
 
