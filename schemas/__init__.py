@@ -4,7 +4,7 @@ This package imports nothing from ``extractor`` (an import-linter contract
 checks it), so any consumer can read an extraction without the pipeline.
 """
 
-from schemas.document import DocumentInfo, DocumentKind, ReportPart
+from schemas.document import DocumentInfo, DocumentKind, ReportLevel, ReportPart
 from schemas.extraction import ExtractionResult, Failure, RunInfo, Usage
 from schemas.findings import Classification, Finding, Location, Severity
 from schemas.forms import (
@@ -34,6 +34,7 @@ __all__ = [
     "Direction",
     "DocumentInfo",
     "DocumentKind",
+    "ReportLevel",
     "ExtractionResult",
     "Failure",
     "Finding",
