@@ -64,7 +64,7 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
         ),
     )
     clock.lap("narrative")
-    result.findings = reconcile(result)
+    result.findings = reconcile(result, source=source)
     clock.lap("reconcile")
     result.run.seconds = round(time.perf_counter() - started, 4)
     return result

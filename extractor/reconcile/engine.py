@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
 
+from extractor.document import SourceText
 from extractor.errors import ExtractorError
 from extractor.reconcile.figures import Figure, classify
 from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
@@ -43,6 +44,9 @@ class Context:
     """What rules read: the extraction, with its present tables indexed by role."""
 
     result: ExtractionResult
+    # The report's text, for the editorial rules (headings, contents, wording); None
+    # when only an extraction is at hand (those rules then have nothing to read).
+    source: SourceText | None = None
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     def memo(self, key: str, build: Callable[[Context], T]) -> T:
@@ -236,7 +240,7 @@ def _unique(locations: list[Location]) -> list[Location]:
     return kept
 
 
-FAMILIES = ("table", "cross_table", "narrative", "form")
+FAMILIES = ("table", "cross_table", "narrative", "form", "editorial")
 Check = Callable[[Context, Reporter], None]
 
 
@@ -296,10 +300,11 @@ def _family_order(module_name: str) -> tuple[int, str]:
     return (FAMILIES.index(module_name) if module_name in FAMILIES else len(FAMILIES), module_name)
 
 
-def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Finding]:
-    """Run every rule (or ``rules``) on one extraction; findings in rule order.
-    Pure: ``result`` is not modified."""
-    context = Context(result)
+def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None,
+              source: SourceText | None = None) -> list[Finding]:
+    """Run every rule (or ``rules``) on one extraction (and the text it was read from,
+    when given); findings in rule order. Pure: ``result`` is not modified."""
+    context = Context(result, source)
     findings: list[Finding] = []
     for item in rules if rules is not None else registry():
         findings.extend(item.run(context))

@@ -29,7 +29,8 @@ _NO_DATA = re.compile(
 )
 # A line of a body no parser placed: no sentence, ending in a figure ("82,096,797.42",
 # "201 03 行政运行 12,029,501.84 12,029,501.84").
-_BODY_LINE = re.compile(r"^[^，。；：:]*?\s-?\d[\d,]*(?:\.\d{1,2})?\s*$|^\s*-?\d[\d,]*(?:\.\d{1,2})?(?:\s+-?\d[\d,]*(?:\.\d{1,2})?)*\s*$")
+_FIGURE_TEXT = r"-?\d[\d,]*(?:\.\d{1,2})?"
+_BODY_LINE = re.compile(rf"^[^，。；：:]*?\s{_FIGURE_TEXT}\s*$|^\s*{_FIGURE_TEXT}(?:\s+{_FIGURE_TEXT})*\s*$")
 _BODY_LINES_MIN = 3
 _BODY_LINE_WINDOW = 120
 _CONTINUATION_MAX = 24
@@ -81,6 +82,11 @@ class _Scan:
             self.announced[pending.id] = (title, pending.line, list(pending.notes))
 
 
+def is_no_data_note(text: str) -> bool:
+    """True for a note saying a table holds no figure (本表无数据, 本单位没有…, 本表为空表)."""
+    return bool(_NO_DATA.match(text.strip()))
+
+
 def announced_tables(source: SourceText) -> list[str]:
     """Ids of every fixed table the report announces (contents, headings, labels), in order."""
     scan = _scan(source)
@@ -120,6 +126,10 @@ def _unread(source: SourceText, table_id: str, title: str, line: int, printed: i
             f"title printed at line {printed} over figures that could not be placed in columns "
             "(a text export without layout prints one cell per line): extract from the PDF"
         ])
+    if printed > line and not _unplaced_lines(source, printed):
+        # listed, then its title printed with no figure under it and no note saying why
+        return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
+                     notes=[f"printed at line {printed} without a figure"])
     return Table(id=table_id, title=title, status="missing",
                  notes=[f"announced at line {line} but no table body follows", *notes])
 
