@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extractor.document.segment import find_parts, part_headings, toc_end
 from extractor.document.source import Line, SourceText
-from schemas import DocumentInfo, ReportLevel
+from schemas import DocumentInfo, DocumentKind, ReportLevel
 
 # "吉林省人民政府办公厅2024年度部门决算", "上海市普陀区2025年区级部门预算" (the region, the
 # year, the level of government), "…社会福利院2024年单位预算" (one unit's own report).
@@ -89,7 +89,7 @@ class _Title:
 
     department: str | None = None
     year: int | None = None
-    kind: str | None = None
+    kind: DocumentKind | None = None
     level: ReportLevel | None = None
     government_level: str | None = None
 
@@ -149,7 +149,7 @@ def _most_named_org(source: SourceText) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-def _year_and_kind(source: SourceText) -> tuple[int | None, str | None]:
+def _year_and_kind(source: SourceText) -> tuple[int | None, DocumentKind | None]:
     found = Counter(m.groups() for line in source.lines if "算" in line.text for m in _YEAR.finditer(line.text))
     if not found:
         return None, None

@@ -8,6 +8,7 @@ headings); every function here is pure and cached on the :class:`SourceText`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from extractor.document import Line, SourceText
@@ -20,6 +21,11 @@ _TOC_HEAD_LINES = 80
 _LEADER = re.compile(r"[…\.·．_]{2,}.*$")
 _PROSE = re.compile(r"[。；;]|[，,].*[，,]")
 _TOC_ENTRY_MAX = 60
+# How a contents entry starts: 第一部分 / 一、 / 1. / （一） / 1．2025年…
+_ENTRY_START = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*[、.．]"
+    r"|[(（][一二三四五六七八九十\d]+[)）])"
+)
 _HEADING_MAX = 40
 _SENTENCE = re.compile(r"[。，；,;！？]")
 
@@ -53,8 +59,11 @@ def _contents(source: SourceText) -> Contents | None:
         key = _entry_key(text)
         if first_key is not None and key == first_key:
             break  # the first entry printed again: the body starts
-        if len(_LEADER.sub("", text)) > _TOC_ENTRY_MAX or _PROSE.search(_LEADER.sub("", text)):
+        bare = _LEADER.sub("", text)
+        if len(bare) > _TOC_ENTRY_MAX or _PROSE.search(bare):
             break
+        if not (_LEADER.search(text) or _ENTRY_START.match(bare) or table_title_key(bare)):
+            break  # neither numbered, nor dotted to a page, nor a table: a heading of the body
         if first_key is None:
             first_key = key
         entries.append(line)
@@ -119,3 +128,42 @@ def _headings(source: SourceText) -> list[Line]:
         if 2 <= len(text) <= _HEADING_MAX and not _SENTENCE.search(text) and not re.search(r"\d[\d,]*\.\d", text):
             found.append(line)
     return found
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The report's lines joined without their breaks (a sentence wrapped over lines
+    reads whole), with the line each character came from."""
+
+    text: str
+    starts: tuple[int, ...]  # offset in ``text`` where each joined line starts
+    lines: tuple[int, ...]  # the line number of each joined line
+    columns: tuple[int, ...]  # offset in the normalised line where its joined text starts
+
+    def line_at(self, offset: int) -> tuple[int, int]:
+        """(line number, offset in that normalised line) of a character of ``text``."""
+        index = bisect_right(self.starts, offset) - 1
+        return self.lines[index], self.columns[index] + offset - self.starts[index]
+
+
+def flow(source: SourceText) -> Flow:
+    """Every non-blank line's text, stripped and joined (cached on the source)."""
+    return source.memo("editorial_flow", _flow)
+
+
+def _flow(source: SourceText) -> Flow:
+    pieces: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    columns: list[int] = []
+    offset = 0
+    for line in source.lines:
+        if line.blank:
+            continue
+        stripped = line.text.strip()
+        starts.append(offset)
+        numbers.append(line.number)
+        columns.append(line.text.find(stripped) if stripped else 0)
+        pieces.append(stripped)
+        offset += len(stripped)
+    return Flow("".join(pieces), tuple(starts), tuple(numbers), tuple(columns))

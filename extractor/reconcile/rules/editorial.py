@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from extractor.document import Line, SourceText
 from extractor.reconcile.engine import Context, Reporter, rule
-from extractor.reconcile.outline import body_table_keys, contents, headings
+from extractor.reconcile.outline import body_table_keys, contents, flow, headings
 from extractor.tables.detection import FINAL_ACCOUNT_TITLES, classify, title_key
 from extractor.tables.extract import is_no_data_note
 from schemas import Location, Table
@@ -47,6 +47,16 @@ _GENERIC = re.compile(r"^(?:本?部门|本?单位|预算单位|部门预算|单�
 # What an empty table is about, and the words that say the body has none of it.
 _TOPICS = ("政府性基金", "国有资本经营", "三公", "委托业务", "机关运行经费", "政府采购", "项目支出", "专户")
 _NONE = re.compile(r"无|没有|未安排|不涉及|空表|(?<![\d.])0(?:\.0+)?\s*万?元")
+# 决算数大于预算数 / 决算数小于年初预算数 / 决算数与预算数持平
+_VERDICT = re.compile(r"决算数?(大于|小于|等于)(?:年初)?预算数?|决算数?与(?:年初)?预算数?(持平|相等|一致)")
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+# 年初预算为A万元，[全年预算为B万元，]支出决算为C万元: the verdict weighs C against B when printed.
+_BUDGET_OUTTURN = re.compile(
+    rf"年初预算(?:数)?为\s*{_NUMBER}\s*万?元[，,；]?\s*(?:全年预算(?:数)?为\s*{_NUMBER}\s*万?元[，,；]?\s*)?"
+    rf"(?:支出)?决算(?:数)?为\s*{_NUMBER}\s*万?元"
+)
+_COMPLETION = re.compile(r"完成(?:年初)?预算的\s*(\d+(?:\.\d+)?)\s*%")
+_VERDICT_REACH = 120
 _NOTE_WINDOW = 10
 _NOTE_LOOKAHEAD = 40
 
@@ -232,6 +242,68 @@ def _said_elsewhere(source: SourceText, title: str) -> bool:
             if any(topic in sentence for topic in topics) and _NONE.search(sentence):
                 return True
     return False
+
+
+@rule("editorial.verdict_words", severity="warning",
+      reads="年初预算为A万元，支出决算为B万元 / 完成年初预算的P% and the 决算数大于/小于/等于预算数 that "
+            "follows them (where no narrative statement already holds both figures)",
+      tolerance="½ unit of the last printed decimal of each amount")
+def verdict_words(ctx: Context, out: Reporter) -> None:
+    """决算数大于/小于/等于(持平)预算数 against the budget and outturn (or completion rate) printed
+    just before it."""
+    source = ctx.source
+    if source is None or ctx.kind != "final_account":
+        return
+    covered = {s.provenance["amount"].line_start for s in ctx.result.narrative_statements
+               if s.amount is not None and s.budget_amount is not None and "amount" in s.provenance}
+    joined = flow(source)
+    previous_end = 0
+    for match in _VERDICT.finditer(joined.text):
+        # the figures this verdict speaks of: after the previous verdict, close before this one
+        start = max(previous_end, match.start() - _VERDICT_REACH)
+        previous_end = match.end()
+        gap = _gap_before(joined.text[start : match.start()])
+        if gap is None:
+            continue
+        difference, half, figure_at = gap
+        line, _ = joined.line_at(start + figure_at)
+        if line in covered:
+            continue  # narrative.budget_verdict judges this one
+        word = match.group(1) or match.group(2)
+        # within rounding the figures may be equal: neither 大于 nor 小于 is then wrong
+        wrong = ((word == "大于" and difference < -half) or (word == "小于" and difference > half)
+                 or (word not in ("大于", "小于") and abs(difference) > half))
+        if wrong:
+            number, column = joined.line_at(match.start())
+            where = Location(kind="narrative", ref=f"line {number}", line_start=number, line_end=number,
+                             span=source.span(number, column, min(len(source.line(number).text),
+                                                                  column + len(match.group()))))
+            out.flag(f"line {number}: the text says {match.group()} but 决算 − 预算 = {difference:+.2f}",
+                     locations=[where], classification="semantic", stated=difference)
+
+
+def _gap_before(window: str) -> tuple[float, float, int] | None:
+    """决算 − 预算 (else completion − 100) from the last figures stated before a verdict,
+    the rounding allowed, and where the figures start in ``window``."""
+    pairs = list(_BUDGET_OUTTURN.finditer(window))
+    rates = list(_COMPLETION.finditer(window))
+    last_pair = pairs[-1] if pairs else None
+    last_rate = rates[-1] if rates else None
+    if last_pair:  # the amounts say more than a rate (a rate over a budget of 0 is printed 100%)
+        budget_text = last_pair.group(2) or last_pair.group(1)
+        outturn_text = last_pair.group(3)
+        budget, outturn = float(budget_text.replace(",", "")), float(outturn_text.replace(",", ""))
+        # "35 万元" beside "34.96 万元" is 35.00: the finer of the two precisions holds for both
+        half = 10.0 ** -max(_decimals(budget_text), _decimals(outturn_text))
+        return outturn - budget, half, last_pair.start(3)
+    if last_rate:
+        rate = float(last_rate.group(1))
+        return rate - 100.0, 0.5 * 10.0 ** -_decimals(last_rate.group(1)), last_rate.start(1)
+    return None
+
+
+def _decimals(text: str) -> int:
+    return len(text.partition(".")[2])
 
 
 @rule("editorial.repeated_punctuation", severity="info", reads="every line of the report's text",
