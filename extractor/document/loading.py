@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -65,8 +66,9 @@ def is_pdf(data: bytes) -> bool:
 def read_pdf_report(data: bytes, name: str, settings: Settings) -> SourceText:
     """The text of a PDF report, laid out for the parsers (tables as tab-separated rows),
     with the page and box of every character in ``SourceText.geometry``."""
+    started = time.monotonic()
     pages = read_pdf(data, name, settings)
-    laid, geometry = lay_out(pages)
+    laid, geometry = lay_out(pages, name, started + settings.pdf_timeout_seconds)
     text = "\n".join(line.text for line in laid)
     source = SourceText.from_text(name, text, hashlib.sha256(data).hexdigest(), "pdf")
     source.geometry = geometry

@@ -10,12 +10,14 @@ next page repeats dropped.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from extractor.document.pdf_geometry import Box, PdfGeometry
 from extractor.document.pdf_grid import Grid, find_grids, place_glyphs
 from extractor.document.pdf_lines import TextLine, group_lines, join_paragraphs, join_text
 from extractor.document.pdf_read import PdfPage
+from extractor.errors import PdfTimeoutError
 
 _MARGIN = 0.08  # page headers and footers stand in the top and bottom 8% of the page
 _PAGE_NUMBER = re.compile(
@@ -47,12 +49,21 @@ class _TableBlock:
 Block = TextLine | _TableBlock
 
 
-def lay_out(pages: list[PdfPage]) -> tuple[list[LaidLine], PdfGeometry]:
-    """The lines of text the pages make, and the geometry of every character."""
+def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[LaidLine], PdfGeometry]:
+    """The lines of text the pages make, and the geometry of every character.
+
+    Raises :class:`~extractor.errors.PdfTimeoutError` when ``time.monotonic()`` passes
+    ``deadline`` (checked page by page).
+    """
     furniture = _furniture_texts(pages)
     laid: list[LaidLine] = []
     previous_table: _TableBlock | None = None  # the last block so far, when a table
     for page in pages:
+        if time.monotonic() > deadline:
+            raise PdfTimeoutError(
+                f"{name}: laying out stopped at page {page.number} of {len(pages)} (time limit reached); "
+                "raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
+            )
         blocks = _page_blocks(page, furniture)
         for index, block in enumerate(blocks):
             if isinstance(block, _TableBlock):

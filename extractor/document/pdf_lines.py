@@ -62,8 +62,18 @@ def group_lines(glyphs: list[Glyph], page: int) -> list[TextLine]:
     return [line for line in lines if line.text]
 
 
+def _font_size(glyphs: list[Glyph]) -> float:
+    """The line's font size, near enough: a Chinese character is one em wide, while box
+    heights follow each font's ascent and descent (twice the size in some fonts)."""
+    widths = [g.x1 - g.x0 for g in glyphs if "\u4e00" <= g.char <= "\u9fff"]
+    if widths:
+        return median(widths)
+    heights = [g.height for g in glyphs if not g.char.isspace()]
+    return 0.6 * median(heights) if heights else 0.0
+
+
 def _line(glyphs: list[Glyph], page: int) -> TextLine:
-    height = median(g.height for g in glyphs if not g.char.isspace()) if glyphs else 0.0
+    height = _font_size(glyphs)
     chars: list[str] = []
     boxes: list[Box | None] = []
     previous: Glyph | None = None
@@ -114,9 +124,10 @@ def join_text(lines: list[TextLine]) -> tuple[str, list[Box | None]]:
 def join_paragraphs(lines: list[TextLine]) -> list[TextLine]:
     """Lines of running text that wrap at the right margin joined into one line each.
 
-    A line continues the one before it when that one reaches the right margin, the
-    gap between them is a normal line gap, they are the same size, and the line is
-    not indented and does not start a numbered item or a part.
+    A line continues the one before it when the two are one line pitch apart, the
+    same size, the line does not start a numbered item or a part, and either the one
+    before reaches the right margin and the line is not indented, or both are centred
+    (a long heading).
     """
     if not lines:
         return []
@@ -127,13 +138,21 @@ def join_paragraphs(lines: list[TextLine]) -> list[TextLine]:
     for line in lines[1:]:
         last = run[-1]
         height = max(last.height, line.height)
-        continues = (
-            last.x1 >= right - 2.5 * height
-            and 0 <= line.top - last.bottom <= 1.2 * height
-            and abs(last.height - line.height) <= 0.15 * height
-            and line.x0 <= left + 0.8 * height
+        pitch = (line.top + line.bottom) / 2 - (last.top + last.bottom) / 2
+        similar = (
+            0.6 * height <= pitch <= 2.0 * height
+            and abs(last.height - line.height) <= 0.2 * height
             and not _BLOCK_START.match(line.text)
         )
+        wrapped = last.x1 >= right - 2.5 * height and line.x0 <= left + 0.8 * height
+        # A centred heading too long for one line goes on, centred, on the next.
+        centred = (
+            last.x1 - last.x0 >= 0.6 * (right - left)
+            and line.x1 - line.x0 < last.x1 - last.x0
+            and abs((line.x0 + line.x1) - (last.x0 + last.x1)) <= 4 * height
+            and line.x0 > left + 2 * height
+        )
+        continues = similar and (wrapped or centred)
         if continues:
             run.append(line)
         else:

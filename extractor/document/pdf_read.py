@@ -30,7 +30,8 @@ _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rule
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
 _EDGE_BAND = 0.15  # text within this share of the page's size from an edge may be clipped away
-_TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
+_TRAILER_WINDOW = 2048
+_SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan  # %%EOF must appear within the file's last bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class PdfPage:
     height: float
     glyphs: list[Glyph] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    image_area: float = 0.0  # square points covered by images (a scanned page is one image)
 
 
 def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
@@ -122,8 +124,13 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
 
 
 def pages_without_text(pages: list[PdfPage]) -> list[int]:
-    """Numbers of the pages that draw no text (scanned pages among text ones)."""
-    return [page.number for page in pages if not _has_text(page)]
+    """Numbers of the pages that show an image over much of the page and no text:
+    scanned pages among text ones (blank pages are not counted)."""
+    return [
+        page.number
+        for page in pages
+        if not _has_text(page) and page.image_area >= _SCANNED_SHARE * page.width * page.height
+    ]
 
 
 def _has_text(page: PdfPage) -> bool:
@@ -135,7 +142,7 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
     try:
         width, height = page.get_size()
         result = PdfPage(number=index + 1, width=width, height=height)
-        result.rules, hidden = _scan_objects(page, width, height)
+        result.rules, hidden, result.image_area = _scan_objects(page, width, height)
         textpage = page.get_textpage()
         try:
             result.glyphs = _glyphs(textpage, width, height, hidden)
@@ -173,8 +180,8 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
     return glyphs
 
 
-def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], set[int]]:
-    """The page's ruling lines, and the addresses of the text objects a clipping path
+def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], set[int], float]:
+    """The page's ruling lines, the area its images cover, and the addresses of the text objects a clipping path
     hides (text drawn in the margin and clipped away, as some writers leave the previous
     page's tail there). One pass over the page objects through PDFium's C API: the
     Python wrappers cost more than the reading itself on pages of many objects."""
@@ -187,18 +194,22 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
     get_type = pdfium_c.FPDFPageObj_GetType
     get_bounds = pdfium_c.FPDFPageObj_GetBounds
     text_type, path_type = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
+    image_type = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    image_area = 0.0
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, index)
         kind = get_type(obj)
-        if kind not in (text_type, path_type) or not get_bounds(obj, *bounds):
+        if kind not in (text_type, path_type, image_type) or not get_bounds(obj, *bounds):
             continue
         box = (left.value, bottom.value, right.value, top.value)
-        if kind == path_type:
+        if kind == image_type:
+            image_area += max(0.0, min(box[2], width) - max(box[0], 0.0)) * max(0.0, min(box[3], height) - max(box[1], 0.0))
+        elif kind == path_type:
             _path_rules(obj, box, height, rules)
         elif not (band_x < box[0] and box[2] < width - band_x and band_y < box[1] and box[3] < height - band_y):
             if _clipped_away(obj, box):
                 hidden.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
-    return rules, hidden
+    return rules, hidden, image_area
 
 
 def _clipped_away(obj: ctypes.c_void_p, box: tuple[float, float, float, float]) -> bool:
