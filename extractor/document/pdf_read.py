@@ -30,8 +30,8 @@ _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rule
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
 _EDGE_BAND = 0.15  # text within this share of the page's size from an edge may be clipped away
-_TRAILER_WINDOW = 2048
-_SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan  # %%EOF must appear within the file's last bytes
+_TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
+_SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +203,8 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
             continue
         box = (left.value, bottom.value, right.value, top.value)
         if kind == image_type:
-            image_area += max(0.0, min(box[2], width) - max(box[0], 0.0)) * max(0.0, min(box[3], height) - max(box[1], 0.0))
+            shown_width = max(0.0, min(box[2], width) - max(box[0], 0.0))
+            image_area += shown_width * max(0.0, min(box[3], height) - max(box[1], 0.0))
         elif kind == path_type:
             _path_rules(obj, box, height, rules)
         elif not (band_x < box[0] and box[2] < width - band_x and band_y < box[1] and box[3] < height - band_y):
