@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from extractor.document import SourceText
 from extractor.tables.cells import PAGE_NUMBER, RawRow, is_total, split_cells
+from extractor.tables.code_columns import join_code_columns
 from extractor.tables.detection import (
     LineInfo,
     classify,
@@ -293,7 +294,7 @@ def _read_table(
 ) -> tuple[Table, int]:
     """Read the body starting at line index ``start``; return the table and the index after it."""
     numbers = _body_lines(source, infos, start)
-    rows = _logical_rows(source, numbers)
+    rows = join_code_columns(_logical_rows(source, numbers))
     layout = resolve_layout(rows)
     body = [rows[i] for i in layout.leading] + rows[layout.header_rows :]
     parsed = parse_rows(source, layout, body)
