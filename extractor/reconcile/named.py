@@ -25,6 +25,7 @@ from extractor.reconcile.columns import (
 )
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.sangong import item_of, sangong_groups
+from extractor.reconcile.units import in_wan
 from extractor.tables.roles import Role, role_of
 from schemas import Table, TableRow
 
@@ -81,7 +82,7 @@ class FigureIndex:
     def row_figures(self, table: Table, row: TableRow, primary: bool = False) -> list[Figure]:
         """The figures of a row (only its first column when ``primary``); none for a
         heading row that prints no figure at all."""
-        figures = [table_figure(table, row, c) for c in value_columns(table) if c.key in row.cells]
+        figures = [in_wan(table, table_figure(table, row, c)) for c in value_columns(table) if c.key in row.cells]
         if not any(f.printed for f in figures):
             return []
         return figures[:1] if primary else figures
@@ -105,7 +106,7 @@ def build_index(tables: list[Table]) -> FigureIndex:
                 parts = path(column)
                 for word in parts[-2:]:
                     if not is_total_name(word):
-                        index.totals[word].append(table_figure(table, total, column))
+                        index.totals[word].append(in_wan(table, table_figure(table, total, column)))
     return index
 
 
