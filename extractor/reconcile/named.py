@@ -48,6 +48,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "财政拨款支出": ("本年支出合计",),
     "基本支出": ("基本支出合计",),
 }
+# "财政拨款收入支出总计" is the 总计 of the 财政拨款收支总表, "收入支出总计" that of the 收支总表.
+_GRAND_TOTALS = (
+    (("财政拨款收入支出总计", "财政拨款收支总计"), Role.APPROPRIATION),
+    (("收入支出总计", "收支总计"), Role.OVERVIEW),
+)
+_GRAND_TOTAL_ROWS = ("总计", "收入总计", "支出总计")
 _FUND_ROLES = (
     ("一般公共预算", Role.GENERAL_BUDGET),
     ("政府性基金", Role.FUND),
@@ -156,6 +162,12 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
             total = total_row(table)
             if total is not None:
                 found.extend(index.row_figures(table, total, primary))
+    for spellings, role in _GRAND_TOTALS:
+        table = index.roles.get(role)
+        if table is not None and name in spellings:
+            for row in table.rows:
+                if row_label(row.name) in _GRAND_TOTAL_ROWS:
+                    found.extend(index.row_figures(table, row, primary=True))
     item = "total" if "三公" in name else item_of(name)
     if item is not None and name.startswith(_SANGONG_WORDS):
         found.extend(group[item] for _, group in index.sangong if item in group)
