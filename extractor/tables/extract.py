@@ -119,15 +119,16 @@ def _unread(source: SourceText, table_id: str, title: str, line: int, printed: i
     """A table announced without a body read: ``empty`` when a note says it holds no
     figure, ``partial`` when its title is printed over lines of figures that no reader
     placed (a text export without layout prints one cell per line), else ``missing``."""
+    unplaced = _unplaced_lines(source, printed) if printed > line else 0
+    if unplaced >= _BODY_LINES_MIN:  # figures printed, whatever a note says
+        return Table(id=table_id, title=title, status="partial", line_start=printed, line_end=printed, notes=[
+            f"title printed at line {printed} over figures that could not be placed in columns "
+            "(a text export without layout prints one cell per line): extract from the PDF", *notes
+        ])
     if notes:
         return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
                      notes=[f"printed at line {printed} without a body", *notes])
-    if printed > line and _unplaced_lines(source, printed) >= _BODY_LINES_MIN:
-        return Table(id=table_id, title=title, status="partial", line_start=printed, line_end=printed, notes=[
-            f"title printed at line {printed} over figures that could not be placed in columns "
-            "(a text export without layout prints one cell per line): extract from the PDF"
-        ])
-    if printed > line and not _unplaced_lines(source, printed):
+    if printed > line and not unplaced:
         # listed, then its title printed with no figure under it and no note saying why
         return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
                      notes=[f"printed at line {printed} without a figure"])

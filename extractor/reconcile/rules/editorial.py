@@ -213,11 +213,29 @@ def empty_table_note(ctx: Context, out: Reporter) -> None:
                  locations=[where])
 
 
-def _has_no_data_note(source: SourceText, table: Table) -> bool:
-    """A no-data note just above the table or under it, before the next table's title."""
+@rule("editorial.empty_note_with_figures", severity="warning",
+      reads="tables printing figures and the no-data note around them", tolerance=NO_TOLERANCE)
+def empty_note_with_figures(ctx: Context, out: Reporter) -> None:
+    """A table printing figures under a note that says it holds none (故本表为空表)."""
+    source = ctx.source
+    if source is None:
+        return
+    for table in ctx.result.tables:
+        if table.status not in ("present", "partial") or table.line_start is None:
+            continue
+        figures = any(c.value for r in table.rows for c in r.cells.values())
+        if (figures or table.status == "partial") and _has_no_data_note(source, table, above=False):
+            where = Location(kind="table", ref=table.id, line_start=table.line_start, line_end=table.line_end)
+            out.flag(f"{table.id} {table.title}: printed with figures under a note saying it holds none",
+                     locations=[where])
+
+
+def _has_no_data_note(source: SourceText, table: Table, above: bool = True) -> bool:
+    """A no-data note under the table, before the next table's title (or just above it:
+    the note of the table before may stand there too, so only when ``above``)."""
     start = table.line_start or 1
-    above = source.lines[max(0, start - 1 - _NOTE_WINDOW) : start - 1]
-    if any(is_no_data_note(line.text) for line in above):
+    before = source.lines[max(0, start - 1 - _NOTE_WINDOW) : start - 1] if above else []
+    if any(is_no_data_note(line.text) for line in before):
         return True
     for line in source.lines[(table.line_end or start) : (table.line_end or start) + _NOTE_LOOKAHEAD]:
         if line.blank:
