@@ -162,12 +162,12 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
             total = total_row(table)
             if total is not None:
                 found.extend(index.row_figures(table, total, primary))
-    for spellings, role in _GRAND_TOTALS:
-        table = index.roles.get(role)
-        if table is not None and name in spellings:
-            for row in table.rows:
+    for spellings, grand_role in _GRAND_TOTALS:
+        grand = index.roles.get(grand_role)
+        if grand is not None and name in spellings:
+            for row in grand.rows:
                 if row_label(row.name) in _GRAND_TOTAL_ROWS:
-                    found.extend(index.row_figures(table, row, primary=True))
+                    found.extend(index.row_figures(grand, row, primary=True))
     item = "total" if "三公" in name else item_of(name)
     if item is not None and name.startswith(_SANGONG_WORDS):
         found.extend(group[item] for _, group in index.sangong if item in group)

@@ -248,8 +248,8 @@ def _sides(grid: list[list[str]], filled: list[list[str]], width: int) -> list[s
         printed = [(c, t) for c, t in enumerate(row) if t]
         if (len(printed) == 2 and printed[0][1].endswith("收入") and printed[1][1].endswith("支出")
                 and not any(_DIGIT.search(t) for _, t in printed)):
-            income, expense = printed[0][0], printed[1][0]
-            return [None] * income + ["收入"] * (expense - income) + ["支出"] * (width - expense)
+            first, second = printed[0][0], printed[1][0]
+            return [None] * first + ["收入"] * (second - first) + ["支出"] * (width - second)
     for row in grid:
         starts = [
             next((c for c, t in enumerate(row) if t.startswith(side) and _NAME.search(t)), None)
