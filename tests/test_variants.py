@@ -101,6 +101,8 @@ CASES = [
     # Parts numbered 一、二、… instead of 第一部分, 第二部分, …
     pytest.param("001", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-tabbed"),
     pytest.param("000", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-lineflow"),
+    # The Shanghai title of a target form: 财政项目支出绩效目标填报表.
+    pytest.param("002", [("项目支出绩效目标表", "财政项目支出绩效目标填报表")], ALL_PARTS, id="form-title-filled-in"),
     pytest.param("004", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-markdown"),
 ]
 
