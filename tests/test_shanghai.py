@@ -183,3 +183,18 @@ def test_table_printing_figures_under_an_empty_note(extracted, settings: Setting
         findings = _result(extracted, settings, "putuo_wanli_2024_budget", rendering).findings
         found = [f for f in findings if f.rule_id == "editorial.empty_note_with_figures"]
         assert [f.locations[0].ref for f in found] == ["三公经费和机关运行经费预算表"], rendering
+
+
+@pytest.mark.parametrize("rendering", ["txt", "layout.txt"])
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_text_rendering_tables(extracted, settings: Settings, name: str, rendering: str) -> None:
+    """From pdftotext's text the same nine tables are found (none taken from the 目录, none
+    missing): the empty ones empty, in their own unit; the others read where the layout allows
+    (present) or noted as printed but not placed (partial)."""
+    tables = {t.id: t for t in _result(extracted, settings, name, rendering).tables}
+    pdf = {t.id: t for t in _result(extracted, settings, name, "pdf").tables}
+    assert set(tables) == set(pdf)
+    assert {i for i, t in tables.items() if t.status == "empty"} == (EMPTY[name] if "final" in name else BUDGET_EMPTY)
+    assert {t.status for t in tables.values()} <= {"present", "partial", "empty"}
+    assert {i: t.unit for i, t in tables.items() if t.status == "empty"} == {
+        i: t.unit for i, t in pdf.items() if t.status == "empty"}

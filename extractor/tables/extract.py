@@ -70,12 +70,15 @@ class _Scan:
     announced: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)  # id -> title, line, notes
 
     printed_at: dict[str, int] = field(default_factory=dict)  # id -> the last line its title is printed on
+    units: dict[str, str] = field(default_factory=dict)  # id -> the unit printed with its title
 
     def announce(self, pending: _Pending | None) -> None:
         if pending is None:
             return
         self.printed_at.pop(pending.id, None)  # kept in the order titles are printed
         self.printed_at[pending.id] = pending.line
+        if pending.unit:
+            self.units[pending.id] = pending.unit
         title = pending.title or pending.id
         if pending.id in self.announced:
             self.announced[pending.id][2].extend(pending.notes)
@@ -110,6 +113,8 @@ def extract_tables(source: SourceText) -> list[Table]:
         for table_id, (title, line, notes) in scan.announced.items()
         if table_id not in present
     ]
+    for table in missing:
+        table.unit = scan.units.get(table.id, table.unit)
     order = {table_id: index for index, table_id in enumerate(scan.announced)}
     tables = scan.tables + missing
     return sorted(tables, key=lambda t: (order.get(t.id, len(order)), t.line_start or 0))
