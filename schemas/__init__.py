@@ -4,7 +4,7 @@ This package imports nothing from ``extractor`` (an import-linter contract
 checks it), so any consumer can read an extraction without the pipeline.
 """
 
-from schemas.document import DocumentInfo, DocumentKind, ReportPart
+from schemas.document import DocumentInfo, DocumentKind, ReportLevel, ReportPart
 from schemas.extraction import SCHEMA_VERSION, ExtractionResult, Failure, RunInfo, Usage
 from schemas.findings import Classification, Finding, Location, Severity
 from schemas.forms import (
@@ -45,6 +45,7 @@ __all__ = [
     "NarrativeStatement",
     "ParsedTarget",
     "PerformanceForm",
+    "ReportLevel",
     "ReportPart",
     "RunInfo",
     "ScoreTable",

@@ -7,6 +7,8 @@ from pydantic import BaseModel, Field
 from schemas.provenance import Span
 
 DocumentKind = Literal["final_account", "budget", "unknown"]
+# 部门 (a department's consolidated report) or 单位 (one budget unit's own report).
+ReportLevel = Literal["department", "unit"]
 
 
 class ReportPart(BaseModel):
@@ -26,6 +28,9 @@ class DocumentInfo(BaseModel):
     department: str | None = None
     year: int | None = None
     kind: DocumentKind = "unknown"
+    level: ReportLevel | None = None
+    # The level of government where the report prints it (区级, 市级, 县级, 省级).
+    government_level: str | None = Field(default=None, exclude_if=lambda value: value is None)
     currency_unit: str = "万元"
     line_count: int = 0
     char_count: int = 0

@@ -106,7 +106,9 @@ def test_002_unnumbered_and_project_tables(budget: list[Table]) -> None:
 def test_000_tables_only_announced_are_missing(corpus: dict[str, SourceText]) -> None:
     tables = extract_tables(corpus["000"])
     assert [t.id for t in tables] == [f"公开0{i}表" for i in range(1, 10)]
-    assert all(t.status == "missing" for t in tables)
+    # 七 and 八 are printed with the note that says why they hold nothing (本单位没有…): empty.
+    assert [t.status for t in tables] == ["missing"] * 6 + ["empty", "empty", "missing"]
+    assert tables[6].notes[-1] == "本单位没有政府性其基金预算财政拨款。"
     assert all(not t.rows and not t.columns for t in tables)
     assert table_by_id(tables, "公开07表").title == "政府性基金预算财政拨款收入支出决算表"
     assert "本单位没有国有资本经营预算财政拨款。" in table_by_id(tables, "公开08表").notes

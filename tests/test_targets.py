@@ -30,6 +30,10 @@ CASES = [
     ("=2人。", ("=", 2.0, "人")),
     # a number printed twice by text extraction is read once
     ("=0.30.3", ("=", 0.3, None)),
+    # 财政项目支出绩效目标填报表 (Shanghai): the unit in brackets after the number
+    ("≥13459.00(平方米)", (">=", 13459.0, "平方米")),
+    ("=100.00(%)", ("=", 100.0, "%")),
+    ("≤5（天）", ("<=", 5.0, "天")),
 ]
 
 

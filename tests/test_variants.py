@@ -12,11 +12,12 @@ nothing else may.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractor.document import decode_report
+from extractor.document import decode_report, load_report
 from extractor.pipeline import extract
 from extractor.reconcile import checked_figures, registry
 from extractor.settings import Settings
@@ -101,6 +102,8 @@ CASES = [
     # Parts numbered 一、二、… instead of 第一部分, 第二部分, …
     pytest.param("001", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-tabbed"),
     pytest.param("000", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-lineflow"),
+    # The Shanghai title of a target form: 财政项目支出绩效目标填报表.
+    pytest.param("002", [("项目支出绩效目标表", "财政项目支出绩效目标填报表")], ALL_PARTS, id="form-title-filled-in"),
     pytest.param("004", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-markdown"),
 ]
 
@@ -193,3 +196,52 @@ def test_target_forms_printed_in_line_flow_read_as_in_tab_layout(
         compared += len(pairs)
         agreed += sum(_values(a) == _values(b) for a, b in pairs)
     assert agreed / compared >= 0.97, f"{agreed}/{compared}"  # 676 of 692 when written; 0.52 before
+
+
+# The Shanghai branch of the family (samples/shanghai, read from the PDF's text): the
+# spellings its reports print and the ones other reports of the family print instead.
+SHANGHAI = Path(__file__).resolve().parent.parent / "samples" / "shanghai"
+SHANGHAI_CASES = [
+    # 科目编码 printed whole (2010601 | | | 行政运行) instead of in 类 | 款 | 项 columns.
+    pytest.param("putuo_sfj_2026_unit_budget", [(r"(?m)^(\d{3})\t(\d{2})\t(\d{2})\t", r"\1\2\3\t\t\t"),
+                                                 (r"(?m)^(\d{3})\t(\d{2})\t\t", r"\1\2\t\t\t")], id="codes-whole"),
+    # 款 / 项 printed without their leading zero (a spreadsheet's number cells: 301 | 2).
+    pytest.param("putuo_qzfb_2025_budget", [(r"(?m)^(\d{3})\t0(\d)\t", r"\1\t\2\t")], id="code-levels-unpadded"),
+    # Table titles without the year, with 单位 for 部门, with the contents' N. prefix in the body.
+    pytest.param("putuo_czj_2025_budget", [(r"(?m)^2025年部门(.{2,30}表)$", r"部门\1")], id="titles-without-year"),
+    pytest.param("putuo_czj_2025_budget", [(r"(?m)^2025年部门(.{2,30}表)$", r"2025年单位\1")], id="titles-unit"),
+    # The no-data note: 本表无数据 for 本表为空表, 说明： for 注:.
+    pytest.param("putuo_qzfb_2025_budget", [("故本表为空表", "本表无数据"), ("注:", "说明：")], id="no-data-note"),
+    # The cover: 主管部门： for 预算主管部门：, 年度 for 年.
+    pytest.param("putuo_sfj_2026_budget",
+                 [("预算主管部门：", "主管部门："), ("2026年区级部门预算", "2026年度区级部门预算")],
+                 id="cover-spellings"),
+    # Units printed with an ASCII colon.
+    pytest.param("putuo_wanli_2025_budget", [("单位：元", "单位:元")], id="unit-colon"),
+]
+
+
+@pytest.fixture(scope="module")
+def shanghai(settings: Settings) -> dict[str, tuple[str, dict[str, Any]]]:
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for case in SHANGHAI_CASES:
+        name = case.values[0]
+        if name not in found:
+            text = load_report(SHANGHAI / f"{name}.pdf", settings).text
+            found[name] = (text, _extract(text, settings))
+    return found
+
+
+@pytest.mark.parametrize(("name", "rewrites"), SHANGHAI_CASES)
+def test_shanghai_variant_extracts_the_same(
+    name: str, rewrites: list[tuple[str, str]], shanghai: dict[str, tuple[str, dict[str, Any]]], settings: Settings
+) -> None:
+    text, original = shanghai[name]
+    variant = _extract(_rewrite(text, rewrites), settings)
+    assert _values(variant["tables"]) == _values(original["tables"])
+    assert _identity(variant) == _identity(original)
+    document, expected = variant["document"], original["document"]
+    levels = ("level", "government_level")
+    assert [document.get(k) for k in levels] == [expected.get(k) for k in levels]
+    errors = sorted((f["rule_id"], f["stated"]) for f in variant["findings"] if f["severity"] == "error")
+    assert errors == sorted((f["rule_id"], f["stated"]) for f in original["findings"] if f["severity"] == "error")

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import pairwise
+from dataclasses import dataclass
 
 from extractor.document.segment import find_parts, part_headings, toc_end
 from extractor.document.source import Line, SourceText
-from schemas import DocumentInfo, DocumentKind
+from schemas import DocumentInfo, DocumentKind, ReportLevel
 
+# "吉林省人民政府办公厅2024年度部门决算", "上海市普陀区2025年区级部门预算" (the region, the
+# year, the level of government), "…社会福利院2024年单位预算" (one unit's own report).
 _TITLE = re.compile(
-    r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*部门(?P<kind>决算|预算)"
+    r"^(?P<dept>[^\s\d（(、，。:：]{2,40}?)\s*(?:[（(][^）)]{0,10}[）)])?\s*(?P<year>\d{4})?\s*年?度?\s*"
+    r"(?P<gov>[省市区县州旗]级)?\s*(?P<level>部门|单位)(?P<kind>决算|预算)"
 )
+# The cover's own field: 预算主管部门：… (a department's report), 预算单位：… (a unit's).
+_COVER_FIELD = re.compile(
+    r"^(?P<label>预算主管部门|主管部门|预算单位|部门名称|单位名称|部门)\s*[:：]\s*(?P<dept>[^\s:：]{2,40})$"
+)
+# A title whose name part is only a region ("上海市普陀区"): the department is printed elsewhere.
+_REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}?[省市]?[\u4e00-\u9fff]{0,8}?[市区县州旗]$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?(决算|预算)")
 _DEPT_FIELD = re.compile(
     r"^(?:部门|部门名称|预算单位|单位名称|编制单位)\s*[:：]\s*(?P<dept>[^\t]+?)\s*(?:[（(](?:汇总|本级)[)）])?\s*$"
@@ -25,7 +34,11 @@ _HEAD_LINES = 40
 def describe(source: SourceText) -> DocumentInfo:
     """Read department, year, kind and currency unit from the report's own words."""
     head = [line for line in source.lines[:_HEAD_LINES] if not line.blank]
-    department, year, kind = _from_title(head)
+    title = _from_title(head)
+    department, year, kind = title.department, title.year, title.kind
+    cover = _cover_field(head)
+    if cover is not None:
+        department = cover[1]
     if department is None:
         department = _from_fields(source) or _most_named_org(source)
     if year is None or kind is None:
@@ -43,6 +56,8 @@ def describe(source: SourceText) -> DocumentInfo:
         department=department,
         year=year,
         kind=kind or "unknown",
+        level=title.level or (cover[0] if cover else None) or ("department" if kind else None),
+        government_level=title.government_level,
         currency_unit=units.most_common(1)[0][0] if units else "万元",
         line_count=len(source.lines),
         char_count=len(source.text),
@@ -68,26 +83,63 @@ def _missing_parts(source: SourceText) -> list[str]:
     ]
 
 
-def _from_title(head: list[Line]) -> tuple[str | None, int | None, DocumentKind | None]:
-    # Titles break over lines ("延边…信息化局" / "(本级) 2024 年部门预算"): try pairs too.
+@dataclass(frozen=True)
+class _Title:
+    """What the report's title says (any of it may be missing)."""
+
+    department: str | None = None
+    year: int | None = None
+    kind: DocumentKind | None = None
+    level: ReportLevel | None = None
+    government_level: str | None = None
+
+
+def _from_title(head: list[Line]) -> _Title:
+    """The title, from the first line it starts on: titles break over lines
+    ("中共上海市普陀区委" / "社会工作部 2024 年度" / "部门决算"), so one to three lines are joined."""
     texts = [line.text.strip() for line in head]
-    candidates = texts + [a + b for a, b in pairwise(texts)] + [
-        a + b + c for a, b, c in zip(texts, texts[1:], texts[2:], strict=False)
-    ]
-    for text in candidates:
-        match = _TITLE.search(text)
-        if match and not match.group("dept").startswith(("第", "目")):
-            kind: DocumentKind = "final_account" if match.group("kind") == "决算" else "budget"
-            year = int(match.group("year")) if match.group("year") else None
-            return match.group("dept"), year, kind
-    return None, None, None
+    for start in range(len(texts)):
+        for length in (1, 2, 3):
+            if start + length > len(texts):
+                break
+            match = _TITLE.search("".join(texts[start : start + length]))
+            if match and not match.group("dept").startswith(("第", "目")):
+                return _title_of(match)
+    return _Title()
+
+
+def _title_of(match: re.Match[str]) -> _Title:
+    department: str | None = match.group("dept")
+    government = match.group("gov")
+    if department and government and _REGION_ONLY.match(department):
+        department = None  # "上海市普陀区2025年区级部门预算": the region, not the department
+    return _Title(
+        department=department,
+        year=int(match.group("year")) if match.group("year") else None,
+        kind="final_account" if match.group("kind") == "决算" else "budget",
+        level="unit" if match.group("level") == "单位" else "department",
+        government_level=government,
+    )
+
+
+def _cover_field(head: list[Line]) -> tuple[ReportLevel, str] | None:
+    """预算主管部门：… / 预算单位：… printed on the cover: the level and the name."""
+    for line in head:
+        text = re.split(r"\s{2,}|\t", line.text.strip())[0]
+        match = _COVER_FIELD.match(text) if ("：" in text or ":" in text) else None
+        if match:
+            level: ReportLevel = "unit" if match.group("label") in ("预算单位", "单位名称") else "department"
+            return level, match.group("dept")
+    return None
 
 
 def _from_fields(source: SourceText) -> str | None:
+    # A layout export prints "编制单位：…司法局      单位：元" on one line: the field ends at a wide gap.
     names = Counter(
         m.group("dept").strip()
         for line in source.lines
-        if ("：" in line.text or ":" in line.text) and (m := _DEPT_FIELD.match(line.text.strip()))
+        if ("：" in line.text or ":" in line.text)
+        and (m := _DEPT_FIELD.match(re.split(r"\s{2,}", line.text.strip())[0]))
     )
     return names.most_common(1)[0][0] if names else None
 

@@ -19,7 +19,7 @@ from schemas import FormKind
 # The title, compacted (white space removed). The prefix allows a department
 # name and a year; the enumerator check below rejects TOC and heading entries.
 _TITLE = re.compile(
-    r"^(?P<prefix>.{0,60}?)项目(?:支出)?绩效(?P<kind>自评|目标)(?:申报)?表(?:[（(][^（）()]{0,16}[）)])?$"
+    r"^(?P<prefix>.{0,60}?)项目(?:支出)?绩效(?P<kind>自评|目标)(?:申报|填报)?表(?:[（(][^（）()]{0,16}[）)])?$"
 )
 _ENUMERATED = re.compile(
     r"^[-*·]*(?:第?[一二三四五六七八九十]+[、.．章节]|\(?[一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|\d+[、.．])"

@@ -79,6 +79,7 @@ _DOUBLED = re.compile(r"^(?P<number>\d+\.\d+)(?P=number)(?P<unit>[^\d]*)$")
 _DATE = re.compile(r"\d+\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月底|\d{4}\s*年")
 _TRAILING_NOISE = re.compile(r"[\s。；;，,、]+$|[（(][^（）()]*[)）]$")
 _MAX_UNIT = 6  # longer trailing text is words, not a unit
+_BRACKETED_UNIT = re.compile(r"^(?P<number>[^\d（）()]{0,3}\s*[\d.,]+)\s*[（(](?P<unit>[^\d（）()\s]{1,6})[)）]$")
 # Some PDF converters print math as LaTeX: $\geq 98\%$.
 _LATEX = (
     ("\\geqslant", "≥"),
@@ -146,6 +147,8 @@ def _clean(text: str) -> str:
         rest = rest.strip()
     rest = re.sub(r"[０-９]", lambda m: chr(ord(m.group()) - 0xFEE0), rest)
     rest = rest.replace("．", ".")
+    # "≥13459.00(平方米)", "=100.00(%)": the unit printed in brackets after the number
+    rest = _BRACKETED_UNIT.sub(r"\g<number>\g<unit>", rest)
     previous = None
     while previous != rest:
         previous = rest

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
 
+from extractor.document import SourceText
 from extractor.errors import ExtractorError
 from extractor.reconcile.figures import FieldOf, Figure, classify
 from extractor.reconcile.tolerance import percent_accepts, sum_tolerance
@@ -47,6 +48,9 @@ class Context:
     """What rules read: the extraction, with its present tables indexed by role."""
 
     result: ExtractionResult
+    # The report's text, for the editorial rules (headings, contents, wording); None
+    # when only an extraction is at hand (those rules then have nothing to read).
+    source: SourceText | None = None
     _memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     def memo(self, key: str, build: Callable[[Context], T]) -> T:
@@ -261,7 +265,7 @@ def _unique(locations: list[Location]) -> list[Location]:
     return kept
 
 
-FAMILIES = ("table", "cross_table", "narrative", "form")
+FAMILIES = ("table", "cross_table", "narrative", "form", "editorial")
 Check = Callable[[Context, Reporter], None]
 
 
@@ -325,15 +329,19 @@ def _family_order(module_name: str) -> tuple[int, str]:
     return (FAMILIES.index(module_name) if module_name in FAMILIES else len(FAMILIES), module_name)
 
 
-def reconcile(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Finding]:
-    """Run every rule (or ``rules``) on one extraction; findings in rule order.
-    Pure: ``result`` is not modified."""
-    return [checked.finding for checked in reconcile_checked(result, rules)]
+def reconcile(
+    result: ExtractionResult, rules: Sequence[Rule] | None = None, source: SourceText | None = None
+) -> list[Finding]:
+    """Run every rule (or ``rules``) on one extraction (and the text it was read from,
+    when given); findings in rule order. Pure: ``result`` is not modified."""
+    return [checked.finding for checked in reconcile_checked(result, rules, source)]
 
 
-def reconcile_checked(result: ExtractionResult, rules: Sequence[Rule] | None = None) -> list[Checked]:
+def reconcile_checked(
+    result: ExtractionResult, rules: Sequence[Rule] | None = None, source: SourceText | None = None
+) -> list[Checked]:
     """:func:`reconcile` with each finding's rule and the records and fields it is about."""
-    context = Context(result)
+    context = Context(result, source)
     checked: list[Checked] = []
     for item in rules if rules is not None else registry():
         checked.extend(item.run_checked(context))

@@ -25,6 +25,7 @@ from extractor.reconcile.columns import (
 )
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.sangong import item_of, sangong_groups
+from extractor.reconcile.units import in_wan
 from extractor.tables.roles import Role, role_of
 from schemas import Table, TableRow
 
@@ -47,6 +48,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "财政拨款支出": ("本年支出合计",),
     "基本支出": ("基本支出合计",),
 }
+# "财政拨款收入支出总计" is the 总计 of the 财政拨款收支总表, "收入支出总计" that of the 收支总表.
+_GRAND_TOTALS = (
+    (("财政拨款收入支出总计", "财政拨款收支总计"), Role.APPROPRIATION),
+    (("收入支出总计", "收支总计"), Role.OVERVIEW),
+)
+_GRAND_TOTAL_ROWS = ("总计", "收入总计", "支出总计")
 _FUND_ROLES = (
     ("一般公共预算", Role.GENERAL_BUDGET),
     ("政府性基金", Role.FUND),
@@ -81,7 +88,7 @@ class FigureIndex:
     def row_figures(self, table: Table, row: TableRow, primary: bool = False) -> list[Figure]:
         """The figures of a row (only its first column when ``primary``); none for a
         heading row that prints no figure at all."""
-        figures = [table_figure(table, row, c) for c in value_columns(table) if c.key in row.cells]
+        figures = [in_wan(table, table_figure(table, row, c)) for c in value_columns(table) if c.key in row.cells]
         if not any(f.printed for f in figures):
             return []
         return figures[:1] if primary else figures
@@ -105,7 +112,7 @@ def build_index(tables: list[Table]) -> FigureIndex:
                 parts = path(column)
                 for word in parts[-2:]:
                     if not is_total_name(word):
-                        index.totals[word].append(table_figure(table, total, column))
+                        index.totals[word].append(in_wan(table, table_figure(table, total, column)))
     return index
 
 
@@ -155,6 +162,12 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
             total = total_row(fund_table)
             if total is not None:
                 found.extend(index.row_figures(fund_table, total, primary))
+    for spellings, grand_role in _GRAND_TOTALS:
+        grand = index.roles.get(grand_role)
+        if grand is not None and name in spellings:
+            for row in grand.rows:
+                if row_label(row.name) in _GRAND_TOTAL_ROWS:
+                    found.extend(index.row_figures(grand, row, primary=True))
     item = "total" if "三公" in name else item_of(name)
     if item is not None and name.startswith(_SANGONG_WORDS):
         found.extend(group[item] for _, group in index.sangong if item in group)

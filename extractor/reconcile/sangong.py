@@ -11,6 +11,7 @@ from extractor.reconcile.columns import norm, path, row_label, value_columns
 from extractor.reconcile.figures import Figure, table_figure
 from schemas import Table
 
+_KIND_LEAVES = ("预算数", "决算数", "预算", "决算", "全年预算数", "年初预算数")
 ITEMS = ("total", "abroad", "car", "car_purchase", "car_operation", "reception")
 
 
@@ -38,14 +39,16 @@ def item_of(label: str, parent_is_car: bool = False) -> str | None:
 
 def _column_item(parts: list[str]) -> tuple[tuple[str, ...], str] | None:
     """(group path, item) of a column path such as 决算数/公务用车购置及运行维护费/小计."""
+    # 预算数 | 决算数 printed under each item (合计/预算数, 合计/决算数, …) name the group too
+    kind = (parts[-1],) if len(parts) > 1 and parts[-1] in _KIND_LEAVES else ()
     for index, segment in enumerate(parts):
         item = item_of(segment)
         if item is None:
             continue
         if item == "car" and index + 1 < len(parts):
             sub = item_of(parts[index + 1], parent_is_car=True)
-            return tuple(parts[:index]), sub or "car"
-        return tuple(parts[:index]), item
+            return (*parts[:index], *kind), sub or "car"
+        return (*parts[:index], *kind), item
     return None
 
 
@@ -63,7 +66,9 @@ def sangong_groups(table: Table) -> list[tuple[str, dict[str, Figure]]]:
                 if where is None or column.key not in row.cells:
                     continue
                 by_group.setdefault(where[0], {}).setdefault(where[1], table_figure(table, row, column))
-            groups.extend(("/".join(k), g) for k, g in by_group.items() if any(f.printed for f in g.values()))
+            # a 决算数 set printed all empty is a set of zeros (no 三公 spending), not nothing
+            groups.extend(("/".join(k), g) for k, g in by_group.items()
+                          if any(f.printed for f in g.values()) or (k and k[-1] in _KIND_LEAVES))
         return groups
     rows = [(item_of(r.name), r) for r in table.rows]
     for column in columns:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from extractor.document import decode_report
+from extractor.document import read_report
 from extractor.llm.prompts import load_prompt
 from extractor.run_identity import run_identity
 from extractor.service.errors import UploadTooLargeError
@@ -161,7 +161,7 @@ def create_extraction(
     request: Request,
     response: Response,
     key_id: KeyId,
-    file: Annotated[UploadFile, File(description="the report as text (UTF-8 or GB18030/GBK)")],
+    file: Annotated[UploadFile, File(description="the report: a PDF with text, or UTF-8 / GB18030 text")],
     backend: Annotated[
         Backend | None, Form(description="rules, llm or hybrid; default: the server's")
     ] = None,
@@ -178,7 +178,8 @@ def create_extraction(
         JobOptions(backend=backend, narrative_prompt=narrative_prompt, form_prompt=form_prompt), settings
     )
     name = _safe_name(file.filename)
-    source = decode_report(data, name)  # binary, empty or undecodable -> 422 with the loader's message
+    # A scan, a damaged PDF, binary, empty or undecodable -> 422 with the loader's message.
+    source = read_report(data, name, settings)
     job, created = _store(request).create_extraction(
         key_id, name, data, source.sha256, source.encoding, options
     )

@@ -52,6 +52,22 @@ def norm(text: str) -> str:
     return _SPACES.sub("", text).translate(_NAME_FOLD)
 
 
+# One level of a 科目编码 printed in its own column: 类 (3 digits), then 款 and 项 (2 each).
+# A spreadsheet may drop the level's leading zero (``301 2 津贴补贴`` = 30102).
+CODE_LEVEL = re.compile(r"^\d{1,2}$")
+
+
+def join_code_levels(parts: list[str]) -> str | None:
+    """``["201", "05", "07"]`` (类 | 款 | 项 printed in separate cells) -> ``"2010507"``;
+    None unless the parts make one 3/5/7-digit code."""
+    if not parts or not CODE.match(parts[0]) or len(parts) > 3:
+        return None
+    if any(not CODE_LEVEL.match(p) for p in parts[1:]):
+        return None
+    joined = parts[0] + "".join(p.zfill(2) for p in parts[1:])
+    return joined if CODE.match(joined) else None
+
+
 def is_code(text: str) -> bool:
     """True for a 3/5/7-digit classification code."""
     return bool(CODE.match(text))

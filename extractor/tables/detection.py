@@ -31,10 +31,13 @@ _BUDGET_NO = re.compile(
     rf"[(（]?\s*(?:部门)?预算(?:公开)?表\s*{_TABLE_NO}\s*[)）]?"
     rf"|[(（]\s*(?:部门)?(?:决算)?(?:附|公开)?表\s*{_TABLE_NO}\s*[)）]"
 )
-_TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|部门)+(?=.{4})")
+_TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?|本年度?|部门|预算单位|单位)+(?=.{4})")
+# A contents entry's dot leaders and page number: "4．2025年部门…预算总表 ………… 12".
+_LEADER = re.compile(r"\s*[…\.·．_]{2,}\s*(?:-?\s*\d{1,3}\s*-?)?\s*$")
+_NAMES_ALL_TABLES = re.compile(r"\d{4}\s*年度?\s*(?:部门|单位)?(?:预算|决算)(?:公开)?报?表$")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 _ENUMERATOR = re.compile(
-    r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[、.．](?!\d))\s*"
+    r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}\s*[、.．](?!\d)|\d{1,2}\s*[.．](?=\s*\d{4}\s*年))\s*"
 )
 _UNIT = re.compile(r"单位\s*[：:]\s*(万元|千元|亿元|元)")
 # "部门：…", "单位名称：…", "编制日期：…": a short label and a colon.
@@ -111,7 +114,7 @@ def title_key(title: str) -> str:
 @lru_cache(maxsize=16384)  # pure; asked for every short line and tab cell
 def parse_title(text: str) -> tuple[str, str | None] | None:
     """``(title, printed id)`` when ``text`` is a fixed table's title, else None."""
-    text = clean_text(text)
+    text = _LEADER.sub("", clean_text(text))
     if not text or len(text) > 60 or _PART.search(text) or _NOT_FIXED.search(text):
         return None
     label = None
@@ -130,6 +133,9 @@ def parse_title(text: str) -> tuple[str, str | None] | None:
         return None
     # A part's heading ("二、2024年度部门决算表") names all the tables, not one of them.
     if text.startswith(("注", "本表", "说明")) or not _TITLE_WORDS.search(text) or names_tables_part(text):
+        return None
+    if _NAMES_ALL_TABLES.search(text):  # "…社会工作部2024年度部门决算表": the part, after the department
+        return None
         return None
     return text, label
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from extractor.document import SourceText
 from extractor.tables.cells import PAGE_NUMBER, RawRow, is_total, split_cells
+from extractor.tables.code_columns import join_code_columns
 from extractor.tables.detection import (
     LineInfo,
     classify,
@@ -22,7 +23,17 @@ from extractor.tables.rows import parse_rows
 from schemas import Column, Table
 
 # "本单位没有政府性基金预算财政拨款。", "说明：本表无数据": why a table holds no figure.
-_NO_DATA = re.compile(r"^(?:说明[：:])?\s*(本单位没有|本部门没有|本单位无|本部门无|本表无数据|无数据)")
+# "注：…无政府性基金预算财政拨款支出，故本表无数据。", "…故本表为空表。": the note says so at its end.
+_NO_DATA = re.compile(
+    r"^(?:(?:注|说明)\s*[：:])?\s*(本单位没有|本部门没有|本单位无|本部门无|本表无数据|无数据)"
+    r"|^(?:注|说明)\s*[：:].{0,80}(?:本表无数据|本表为空表|为空表)"
+)
+# A line of a body no parser placed: no sentence, ending in a figure ("82,096,797.42",
+# "201 03 行政运行 12,029,501.84 12,029,501.84").
+_FIGURE_TEXT = r"-?\d[\d,]*(?:\.\d{1,2})?"
+_BODY_LINE = re.compile(rf"^[^，。；：:]*?\s{_FIGURE_TEXT}\s*$|^\s*{_FIGURE_TEXT}(?:\s+{_FIGURE_TEXT})*\s*$")
+_BODY_LINES_MIN = 3
+_BODY_LINE_WINDOW = 120
 _CONTINUATION_MAX = 24
 # How far (in lines) a 公开NN label may stand from its title and still belong to it.
 _LABEL_WINDOW = 8
@@ -58,14 +69,26 @@ class _Scan:
     tables: list[Table] = field(default_factory=list)
     announced: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)  # id -> title, line, notes
 
+    printed_at: dict[str, int] = field(default_factory=dict)  # id -> the last line its title is printed on
+    units: dict[str, str] = field(default_factory=dict)  # id -> the unit printed with its title
+
     def announce(self, pending: _Pending | None) -> None:
         if pending is None:
             return
+        self.printed_at.pop(pending.id, None)  # kept in the order titles are printed
+        self.printed_at[pending.id] = pending.line
+        if pending.unit:
+            self.units[pending.id] = pending.unit
         title = pending.title or pending.id
         if pending.id in self.announced:
             self.announced[pending.id][2].extend(pending.notes)
         else:
             self.announced[pending.id] = (title, pending.line, list(pending.notes))
+
+
+def is_no_data_note(text: str) -> bool:
+    """True for a note saying a table holds no figure (本表无数据, 本单位没有…, 本表为空表)."""
+    return bool(_NO_DATA.match(text.strip()))
 
 
 def announced_tables(source: SourceText) -> list[str]:
@@ -86,18 +109,49 @@ def extract_tables(source: SourceText) -> list[Table]:
         repair_shifted_rows(table)  # figures the export moved one column off their headers
     present = {table.id for table in scan.tables}
     missing = [
-        Table(
-            id=table_id,
-            title=title,
-            status="missing",
-            notes=[f"announced at line {line} but no table body follows", *notes],
-        )
+        _unread(source, table_id, title, line, scan.printed_at.get(table_id, line), notes)
         for table_id, (title, line, notes) in scan.announced.items()
         if table_id not in present
     ]
+    for table in missing:
+        table.unit = scan.units.get(table.id, table.unit)
     order = {table_id: index for index, table_id in enumerate(scan.announced)}
     tables = scan.tables + missing
     return sorted(tables, key=lambda t: (order.get(t.id, len(order)), t.line_start or 0))
+
+
+def _unread(source: SourceText, table_id: str, title: str, line: int, printed: int, notes: list[str]) -> Table:
+    """A table announced without a body read: ``empty`` when a note says it holds no
+    figure, ``partial`` when its title is printed over lines of figures that no reader
+    placed (a text export without layout prints one cell per line), else ``missing``."""
+    unplaced = _unplaced_lines(source, printed) if printed > line else 0
+    if unplaced >= _BODY_LINES_MIN:  # figures printed, whatever a note says
+        return Table(id=table_id, title=title, status="partial", line_start=printed, line_end=printed, notes=[
+            f"title printed at line {printed} over figures that could not be placed in columns "
+            "(a text export without layout prints one cell per line): extract from the PDF", *notes
+        ])
+    if notes:
+        return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
+                     notes=[f"printed at line {printed} without a body", *notes])
+    if printed > line and not unplaced:
+        # listed, then its title printed with no figure under it and no note saying why
+        return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
+                     notes=[f"printed at line {printed} without a figure"])
+    return Table(id=table_id, title=title, status="missing",
+                 notes=[f"announced at line {line} but no table body follows", *notes])
+
+
+def _unplaced_lines(source: SourceText, line: int) -> int:
+    """How many lines under line ``line`` (up to the next title) read as lines of a body."""
+    count = 0
+    for later in source.lines[line : line + _BODY_LINE_WINDOW]:
+        if not later.blank and classify(later).kind == "title":
+            break
+        if _BODY_LINE.match(later.text):
+            # a line of figures only, three or more of them, is a row: never a sentence
+            figures = later.text.split()
+            count += _BODY_LINES_MIN if len(figures) >= _BODY_LINES_MIN and _BODY_LINE.match(figures[0]) else 1
+    return count
 
 
 def _scan(source: SourceText) -> _Scan:
@@ -192,14 +246,22 @@ def _note_no_data(source: SourceText, scan: _Scan, pending: _Pending | None, num
     """Keep "本单位没有…" with the table it explains (the pending one or the one just read)."""
     text = source.lines[number - 1].text
     # Every phrase the pattern knows holds 无 or 没: most lines are passed over unmatched.
-    if "无" not in text and "没" not in text:
+    if "无" not in text and "没" not in text and "空" not in text:
         return False
     text = text.strip()
     if not _NO_DATA.match(text):
         return False
     if pending is not None:
         pending.notes.append(text)
-    elif scan.tables and scan.tables[-1].line_end and number - scan.tables[-1].line_end <= _NOTE_WINDOW:
+        return True
+    # The nearest table above: the last one read, or one whose title was printed after it
+    # over a body that was not read (a header and no row: the note is why).
+    read_end = scan.tables[-1].line_end or 0 if scan.tables else 0
+    title_id = next(reversed(scan.printed_at), None)
+    title_line = scan.printed_at[title_id] if title_id else 0
+    if title_id is not None and title_line > read_end and number - title_line <= _NOTE_WINDOW * 4:
+        scan.announced[title_id][2].append(text)
+    elif read_end and number - read_end <= _NOTE_WINDOW:
         scan.tables[-1].notes.append(text)
     return True
 
@@ -238,7 +300,7 @@ def _read_table(
 ) -> tuple[Table, int]:
     """Read the body starting at line index ``start``; return the table and the index after it."""
     numbers = _body_lines(source, infos, start)
-    rows = _logical_rows(source, numbers)
+    rows = join_code_columns(_logical_rows(source, numbers))
     layout = resolve_layout(rows)
     body = [rows[i] for i in layout.leading] + rows[layout.header_rows :]
     parsed = parse_rows(source, layout, body)

@@ -19,7 +19,16 @@ from math import comb
 
 from extractor.document import SourceText
 from extractor.numbers import try_amount
-from extractor.tables.cells import CODE, PAGE_NUMBER, clean_text, is_figure, is_integer, is_total
+from extractor.tables.cells import (
+    CODE,
+    CODE_LEVEL,
+    PAGE_NUMBER,
+    clean_text,
+    is_figure,
+    is_integer,
+    is_total,
+    join_code_levels,
+)
 from extractor.tables.detection import LineInfo
 from extractor.tables.flow_columns import Shape, column_shape, numbering
 from extractor.tables.repair import adds_up, sum_groups
@@ -84,6 +93,9 @@ def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_
             continue
         if _is_row(tokens):
             body.append(index)
+        elif body and _repeats_header(source, header, index):
+            index = _after_repeated_header(source, infos, index)  # the header printed again on a new page
+            continue
         elif (body or _numbered(source, header)) and _no_figure_row(source, infos, index, tokens):
             body.append(index)
         elif not body and _is_header(line.text) and len(header) < _MAX_HEADER:
@@ -100,8 +112,48 @@ def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_
     return _read_rows(source, shape, header, body)
 
 
+def _repeats_header(source: SourceText, header: list[int], index: int) -> bool:
+    """True when line ``index`` prints one of the header's lines again (a page break)."""
+    text = re.sub(r"\s+", "", source.lines[index].text)
+    return bool(text) and any(re.sub(r"\s+", "", source.lines[h].text) == text for h in header)
+
+
+def _after_repeated_header(source: SourceText, infos: list[LineInfo], index: int) -> int:
+    """The index of the first line after a header printed again."""
+    end = min(len(infos), index + _MAX_HEADER + 2)
+    while index < end:
+        line = source.lines[index]
+        if not line.blank and (_is_row(_tokens(line.text)) or not _is_header(line.text)):
+            break
+        index += 1
+    return index
+
+
 def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    tokens = [_Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    return _join_code_levels(tokens) if len(tokens) > 2 else tokens
+
+
+def _join_code_levels(tokens: list[_Token]) -> list[_Token]:
+    """A 科目编码 printed in split columns (``201 05 07 专项普查活动``) made one token
+    ``2010507``, when words follow its levels (a figure never reads ``05`` before a name)."""
+    joined: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        levels = 0
+        if CODE.match(token.text) and len(token.text) < 7:
+            while levels < 2 and index + 1 + levels < len(tokens) and CODE_LEVEL.match(tokens[index + 1 + levels].text):
+                levels += 1
+        after = index + 1 + levels
+        code = join_code_levels([t.text for t in tokens[index:after]]) if levels else None
+        if code and after < len(tokens) and not tokens[after].figure:
+            joined.append(_Token(code, token.start, tokens[after - 1].end))
+            index = after
+            continue
+        joined.append(token)
+        index += 1
+    return joined
 
 
 def _is_row(tokens: list[_Token]) -> bool:

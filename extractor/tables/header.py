@@ -244,6 +244,13 @@ def _sides(grid: list[list[str]], filled: list[list[str]], width: int) -> list[s
         if all(side in row for side in _SIDES):
             return [filled[r][c] if filled[r][c] in _SIDES else None for c in range(width)]
     for row in grid:
+        # "本年收入 | | 本年支出 | …", "财政拨款收入 | | 财政拨款支出 | …": a row of the two sides only
+        printed = [(c, t) for c, t in enumerate(row) if t]
+        if (len(printed) == 2 and printed[0][1].endswith("收入") and printed[1][1].endswith("支出")
+                and not any(_DIGIT.search(t) for _, t in printed)):
+            first, second = printed[0][0], printed[1][0]
+            return [None] * first + ["收入"] * (second - first) + ["支出"] * (width - second)
+    for row in grid:
         starts = [
             next((c for c, t in enumerate(row) if t.startswith(side) and _NAME.search(t)), None)
             for side in _SIDES

@@ -25,6 +25,7 @@ from extractor.reconcile.columns import (
 from extractor.reconcile.engine import Context, Relation, Reporter, rule
 from extractor.reconcile.figures import Figure, table_figure
 from extractor.reconcile.sangong import sangong_groups
+from extractor.reconcile.units import alike
 from extractor.tables.roles import Role
 from schemas import Column, Table, TableRow
 
@@ -277,8 +278,10 @@ def sangong_basic(ctx: Context, out: Reporter) -> None:
             if figure is None or line is None:
                 continue
             found = first_amount(basic, line)
-            out.equal(figure, table_figure(basic, line, found[0] if found else None),
-                      f"{sangong.id} {labels[0]} vs {basic.id} {line.name}", relation=">=")
+            # the 三公 table is often in 万元 and the 基本支出 table in 元: compared in 万元
+            stated, detail = alike(figure, sangong.unit, table_figure(basic, line, found[0] if found else None),
+                                   basic.unit)
+            out.equal(stated, detail, f"{sangong.id} {labels[0]} vs {basic.id} {line.name}", relation=">=")
 
 
 @rule("cross_table.budget_balance", reads="a budget's 收入表 and 支出表: 合计 rows, first column",

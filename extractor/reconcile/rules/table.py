@@ -117,7 +117,11 @@ def side_items(ctx: Context, out: Reporter) -> None:
             current = _current_year(rows)
             if current is None:
                 continue
-            items = [r for r in rows if r is not current and is_enumerated(r.name)
+            # the items above 本年合计 when it closes them (the items of 年初结转和结余 below it
+            # are numbered again); all of them when it heads them (一、本年支出 first)
+            above = rows[: next(i for i, r in enumerate(rows) if r is current)]
+            items = [r for r in (above if any(is_enumerated(r.name) for r in above) else rows)
+                     if r is not current and is_enumerated(r.name)
                      and not _ADJUSTMENT.search(norm(r.name)) and not is_total_name(row_label(r.name))
                      and not _CURRENT_YEAR.match(row_label(r.name))]
             if not items:

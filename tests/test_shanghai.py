@@ -1,0 +1,200 @@
+"""The Shanghai reports (samples/shanghai/*.pdf): another province's branch of the family,
+read from the PDF and from pdftotext's text (default and -layout, tests/data/shanghai).
+
+Every value asserted here was read off the rendered page (pdftoppm -png), and every
+``error`` finding on these reports is a true error of the report, named below with its reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.document import load_report
+from extractor.pipeline import extract
+from extractor.reconcile.columns import total_row, value_columns
+from extractor.settings import Settings
+from schemas import ExtractionResult, Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = ROOT / "samples" / "shanghai"
+TEXTS = ROOT / "tests" / "data" / "shanghai"
+RENDERINGS = ("pdf", "txt", "layout.txt")
+
+# file -> (department, year, kind, level, level of government)
+IDENTITY = {
+    "putuo_czj_2024_final": ("上海市普陀区财政局", 2024, "final_account", "department", None),
+    "putuo_shgzb_2024_final": ("中共上海市普陀区委社会工作部", 2024, "final_account", "department", None),
+    "putuo_czj_2025_budget": ("上海市普陀区财政局", 2025, "budget", "department", "区级"),
+    "putuo_qzfb_2025_budget": ("上海市普陀区人民政府办公室", 2025, "budget", "department", "区级"),
+    "putuo_qzfb_2025_unit_budget": ("上海市普陀区人民政府办公室", 2025, "budget", "unit", "区级"),
+    "putuo_sfj_2026_budget": ("上海市普陀区司法局", 2026, "budget", "department", "区级"),
+    "putuo_sfj_2026_unit_budget": ("上海市普陀区司法局", 2026, "budget", "unit", "区级"),
+    "putuo_wanli_2024_budget": ("上海市普陀区人民政府万里街道办事处", 2024, "budget", "department", "区级"),
+    "putuo_wanli_2025_budget": ("上海市普陀区人民政府万里街道办事处", 2025, "budget", "department", "区级"),
+    "putuo_fuliyuan_2024_unit_budget": ("上海市普陀区社会福利院", 2024, "budget", "unit", None),
+}
+
+BUDGET_TABLES = {
+    "财务收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表", "一般公共预算支出功能分类预算表",
+    "政府性基金预算支出功能分类预算表", "国有资本经营预算支出功能分类预算表",
+    "一般公共预算基本支出部门预算经济分类预算表", "三公经费和机关运行经费预算表",
+}
+# Tables printed empty with their note (本表无数据 / 本表为空表).
+EMPTY = {
+    "putuo_czj_2024_final": {"公开07表", "国有资本经营预算财政拨款收入支出决算表"},
+    "putuo_shgzb_2024_final": {"公开07表", "公开09表", "国有资本经营预算财政拨款收入支出决算表"},
+}
+BUDGET_EMPTY = {"政府性基金预算支出功能分类预算表", "国有资本经营预算支出功能分类预算表"}
+
+# The first column of each table's 合计 row, read off the pages.
+TOTALS = {
+    ("putuo_qzfb_2025_budget", "收入预算总表"): 91016775.35,
+    ("putuo_qzfb_2025_budget", "一般公共预算支出功能分类预算表"): 91016775.35,
+    ("putuo_sfj_2026_unit_budget", "支出预算总表"): 86959408.34,
+    ("putuo_wanli_2024_budget", "收入预算总表"): 156211123.0,
+    ("putuo_czj_2024_final", "公开04表"): 2961.68,  # 总计
+    ("putuo_czj_2024_final", "公开05表"): 2940.05,
+    ("putuo_czj_2025_budget", "一般公共预算基本支出部门预算经济分类预算表"): 25121091.0,
+}
+
+# The report's own errors (page 11 and page 14 of putuo_sfj_2026_unit_budget): 行政运行
+# prints 项目支出 64,840,547.00 (the 司法 class's figure) where 0.00 belongs, in both the
+# 支出预算总表 and the 一般公共预算支出功能分类预算表; their 合计 prints 基本支出 22,118,861
+# where its rows add to 22,118,861.34 (and the 财务收支预算总表 drops the same .34).
+TRUE_ERRORS = {
+    "putuo_sfj_2026_unit_budget": {
+        ("table.row_sum", "支出预算总表 / 2040601 行政运行"),
+        ("table.row_sum", "一般公共预算支出功能分类预算表 / 2040601 行政运行"),
+        ("table.code_hierarchy", "支出预算总表 / 20406 司法"),
+        ("table.code_hierarchy", "一般公共预算支出功能分类预算表 / 20406 司法"),
+        ("table.row_sum", "支出预算总表 / 合计"),
+        ("table.row_sum", "一般公共预算支出功能分类预算表 / 合计"),
+        ("table.column_total", "支出预算总表 / 合计"),
+        ("table.column_total", "一般公共预算支出功能分类预算表 / 合计"),
+        ("table.row_sum", "财务收支预算总表 / 一、公共安全支出"),
+        ("table.row_sum", "财务收支预算总表 / 支出总计"),
+        ("cross_table.basic_split", "一般公共预算支出功能分类预算表 合计/基本支出"),
+    },
+}
+
+
+def _path(name: str, rendering: str) -> Path:
+    return PDFS / f"{name}.pdf" if rendering == "pdf" else TEXTS / f"{name}.{rendering}"
+
+
+@pytest.fixture(scope="module")
+def extracted(settings: Settings) -> dict[tuple[str, str], ExtractionResult]:
+    return {}
+
+
+def _result(extracted: dict[tuple[str, str], ExtractionResult], settings: Settings, name: str,
+            rendering: str) -> ExtractionResult:
+    key = (name, rendering)
+    if key not in extracted:
+        extracted[key] = extract(load_report(_path(name, rendering), settings), settings)
+    return extracted[key]
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_identity(extracted, settings: Settings, name: str, rendering: str) -> None:
+    document = _result(extracted, settings, name, rendering).document
+    assert (document.department, document.year, document.kind, document.level,
+            document.government_level) == IDENTITY[name]
+
+
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_pdf_tables(extracted, settings: Settings, name: str) -> None:
+    """From the PDF every table is read: nine per report, the empty ones empty, none missing."""
+    tables = {t.id: t for t in _result(extracted, settings, name, "pdf").tables}
+    if "final" in name:
+        assert len(tables) == 9
+        expected_empty = EMPTY[name]
+    else:
+        assert set(tables) == BUDGET_TABLES
+        expected_empty = BUDGET_EMPTY
+    assert {i for i, t in tables.items() if t.status == "empty"} == expected_empty
+    assert {t.status for i, t in tables.items() if i not in expected_empty} == {"present"}
+    assert all(t.unit == ("万元" if "final" in name or "三公" in i else "元") for i, t in tables.items())
+
+
+@pytest.mark.parametrize(("name", "table_id"), sorted(TOTALS))
+def test_pdf_totals(extracted, settings: Settings, name: str, table_id: str) -> None:
+    table = next(t for t in _result(extracted, settings, name, "pdf").tables if t.id == table_id)
+    assert _total(table) == TOTALS[(name, table_id)]
+
+
+def _total(table: Table) -> float | None:
+    row = total_row(table)
+    return row.value(value_columns(table)[0].key) if row else None
+
+
+def test_split_codes_are_joined(extracted, settings: Settings) -> None:
+    """类 | 款 | 项 printed in their own columns make one 科目编码 (page 14 of the unit budget)."""
+    table = next(t for t in _result(extracted, settings, "putuo_sfj_2026_unit_budget", "pdf").tables
+                 if t.id == "一般公共预算支出功能分类预算表")
+    rows = {r.code: r for r in table.rows if r.code}
+    assert [c for c in rows if c.startswith("204")] == ["204", "20406", "2040601", "2040604", "2040605",
+                                                        "2040607", "2040613", "2040699"]
+    assert rows["2040601"].name == "行政运行"
+    assert [c.value for c in rows["2040601"].cells.values()] == [14348853.34, 14348853.34, 64840547.0]
+    assert [c.key for c in table.columns] == ["一般公共预算支出/合计", "一般公共预算支出/基本支出",
+                                              "一般公共预算支出/项目支出"]
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_no_error_but_the_reports_own(extracted, settings: Settings, name: str, rendering: str) -> None:
+    """Zero ``error`` findings that are not errors of the report itself."""
+    findings = _result(extracted, settings, name, rendering).findings
+    errors = {(f.rule_id, f.message.split(":")[0].rsplit(" / ", 1)[0] if f.rule_id != "cross_table.basic_split"
+               else f.message.split(" vs ")[0]) for f in findings if f.severity == "error"}
+    if rendering == "txt":  # pdftotext's default rendering: bodies one cell per line, not reconciled
+        assert errors == set()
+        return
+    assert errors <= TRUE_ERRORS.get(name, set())
+    if rendering == "pdf":
+        assert errors == TRUE_ERRORS.get(name, set())
+
+
+def test_true_narrative_errors_are_found(extracted, settings: Settings) -> None:
+    """putuo_czj_2024_final's 情况说明 says 财政拨款收入支出总计0.3万元 where its 公开04表 says
+    总计 2,961.68; putuo_czj_2025_budget says 887.36万元 for 职业年金缴费 where its tables say
+    873,617.00 元 (87.36万元)."""
+    czj = _result(extracted, settings, "putuo_czj_2024_final", "pdf").findings
+    found = [f for f in czj if f.rule_id == "narrative.table_amount" and f.stated == 0.3]
+    assert [(f.expected, f.severity) for f in found] == [(2961.68, "warning")]
+    budget = _result(extracted, settings, "putuo_czj_2025_budget", "pdf").findings
+    assert [f.stated for f in budget if f.rule_id == "narrative.table_amount"] == [887.36]
+
+
+def test_sangong_table_in_wan_against_basic_table_in_yuan(extracted, settings: Settings) -> None:
+    """公务接待费 0.95 万元 (三公 table) against 9,500.00 元 (基本支出 table): the same amount."""
+    findings = _result(extracted, settings, "putuo_czj_2025_budget", "pdf").findings
+    assert not [f for f in findings if f.rule_id == "cross_table.sangong_basic"]
+
+
+def test_table_printing_figures_under_an_empty_note(extracted, settings: Settings) -> None:
+    """putuo_wanli_2024_budget prints its 三公 table with 47.91 万元 under the note
+    本部门2024年无“三公”经费和机关运行经费预算，故本表为空表 (page 31)."""
+    for rendering in RENDERINGS:
+        findings = _result(extracted, settings, "putuo_wanli_2024_budget", rendering).findings
+        found = [f for f in findings if f.rule_id == "editorial.empty_note_with_figures"]
+        assert [f.locations[0].ref for f in found] == ["三公经费和机关运行经费预算表"], rendering
+
+
+@pytest.mark.parametrize("rendering", ["txt", "layout.txt"])
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_text_rendering_tables(extracted, settings: Settings, name: str, rendering: str) -> None:
+    """From pdftotext's text the same nine tables are found (none taken from the 目录, none
+    missing): the empty ones empty, in their own unit; the others read where the layout allows
+    (present) or noted as printed but not placed (partial)."""
+    tables = {t.id: t for t in _result(extracted, settings, name, rendering).tables}
+    pdf = {t.id: t for t in _result(extracted, settings, name, "pdf").tables}
+    assert set(tables) == set(pdf)
+    assert {i for i, t in tables.items() if t.status == "empty"} == (EMPTY[name] if "final" in name else BUDGET_EMPTY)
+    assert {t.status for t in tables.values()} <= {"present", "partial", "empty"}
+    assert {i: t.unit for i, t in tables.items() if t.status == "empty"} == {
+        i: t.unit for i, t in pdf.items() if t.status == "empty"}
