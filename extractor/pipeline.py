@@ -14,6 +14,7 @@ from extractor.document import SourceText
 from extractor.document.identity import describe
 from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
+from extractor.projects import build_projects
 from extractor.reconcile import reconcile
 from extractor.settings import Settings
 from extractor.tables import extract_tables
@@ -63,6 +64,7 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
             usage=read.usage,
         ),
     )
+    result.projects = build_projects(paragraphs, result)
     clock.lap("narrative")
     result.findings = reconcile(result)
     clock.lap("reconcile")

@@ -20,6 +20,18 @@ from schemas.forms import (
     ScoreTableRow,
 )
 from schemas.narrative import Direction, NarrativeParagraph, NarrativeStatement
+from schemas.projects import (
+    LinkMethod,
+    MentionKind,
+    Project,
+    ProjectClaim,
+    ProjectIndex,
+    ProjectLink,
+    ProjectMention,
+    ProjectSummary,
+    SummaryIndicator,
+    SummaryKind,
+)
 from schemas.provenance import Span
 from schemas.tables import Cell, Column, Table, TableRow, TableStatus
 
@@ -42,17 +54,27 @@ __all__ = [
     "FundRowKind",
     "Goals",
     "Indicator",
+    "LinkMethod",
     "Location",
+    "MentionKind",
     "NarrativeParagraph",
     "NarrativeStatement",
     "ParsedTarget",
     "PerformanceForm",
+    "Project",
+    "ProjectClaim",
+    "ProjectIndex",
+    "ProjectLink",
+    "ProjectMention",
+    "ProjectSummary",
     "ReportPart",
     "RunInfo",
     "ScoreTable",
     "ScoreTableRow",
     "Severity",
     "Span",
+    "SummaryIndicator",
+    "SummaryKind",
     "Table",
     "TableRow",
     "TableStatus",

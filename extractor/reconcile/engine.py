@@ -236,7 +236,7 @@ def _unique(locations: list[Location]) -> list[Location]:
     return kept
 
 
-FAMILIES = ("table", "cross_table", "narrative", "form")
+FAMILIES = ("table", "cross_table", "narrative", "form", "project")
 Check = Callable[[Context, Reporter], None]
 
 

@@ -1,4 +1,4 @@
-"""Rule families, one module each: ``table``, ``cross_table``, ``narrative``, ``form``.
+"""Rule families, one module each: ``table``, ``cross_table``, ``narrative``, ``form``, ``project``.
 
 Every :class:`~extractor.reconcile.engine.Rule` defined at module level here is
 found by :func:`~extractor.reconcile.engine.registry`; a new module is a new family
