@@ -271,9 +271,12 @@ def score_components(ctx: Context, out: Reporter) -> None:
             stated = parts[0]
             derived = Figure(expected, stated.location, label="100 - points lost", text=f"{expected:.2f}",
                              rounding=sum(c.error for c in components) or None)
-            _tag(out.equal(stated, [derived], f"{view.name}: 综合指标得分 vs 100 less the points lost by "
-                           + "、".join(f"{i.name} {i.score:g}/{i.weight:g}" for i in scored)
-                           + (f" and {summary.deduction:g} taken off" if summary.deduction else "")), view)
+            finding = out.equal(stated, [derived], f"{view.name}: 综合指标得分 vs 100 less the points lost by "
+                                + "、".join(f"{i.name} {i.score:g}/{i.weight:g}" for i in scored)
+                                + (f" and {summary.deduction:g} taken off" if summary.deduction else ""))
+            if finding is not None:
+                finding.locations += [c.location for c in components]
+            _tag(finding, view)
 
 
 @rule("project.claimed_totals", reads="claims covering all projects (``全面开展绩效自评，二级项目 50 个，共涉及资金 "
