@@ -103,8 +103,8 @@ def check_command(
             failed = True
             continue
         shown = [f for f in result.findings if show_info or f.severity != "info"]
-        grouped = project_tables(path.name, shown, result) if group_by == "project" else findings_tables(path.name, shown)
-        for table in grouped:
+        by_project = group_by == "project"
+        for table in project_tables(path.name, shown, result) if by_project else findings_tables(path.name, shown):
             console.print(table)
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in _SEVERITY_ORDER}
         console.print(f"{path.name}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
