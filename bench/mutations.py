@@ -204,15 +204,15 @@ def main() -> None:
                                   f"{mutate_number(printed)} ({len(findings)} new findings elsewhere)")
         print(f"{path.name}: done ({time.perf_counter() - started:.0f} s)", flush=True)
     print()
-    header = f"{'kind':10} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}"
+    header = f"{'kind':18} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}"
     print(f"{header}  (detected, any: all mutations)")
     grand = [0, 0, 0, 0]
     for kind, row in sorted(totals.items()):
         grand = [a + b for a, b in zip(grand, row, strict=True)]
         share = row[2] / row[1] if row[1] else 0.0
-        print(f"{kind:10} {row[0]:9} {row[1]:10} {row[2]:8} {share:7.1%}  ({row[3]} of {row[0]})")
+        print(f"{kind:18} {row[0]:9} {row[1]:10} {row[2]:8} {share:7.1%}  ({row[3]} of {row[0]})")
     share = grand[2] / grand[1] if grand[1] else 0.0
-    print(f"{'all':10} {grand[0]:9} {grand[1]:10} {grand[2]:8} {share:7.1%}  ({grand[3]} of {grand[0]})")
+    print(f"{'all':18} {grand[0]:9} {grand[1]:10} {grand[2]:8} {share:7.1%}  ({grand[3]} of {grand[0]})")
     if missed:
         print("\nrevealable mutations not detected at their line:")
         for item in missed:

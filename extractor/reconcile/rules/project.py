@@ -177,7 +177,9 @@ def _row_figure(table: ScoreTable, row: ScoreTableRow, column: str) -> Figure:
 
 
 def _score_column(table: ScoreTable, *words: str) -> str | None:
-    return next((c for c in table.columns if all(w in c for w in words) and "率" not in c), None)
+    """The first numeric column whose header holds ``words`` (not a rate, not the label column)."""
+    numeric = [c for c in table.columns if any(c in r.values for r in table.rows)]
+    return next((c for c in numeric if all(w in c for w in words) and "率" not in c), None)
 
 
 @rule("project.score_row_vs_mentions", reads="per-project score-table rows (自评得分, 自评结果, 预算, 执行) and the "
