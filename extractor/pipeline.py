@@ -64,7 +64,7 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
             usage=read.usage,
         ),
     )
-    result.projects = build_projects(paragraphs, result)
+    result.projects = build_projects(paragraphs, result, read.project_summaries)
     clock.lap("narrative")
     result.findings = reconcile(result)
     clock.lap("reconcile")

@@ -40,6 +40,9 @@ _WEIGHT = re.compile(rf"设置分值\s*(?P<v>{_NUM})\s*分")
 _COMPONENT_SCORE = re.compile(rf"(?<!综合指标)(?:实际得分|得)\s*(?P<v>{_NUM})\s*分")
 _DEDUCTION = re.compile(rf"扣\s*(?P<v>{_NUM})\s*分")
 _FULL_MARKS = re.compile(r"(?:其他|其余|所有)[^。]{0,6}指标[^。]{0,4}(?:得|为)满分")
+# Per-project prose the patterns may miss: a project's score, or its budget with what was spent.
+_IRREGULAR = re.compile(rf"项目[^。]{{0,60}}(?:得分|评分)[^。]{{0,6}}{_NUM}\s*分"
+                        rf"|项目[^。]{{0,60}}预算[^。]{{0,30}}{_NUM}\s*万元[^。]{{0,40}}(?:执行|支出)[^。]{{0,10}}{_NUM}\s*万元")
 _COMPONENT_WORDS = (
     ("预算执行", "执行率"), ("执行率", "执行率"), ("数量指标", "数量指标"), ("质量指标", "质量指标"),
     ("时效指标", "时效指标"), ("成本", "成本指标"), ("经济效益", "经济效益指标"), ("社会效益", "社会效益指标"),
@@ -49,13 +52,18 @@ _COMPONENT_WORDS = (
 
 def read_summaries(paragraphs: Iterable[Paragraph]) -> list[ProjectSummary]:
     """The per-project summaries and self-evaluation paragraphs of a report, in text order."""
-    found: list[ProjectSummary] = []
-    for stretch, name, kind in _stretches(list(paragraphs)):
-        found.append(_read(stretch, name, kind))
-    return found
+    return [read_stretch(stretch, name, kind) for stretch, name, kind in summary_stretches(list(paragraphs))]
 
 
-def _stretches(paragraphs: list[Paragraph]) -> list[tuple[Stretch, str, str]]:
+def irregular_paragraphs(paragraphs: Iterable[Paragraph]) -> list[Paragraph]:
+    """Paragraphs that speak of a project's score or budget in words the patterns do not
+    recognise (no summary starts in them, none runs on into them): work for the model."""
+    listed = list(paragraphs)
+    covered = {id(p) for stretch, _, _ in summary_stretches(listed) for p, _, _ in stretch.pieces}
+    return [p for p in listed if id(p) not in covered and _IRREGULAR.search(p.model.text)]
+
+
+def summary_stretches(paragraphs: list[Paragraph]) -> list[tuple[Stretch, str, str]]:
     """Each summary's stretch: from its start to the next start, on into the following
     paragraphs of the same section that start no summary of their own."""
     found: list[tuple[Stretch, str, str]] = []
@@ -102,7 +110,8 @@ def _continues(open_: tuple[Stretch, str, str], paragraph: Paragraph, text: str)
     return True
 
 
-def _read(stretch: Stretch, name: str, kind: str) -> ProjectSummary:
+def read_stretch(stretch: Stretch, name: str, kind: str) -> ProjectSummary:
+    """The fields the patterns read in one summary's stretch."""
     text = stretch.text
     summary = ProjectSummary(kind="evaluation_paragraph" if kind == "evaluation_paragraph" else "summary",
                              name=name.strip(), paragraph_id=stretch.paragraph_id, text=text)
