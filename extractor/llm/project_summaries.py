@@ -31,6 +31,8 @@ from extractor.settings import Settings
 from schemas import Failure, ProjectSummary, SummaryIndicator, SummaryKind, Usage
 
 PROMPT_NAME = "project_summary"
+# Marks the user message as per-project prose (logs and scripted servers tell requests apart by it).
+CHUNK_LABEL = "[project] "
 _GRADES = ("优", "良", "中", "差")
 
 
@@ -100,8 +102,8 @@ async def aread_summaries(chunks: Sequence[Chunk], settings: Settings, client: L
 
     async def one(chunk: Chunk) -> list[ProjectSummary] | Failure:
         try:
-            answer = await ask_cached(llm, cache, meter, template, SummariesAnswer, chunk.stretch.text,
-                                      settings.llm.repeat)
+            answer = await ask_cached(llm, cache, meter, template, SummariesAnswer,
+                                      CHUNK_LABEL + chunk.stretch.text, settings.llm.repeat)
         except LLMError as error:
             return Failure(stage="llm", chunk_id=f"project_summary@{chunk.stretch.paragraph_id}", reason=str(error),
                            error_type=type(error).__name__, span=chunk.stretch.whole())
