@@ -146,3 +146,13 @@ def test_table_row_budget(results: dict[str, ExtractionResult]) -> None:
     form.funds[0].full_year_budget = 17.8
     (found,) = errors(run(result, "project.table_row_budget"))
     assert (found.stated, found.expected) == (17.3, 17.8) and found.locations[0].line_start == 339
+
+
+def test_form_execution_rate_printed_as_a_fraction(results: dict[str, ExtractionResult]) -> None:
+    result = results["001"].model_copy(deep=True)
+    form = next(f for f in result.performance_forms if f.project_name == "机要交换系统维护费")  # 27 / 27
+    annual = next(r for r in form.funds if r.kind == "annual_total")
+    annual.execution_rate = 1.0  # printed "1.00" under 执行率 (%): a fraction, not an error
+    assert not any("机要交换" in f.message for f in run(result, "form.execution_rate"))
+    annual.execution_rate = 0.5
+    assert any("机要交换" in f.message for f in errors(run(result, "form.execution_rate")))
