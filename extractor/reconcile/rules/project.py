@@ -350,13 +350,16 @@ def listed_items(ctx: Context, out: Reporter) -> None:
 
 
 @rule("project.summary_without_form", severity="warning", reads="per-project summaries linked to no project, in a "
-      "report that publishes self-evaluation forms", tolerance="a summary repeating another one is left to "
-      "project.repeated_summary")
+      "report that publishes self-evaluation forms and says it evaluated all its projects (全面开展 / 所有项目)",
+      tolerance="a summary repeating another one is left to project.repeated_summary")
 def summary_without_form(ctx: Context, out: Reporter) -> None:
-    """A project evaluated in the 情况说明 has its form published, when the report publishes forms."""
+    """A project evaluated in the 情况说明 has its form published, when the report publishes forms and says
+    all its projects were evaluated."""
+    index = ctx.result.projects
     if not any(f.kind == "self_evaluation" for f in ctx.result.performance_forms):
         return
-    index = ctx.result.projects
+    if not any(says_all(c) for c in index.claims):
+        return  # a report that evaluated some projects may publish the forms of some
     texts = {_norm_text(s.text) for p in index.projects for m in p.mentions if m.kind == "summary"
              for s in [index.summaries[m.index]]}
     for mention in index.unlinked:
