@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from extractor.document import SourceText
+from extractor.narrative.paragraphs import Paragraph
 from extractor.pipeline import extract
+from extractor.projects import read_summaries
 from extractor.projects.names import compare, name_key
+from extractor.reconcile import Context
+from extractor.reconcile.projects_index import SURE_LINK, corroborated, views
 from extractor.settings import Settings
-from schemas import ExtractionResult
+from schemas import ExtractionResult, NarrativeParagraph, Span
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +91,37 @@ def test_evaluation_paragraph_fields_004(results: dict[str, ExtractionResult]) -
     scored = {i.name: (i.weight, i.score) for i in evaluation.indicators if i.score is not None}
     assert scored == {"执行率": (10.0, 6.86), "数量指标": (20.0, 13.73), "质量指标": (10.0, 6.87),
                       "成本指标": (10.0, 6.86)}
+
+
+def _paragraph(text: str, line: int = 10) -> Paragraph:
+    span = Span(line_start=line, line_end=line, char_start=0, char_end=len(text))
+    model = NarrativeParagraph(id=f"p{line}", section_path=["十、绩效"], text=text, span=span)
+    return Paragraph(model=model, lines=[line], offsets=list(range(len(text))), line_of=[line] * len(text))
+
+
+def test_thresholds_and_targets_are_not_read_as_actuals() -> None:
+    [summary] = read_summaries([_paragraph(
+        "1. 某单位（本级）会议经费自评情况：项目自评得分为 90 分。项目全年预算数为 10 万元，执行数为 9 万元，"
+        "完成预算的 90%。参会人员满意度达到 90%以上，服务对象满意度达 95%。")])
+    assert (summary.name, summary.score, summary.budget, summary.executed, summary.rate) == (
+        "某单位（本级）会议经费", 90.0, 10.0, 9.0, 90.0)
+    assert [(i.name, i.actual) for i in summary.indicators] == [("服务对象满意度", "95%")]
+    [evaluation] = read_summaries([
+        _paragraph("2. 某某服务费用项目预算指标 10 万元，实际支出 9 万元。", 20),
+        _paragraph("该项目年初绩效指标设置分值为：预算执行率 100%、设置分值 10 分；产出指标中数量指标为…，设置分值 90 分。"
+                   "该项目综合指标得分 99 分，绩效评价结果等级为“优”。", 21)])
+    assert (evaluation.kind, evaluation.rate, evaluation.score, evaluation.grade) == (
+        "evaluation_paragraph", None, 99.0, "优")  # 100% is the target of the 执行率 indicator
+
+
+def test_a_weak_link_must_share_an_amount(results: dict[str, ExtractionResult]) -> None:
+    result = results["004"].model_copy(deep=True)
+    project = next(p for p in result.projects.projects if p.name == "扶持陶瓷产业特色小镇发展")
+    link = next(x for x in project.links if x.mention_id.startswith("evaluation_paragraph"))
+    assert link.method == "similar" and link.confidence < SURE_LINK
+    context = Context(result)
+    view = next(v for v in views(context) if v.project.id == project.id)
+    [evaluation] = view.evaluations
+    assert corroborated(view, evaluation)  # 1500 / 795 in the paragraph and in the score table (line 802)
+    evaluation.budget, evaluation.executed = 1510.0, 796.0
+    assert not corroborated(view, evaluation)

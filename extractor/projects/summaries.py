@@ -30,11 +30,12 @@ _EVALUATION_START = re.compile(
 _SCORE = re.compile(rf"(?:综合指标|自评)得分(?:为)?\s*(?P<v>{_NUM})\s*分")
 _BUDGET = re.compile(rf"(?:全年预算数|预算指标|年初预算)(?:为)?\s*(?P<v>{_NUM})\s*万元")
 _EXECUTED = re.compile(rf"(?:执行数|实际支出|实际执行数|完成预算的)(?:为)?\s*(?P<v>{_NUM})\s*万元")
-_RATE = re.compile(rf"(?:完成预算的|执行率)(?:为)?\s*(?P<v>{_NUM})\s*[%％]")
+# a rate followed by its 设置分值 is the indicator's target ("预算执行率 100%、设置分值 10 分"), not the actual
+_RATE = re.compile(rf"(?:完成预算的|执行率)(?:为)?\s*(?P<v>{_NUM})\s*[%％](?![^。；;]{{0,4}}设置分值)")
 _GRADE = re.compile(r"等级为?\s*[“\"]?(?P<v>[优良中差])")
 # "X满意度达 96%", "满意度测评达 95%": a stated actual (a comparator before the number is a target).
 _SATISFACTION = re.compile(rf"(?P<name>[\u4e00-\u9fff、]{{0,14}}满意[度率])(?:测评|调查)?(?:达到|达|为|是)?\s*"
-                           rf"(?P<v>{_NUM})\s*[%％]")
+                           rf"(?P<v>{_NUM})\s*[%％](?!\s*(?:及?以上|左右))")
 # Components of a self-evaluation paragraph: "…设置分值 10 分", "…实际得分 5.3 分", "…扣 5 分".
 _WEIGHT = re.compile(rf"设置分值\s*(?P<v>{_NUM})\s*分")
 _COMPONENT_SCORE = re.compile(rf"(?<!综合指标)(?:实际得分|得)\s*(?P<v>{_NUM})\s*分")

@@ -29,6 +29,9 @@ from schemas import (
 )
 
 GRADES = ("优", "良", "中", "差")
+# A link this sure stands by itself; a weaker one (similar names, order) must be borne out by an
+# amount the two mentions share before their disagreements are reported.
+SURE_LINK = 0.8
 # 财政部's grading of performance evaluations (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差), used when the
 # report prints no thresholds of its own.
 DEFAULT_THRESHOLDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
@@ -46,6 +49,7 @@ class ProjectView:
     score_row: tuple[ScoreTable, ScoreTableRow] | None = None
     summaries: list[ProjectSummary] = field(default_factory=list)
     evaluations: list[ProjectSummary] = field(default_factory=list)
+    confidence: dict[int, float] = field(default_factory=dict)  # id(summary) -> its link's confidence
 
     @property
     def name(self) -> str:
@@ -94,7 +98,24 @@ def _resolve(ctx: Context, project: Project) -> ProjectView:
         elif mention.kind in ("summary", "evaluation_paragraph") and mention.index < len(result.projects.summaries):
             summary = result.projects.summaries[mention.index]
             (view.summaries if mention.kind == "summary" else view.evaluations).append(summary)
+            link = next((x for x in project.links if x.mention_id == mention.id), None)
+            view.confidence[id(summary)] = link.confidence if link is not None else 1.0
     return view
+
+
+def corroborated(view: ProjectView, summary: ProjectSummary) -> bool:
+    """True when ``summary`` surely belongs to the project: a sure link, or a weak one whose
+    budget or executed amount equals the form's or the score-table row's."""
+    if view.confidence.get(id(summary), 1.0) >= SURE_LINK:
+        return True
+    known: list[float] = []
+    annual = view.annual
+    if annual is not None:
+        known += [v for v in (annual.full_year_budget, annual.executed) if v is not None]
+    if view.score_row is not None:
+        known += [v for v in view.score_row[1].values.values() if v is not None]
+    return any(abs(value - k) < 1e-6 for value in (summary.budget, summary.executed) if value is not None
+               for k in known)
 
 
 def summary_figure(summary: ProjectSummary, field_name: str, value: float | None = None,

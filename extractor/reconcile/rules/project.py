@@ -21,6 +21,7 @@ from extractor.reconcile.projects_index import (
     GRADES,
     ProjectView,
     claim_location,
+    corroborated,
     grade_for,
     report_thresholds,
     satisfaction_indicators,
@@ -32,7 +33,11 @@ from extractor.reconcile.rules.form import misses
 from extractor.reconcile.tolerance import EPSILON, half_unit, percent_accepts, sum_tolerance
 from schemas import Finding, PerformanceForm, ProjectSummary, ScoreTable, ScoreTableRow
 
-_GOAL_SATISFACTION = re.compile(r"满意[度率](?:测评|调查)?(?:达到|达|为|是)?\s*(?P<v>\d+(?:\.\d+)?)\s*[%％]")
+# "满意度达 96%" states an actual; "满意度达到 90%以上" a threshold
+_GOAL_SATISFACTION = re.compile(r"满意[度率](?:测评|调查)?(?:达到|达|为|是)?\s*(?P<v>\d+(?:\.\d+)?)\s*[%％]"
+                                r"(?!\s*(?:及?以上|左右))")
+# Forms published for a selection of the projects evaluated ("选取重点项目公开绩效自评表").
+_SELECTED = re.compile(r"(?:选取|抽取|部分|重点)(?:二级)?项目[^。]{0,10}(?:公开|自评表)")
 _UNIT_SLIP = 10000.0  # 元 printed among 万元: the same amount, 10,000 times larger
 
 
@@ -62,7 +67,7 @@ def summary_vs_form(ctx: Context, out: Reporter) -> None:
     for view in views(ctx):
         form, annual = view.form, view.annual
         for summary in view.summaries:
-            if form is None:
+            if form is None or not corroborated(view, summary):
                 continue
             if summary.score is not None and form.total_score is not None:
                 _tag(out.equal(summary_figure(summary, "score"),
@@ -95,6 +100,8 @@ def summary_indicators(ctx: Context, out: Reporter) -> None:
         indicator = indicators[0]
         actual = indicator.actual_parsed.number if indicator.actual_parsed else None
         for summary in view.summaries:
+            if not corroborated(view, summary):
+                continue
             stated = {i.actual_parsed.number for i in summary.indicators if i.actual_parsed and i.actual_parsed.number}
             if len(stated) != 1 or actual is None:
                 continue
@@ -192,8 +199,9 @@ def score_row_vs_mentions(ctx: Context, out: Reporter) -> None:
             continue
         table, row = view.score_row
         score_col = _score_column(table, "得分")
-        others: list[tuple[ProjectSummary | PerformanceForm, str]] = [(s, "paragraph") for s in view.evaluations]
-        others += [(s, "summary") for s in view.summaries]
+        others: list[tuple[ProjectSummary | PerformanceForm, str]] = [
+            (s, "paragraph") for s in view.evaluations if corroborated(view, s)]
+        others += [(s, "summary") for s in view.summaries if corroborated(view, s)]
         if score_col is not None and row.values.get(score_col) is not None:
             row_score = _row_figure(table, row, score_col)
             for other, where in others:
@@ -291,6 +299,8 @@ def claimed_totals(ctx: Context, out: Reporter) -> None:
     forms = [f for f in ctx.result.performance_forms if f.kind == "self_evaluation"]
     rows = [(t, r) for t in ctx.result.score_tables if is_project_score_table(t) for r in t.rows
             if plain(r.label) not in ("合计", "总计")]
+    if any(_SELECTED.search(p.text) for p in ctx.result.narratives):
+        return  # the report publishes the forms of a selection of its projects
     for claim in index.claims:
         if claim.count is None or not says_all(claim):
             continue
