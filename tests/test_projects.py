@@ -108,8 +108,8 @@ def test_thresholds_and_targets_are_not_read_as_actuals() -> None:
     assert [(i.name, i.actual) for i in summary.indicators] == [("服务对象满意度", "95%")]
     [evaluation] = read_summaries([
         _paragraph("2. 某某服务费用项目预算指标 10 万元，实际支出 9 万元。", 20),
-        _paragraph("该项目年初绩效指标设置分值为：预算执行率 100%、设置分值 10 分；产出指标中数量指标为…，设置分值 90 分。"
-                   "该项目综合指标得分 99 分，绩效评价结果等级为“优”。", 21)])
+        _paragraph("该项目年初绩效指标设置分值为：预算执行率 100%、设置分值 10 分；"
+                   "产出指标中数量指标为…，设置分值 90 分。该项目综合指标得分 99 分，绩效评价结果等级为“优”。", 21)])
     assert (evaluation.kind, evaluation.rate, evaluation.score, evaluation.grade) == (
         "evaluation_paragraph", None, 99.0, "优")  # 100% is the target of the 执行率 indicator
 
