@@ -80,10 +80,14 @@ def _match(mention: ProjectMention, anchor: ProjectMention) -> Match | None:
 
 
 def _assign(group: list[ProjectMention], drafts: list[_Draft]) -> list[ProjectMention]:
-    """Link each mention of ``group`` to its best project, best matches first; the rest is returned."""
+    """Link each mention of ``group`` to its best project, best matches first; the rest is returned.
+    Projects printed alike or with the same key are found through an index; only a mention
+    without such a project is compared with every project (cost linear in a regular report)."""
     candidates: list[tuple[float, int, int, int, Match]] = []
+    index = _Index(drafts)
     for m_index, mention in enumerate(group):
-        for d_index, draft in enumerate(drafts):
+        for d_index in index.likely(mention) or range(len(drafts)):
+            draft = drafts[d_index]
             if mention.kind in draft.kinds():
                 continue
             match = _match(mention, draft.anchor)
@@ -100,6 +104,28 @@ def _assign(group: list[ProjectMention], drafts: list[_Draft]) -> list[ProjectMe
         draft.add(mention, match)
         taken.add(m_index)
     return [m for i, m in enumerate(group) if i not in taken]
+
+
+class _Index:
+    """Projects by the printed name, the key, and the key under each 实施单位 of their anchors."""
+
+    def __init__(self, drafts: list[_Draft]) -> None:
+        self.by_name: dict[str, list[int]] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.units: set[str] = set()
+        for d_index, draft in enumerate(drafts):
+            anchor = draft.anchor
+            self.by_name.setdefault(plain(anchor.name), []).append(d_index)
+            self.by_key.setdefault(anchor.key, []).append(d_index)
+            if anchor.unit:
+                self.units.add(anchor.unit)
+
+    def likely(self, mention: ProjectMention) -> list[int]:
+        """Projects printed alike or keyed alike (the mention's unit prefix removed), in order."""
+        found = set(self.by_name.get(plain(mention.name), ())) | set(self.by_key.get(mention.key, ()))
+        for unit in self.units:
+            found.update(self.by_key.get(name_key(mention.name, unit), ()))
+        return sorted(found)
 
 
 def _by_order(left: list[ProjectMention], group: list[ProjectMention], drafts: list[_Draft]) -> list[ProjectMention]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas import LinkMethod
 
@@ -29,12 +30,14 @@ _SIMILAR_DICE = 0.6
 _SIMILAR_SHORTEST = 6
 
 
+@lru_cache(maxsize=8192)  # pure; linking asks again for the same names
 def plain(name: str) -> str:
     """The name without spaces, quotes and trailing punctuation, brackets unified."""
     text = _QUOTES.sub("", _SPACES.sub("", name)).strip(_TRAILING)
     return text.replace("（", "(").replace("）", ")")
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str, unit: str | None = None) -> str:
     """The linking key: ``name`` without a leading ``unit``, year prefix, bracketed
     parts and the suffixes 项目 / 经费 / 专项 / 资金 / 费用 (repeatedly)."""
