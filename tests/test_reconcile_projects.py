@@ -160,3 +160,13 @@ def test_form_execution_rate_printed_as_a_fraction(results: dict[str, Extraction
     assert not any("机要交换" in f.message for f in run(result, "form.execution_rate"))
     annual.execution_rate = 0.5
     assert any("机要交换" in f.message for f in errors(run(result, "form.execution_rate")))
+
+
+def test_score_table_rate_printed_as_a_fraction(results: dict[str, ExtractionResult]) -> None:
+    result = results["004"].model_copy(deep=True)
+    table = next(t for t in result.score_tables if "一级指标" in t.title)
+    row = next(r for r in table.rows if r.label == "投入")  # 15 of 15 (line 658)
+    row.values["得分率"] = 1.0
+    assert not any("投入" in f.message for f in run(result, "form.score_table_rate"))
+    row.values["得分率"] = 0.9
+    assert any("投入" in f.message for f in errors(run(result, "form.score_table_rate")))

@@ -255,7 +255,8 @@ def score_table_total(ctx: Context, out: Reporter) -> None:
 
 
 @rule("form.score_table_rate", reads="score tables: 得分率 against 得分 / 分值 on each row",
-      tolerance="judged at the decimals printed (rounded or truncated)")
+      tolerance="judged at the decimals printed (rounded or truncated); a rate printed as a fraction (1.00) is "
+      "accepted")
 def score_table_rate(ctx: Context, out: Reporter) -> None:
     """得分率 equals 得分 / 分值."""
     for table in ctx.result.score_tables:
@@ -264,8 +265,11 @@ def score_table_rate(ctx: Context, out: Reporter) -> None:
         if weight is None or score is None or rate is None:
             continue
         for row in table.rows:
-            out.percent(_score_figure(table, row, rate, 0), _score_figure(table, row, score),
-                        _score_figure(table, row, weight), f"{table.title}: {row.label} 得分率")
+            printed, scored, out_of = (_score_figure(table, row, rate, 0), _score_figure(table, row, score),
+                                       _score_figure(table, row, weight))
+            if _fraction_fits(printed, scored, out_of):
+                continue  # 1.00 under 得分率 for 100%
+            out.percent(printed, scored, out_of, f"{table.title}: {row.label} 得分率")
 
 
 @rule("form.score_table_within_weight", reads="score tables: 得分 and 分值 on each row",
