@@ -125,3 +125,7 @@ def test_a_weak_link_must_share_an_amount(results: dict[str, ExtractionResult]) 
     assert corroborated(view, evaluation)  # 1500 / 795 in the paragraph and in the score table (line 802)
     evaluation.budget, evaluation.executed = 1510.0, 796.0
     assert not corroborated(view, evaluation)
+
+
+def test_the_department_as_a_whole_is_not_a_project() -> None:
+    assert read_summaries([_paragraph("（一）部门整体支出绩效自评情况：本部门 2024 年整体绩效自评得分 95 分。")]) == []

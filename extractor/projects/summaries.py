@@ -97,6 +97,8 @@ def summary_stretches(paragraphs: list[Paragraph]) -> list[tuple[Stretch, str, s
 def _plausible(name: str) -> bool:
     """A project name, not a sentence that happens to precede 自评情况 (``组织开展``)."""
     stripped = name.strip()
+    if "整体" in stripped or stripped.endswith(("部门", "单位")):
+        return False  # 部门整体支出绩效自评情况: the department as a whole, not a project
     return len(stripped) >= 2 and not stripped.startswith(("组织", "根据", "本部门", "本单位", "我单位"))
 
 

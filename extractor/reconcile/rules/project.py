@@ -361,7 +361,8 @@ def listed_items(ctx: Context, out: Reporter) -> None:
 
 @rule("project.summary_without_form", severity="warning", reads="per-project summaries linked to no project, in a "
       "report that publishes self-evaluation forms and says it evaluated all its projects (全面开展 / 所有项目)",
-      tolerance="a summary repeating another one is left to project.repeated_summary")
+      tolerance="only summaries stating a score and a budget; a summary repeating another one is left to "
+      "project.repeated_summary")
 def summary_without_form(ctx: Context, out: Reporter) -> None:
     """A project evaluated in the 情况说明 has its form published, when the report publishes forms and says
     all its projects were evaluated."""
@@ -376,11 +377,10 @@ def summary_without_form(ctx: Context, out: Reporter) -> None:
         if mention.kind != "summary":
             continue
         summary = index.summaries[mention.index]
-        if _norm_text(summary.text) in texts:
-            continue
-        out.flag(f"{summary.name}: evaluated in the 情况说明 (自评得分 {summary.score:g}) but no form of this project "
-                 "is published" if summary.score is not None else
-                 f"{summary.name}: evaluated in the 情况说明 but no form of this project is published",
+        if _norm_text(summary.text) in texts or summary.score is None or summary.budget is None:
+            continue  # a repeat, or prose that does not evaluate a project (no score and budget)
+        out.flag(f"{summary.name}: evaluated in the 情况说明 (自评得分 {summary.score:g}, 全年预算数 "
+                 f"{summary.budget:g} 万元) but no form of this project is published",
                  [summary_figure(summary, "score")])
 
 
