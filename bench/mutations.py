@@ -4,7 +4,8 @@
 
 For each corpus report, figures are sampled from what the parsers read (table
 cells, narrative amounts and percentages, form amounts, rates and scores, score
-tables of self-evaluation reports); each
+tables of self-evaluation reports, and the project mentions: per-project summaries, self-evaluation
+paragraphs, per-project score-table rows, forms of projects mentioned elsewhere, reported per place); each
 mutation changes one digit of one figure *in the report text* (the tens digit,
 else the units digit: 17946.59 -> 17956.59, 0.8% -> 1.8%), the report is
 extracted again and reconciled. A mutation is *detected* when an error or
@@ -34,6 +35,7 @@ from schemas.fields import FUND_FIGURES, NUMERIC_FIELDS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_PROJECT_FIELDS = ("score", "budget", "executed", "rate")
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,47 @@ def sites(result: ExtractionResult) -> list[Site]:
                 span = score_row.provenance.get(column)
                 if value is not None and span is not None:
                     found.append(Site("form", span, value, f"{score_table.title} / {score_row.label} / {column}"))
+    found.extend(project_sites(result))
     for statement in result.narrative_statements:
         for name in NUMERIC_FIELDS:
             value, span = getattr(statement, name), statement.provenance.get(name)
             if value is not None and span is not None:
                 found.append(Site("narrative", span, abs(value), f"{statement.metric} / {name}"))
+    return found
+
+
+def project_sites(result: ExtractionResult) -> list[Site]:
+    """Figures of project mentions, one kind per place: the per-project summary (project:summary),
+    the self-evaluation paragraph (project:paragraph), the per-project score-table row
+    (project:score_row) and the form of a project mentioned elsewhere too (project:form)."""
+    found: list[Site] = []
+    for summary in result.projects.summaries:
+        kind = "project:summary" if summary.kind == "summary" else "project:paragraph"
+        for name in _PROJECT_FIELDS:
+            value, span = getattr(summary, name), summary.provenance.get(name)
+            if value is not None and span is not None:
+                found.append(Site(kind, span, value, f"{summary.name} / {name}"))
+    for project in result.projects.projects:
+        if len({m.kind for m in project.mentions}) < 2:
+            continue  # mentioned once: nothing to reconcile it with
+        for mention in project.mentions:
+            if mention.kind == "score_row":
+                table = result.score_tables[mention.index]
+                row = next(r for r in table.rows if r.line == mention.row)
+                for column, value in row.values.items():
+                    span = row.provenance.get(column)
+                    if value is not None and span is not None:
+                        found.append(Site("project:score_row", span, value, f"{row.label} / {column}"))
+            if mention.kind == "form":
+                form = result.performance_forms[mention.index]
+                annual = next((f for f in form.funds if f.kind == "annual_total"), None)
+                pairs = [("total_score", form.total_score, form.provenance.get("total_score"))]
+                if annual is not None:
+                    pairs += [(n, getattr(annual, n), annual.provenance.get(n))
+                              for n in ("full_year_budget", "executed")]
+                for name, value, span in pairs:
+                    if value is not None and span is not None:
+                        found.append(Site("project:form", span, value, f"{form.project_name} / {name}"))
     return found
 
 
@@ -164,15 +202,15 @@ def main() -> None:
                                   f"{mutate_number(printed)} ({len(findings)} new findings elsewhere)")
         print(f"{path.name}: done ({time.perf_counter() - started:.0f} s)", flush=True)
     print()
-    header = f"{'kind':10} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}"
+    header = f"{'kind':18} {'mutations':>9} {'revealable':>10} {'detected':>8} {'share':>7}"
     print(f"{header}  (detected, any: all mutations)")
     grand = [0, 0, 0, 0]
     for kind, row in sorted(totals.items()):
         grand = [a + b for a, b in zip(grand, row, strict=True)]
         share = row[2] / row[1] if row[1] else 0.0
-        print(f"{kind:10} {row[0]:9} {row[1]:10} {row[2]:8} {share:7.1%}  ({row[3]} of {row[0]})")
+        print(f"{kind:18} {row[0]:9} {row[1]:10} {row[2]:8} {share:7.1%}  ({row[3]} of {row[0]})")
     share = grand[2] / grand[1] if grand[1] else 0.0
-    print(f"{'all':10} {grand[0]:9} {grand[1]:10} {grand[2]:8} {share:7.1%}  ({grand[3]} of {grand[0]})")
+    print(f"{'all':18} {grand[0]:9} {grand[1]:10} {grand[2]:8} {share:7.1%}  ({grand[3]} of {grand[0]})")
     if missed:
         print("\nrevealable mutations not detected at their line:")
         for item in missed:

@@ -15,6 +15,7 @@ from extractor.document.identity import describe
 from extractor.document.placing import place_spans
 from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
+from extractor.projects import build_projects
 from extractor.reconcile import reconcile
 from extractor.settings import Settings
 from extractor.tables import extract_tables
@@ -65,6 +66,7 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
             usage=read.usage,
         ),
     )
+    result.projects = build_projects(paragraphs, result, read.project_summaries)
     clock.lap("narrative")
     result.findings = reconcile(result, source=source)
     clock.lap("reconcile")

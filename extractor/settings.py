@@ -53,6 +53,7 @@ class LLMSettings(BaseSettings):
     narrative_prompt: str = "v2"
     form_prompt: str = "v1"
     followup_prompt: str = "v1"
+    project_summary_prompt: str = "v1"
     recheck: bool = Field(
         default=True,
         description="ask the model once more about a statement of its answer that fails a reconciliation check",

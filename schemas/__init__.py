@@ -20,6 +20,18 @@ from schemas.forms import (
     ScoreTableRow,
 )
 from schemas.narrative import Direction, NarrativeParagraph, NarrativeStatement
+from schemas.projects import (
+    LinkMethod,
+    MentionKind,
+    Project,
+    ProjectClaim,
+    ProjectIndex,
+    ProjectLink,
+    ProjectMention,
+    ProjectSummary,
+    SummaryIndicator,
+    SummaryKind,
+)
 from schemas.provenance import Span
 from schemas.tables import Cell, Column, Table, TableRow, TableStatus
 
@@ -40,11 +52,19 @@ __all__ = [
     "FundRowKind",
     "Goals",
     "Indicator",
+    "LinkMethod",
     "Location",
+    "MentionKind",
     "NarrativeParagraph",
     "NarrativeStatement",
     "ParsedTarget",
     "PerformanceForm",
+    "Project",
+    "ProjectClaim",
+    "ProjectIndex",
+    "ProjectLink",
+    "ProjectMention",
+    "ProjectSummary",
     "ReportLevel",
     "ReportPart",
     "RunInfo",
@@ -52,6 +72,8 @@ __all__ = [
     "ScoreTableRow",
     "Severity",
     "Span",
+    "SummaryIndicator",
+    "SummaryKind",
     "Table",
     "TableRow",
     "TableStatus",

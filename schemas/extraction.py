@@ -8,6 +8,7 @@ from schemas.document import DocumentInfo
 from schemas.findings import Finding
 from schemas.forms import PerformanceForm, ScoreTable
 from schemas.narrative import NarrativeParagraph, NarrativeStatement
+from schemas.projects import ProjectIndex
 from schemas.provenance import Span
 from schemas.tables import Table
 
@@ -60,6 +61,8 @@ class ExtractionResult(BaseModel):
     score_tables: list[ScoreTable] = Field(default_factory=list)
     narratives: list[NarrativeParagraph] = Field(default_factory=list)
     narrative_statements: list[NarrativeStatement] = Field(default_factory=list)
+    # One record per project with every mention of it (forms, table rows, prose, score rows).
+    projects: ProjectIndex = Field(default_factory=ProjectIndex)
     findings: list[Finding] = Field(default_factory=list)
     failures: list[Failure] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)

@@ -33,3 +33,6 @@ class Finding(BaseModel):
     expected: float | None = None
     difference: float | None = None
     tolerance: float | None = None
+    # The project (``ProjectIndex.projects[].id``) the finding is about, for project rules;
+    # left out of the output when None.
+    project: str | None = Field(default=None, exclude_if=lambda value: value is None)

@@ -261,7 +261,8 @@ class ScriptedLLMServer:
         return Handler
 
 
-RequestKind = Literal["narrative", "form", "followup"]
+RequestKind = Literal["narrative", "form", "followup", "project"]
+PROJECT_LABEL = "[project] "  # extractor.llm.project_summaries.CHUNK_LABEL
 FOLLOWUP_SEPARATOR = "\n\n---\n"  # extractor.llm.recheck.SEPARATOR
 
 
@@ -272,10 +273,13 @@ def user_text(request: Request) -> str:
 
 def request_kind(request: Request) -> RequestKind:
     """What a request asks for: a narrative chunk (``[p12] text``), a line-flow
-    form (``[L12] text``) or a follow-up question (paragraph, ``---``, JSON)."""
+    form (``[L12] text``), a follow-up question (paragraph, ``---``, JSON) or
+    per-project prose (``[project] text``)."""
     text = user_text(request)
     if followup_question(request) is not None:
         return "followup"
+    if text.startswith(PROJECT_LABEL):
+        return "project"
     return "form" if text.startswith("[L") else "narrative"
 
 
@@ -313,8 +317,8 @@ def rules_responder(usage: tuple[int, int] | None = None) -> Callable[[Request],
     for the paragraphs in the prompt (``[p12] text`` blocks): a deterministic
     function of the prompt, for benchmarks and end-to-end tests. A follow-up
     question gets the deterministic reading of the fields asked (the same
-    answer again where that reading is what failed the check); a form gets an
-    empty answer (the parser's reading stays). Token counts default to the
+    answer again where that reading is what failed the check); a form and
+    per-project prose get an empty answer (the parsers' reading stays). Token counts default to the
     prompt's and the answer's length in characters."""
     from extractor.llm.answers import NarrativeAnswer, from_statement
     from extractor.narrative.statements import extract_statements
@@ -323,6 +327,8 @@ def rules_responder(usage: tuple[int, int] | None = None) -> Callable[[Request],
         kind = request_kind(request)
         if kind == "form":
             text = "{}"
+        elif kind == "project":
+            text = '{"summaries": []}'  # the patterns' reading stays
         elif kind == "followup":
             question = followup_question(request) or {}
             [paragraph] = _paragraphs_of(question["paragraph"])

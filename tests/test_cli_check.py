@@ -12,7 +12,8 @@ def test_report_errors_fail_the_check(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "error · table" in done.stdout
     assert "row_sum" in done.stdout
-    assert "001_f428d76052f7ee41.txt: 19 errors" in done.stdout
+    # 19 of the table and form families, 11 of the project rules (tests/test_reconcile_projects.py)
+    assert "001_f428d76052f7ee41.txt: 30 errors" in done.stdout
 
 
 def test_fail_on_never_and_a_clean_report(tmp_path: Path) -> None:
@@ -37,3 +38,12 @@ def test_unreadable_report_is_a_usage_failure(tmp_path: Path) -> None:
     done = run_cli("check", str(empty), cwd=tmp_path)
     assert done.returncode == 2
     assert "empty" in done.stderr
+
+
+def test_group_by_project(tmp_path: Path) -> None:
+    done = run_cli("check", str(CORPUS["004"]), "--group-by", "project", cwd=tmp_path)
+    assert done.returncode == 1
+    # 004's 美裕 project: its score-table row (line 807) against its paragraph (line 870)
+    assert "美裕陶瓷有限公司企业破产职工安置费用 (1)" in done.stdout
+    assert "807,870" in done.stdout
+    assert "no project" in done.stdout  # table findings concern no project

@@ -60,8 +60,11 @@ def test_thirty_percent_faults_every_chunk_extracted_or_failed(
     assert 0.15 < fates.count("ok") / len(fates) < 0.85 or len(fates) < 20
 
     # Failed exactly where the server never gave a good answer, once each, with the why and where.
-    failures = [f for f in result.failures if f.stage == "llm"]
+    failures = [f for f in result.failures if f.stage == "llm" and not f.chunk_id.startswith("project_summary@")]
     failed = [f.chunk_id for f in failures]
+    # per-project prose: a failure for each chunk the server never answered (the patterns' reading stays)
+    projects = [f for f in result.failures if f.chunk_id.startswith("project_summary@")]
+    assert len(projects) == len(faults.never_answered("project"))
     assert len(failed) == len(set(failed))
     never = {expected[text] for text in faults.never_answered("narrative") | faults.never_answered("form")}
     assert set(failed) == never and never, "the seed should make some chunks fail"

@@ -60,7 +60,8 @@ def llm_settings(**changes: Any) -> Settings:
 
 
 def test_every_llm_setting_is_placed() -> None:
-    placed = set(TRANSPORT) | set(DECIDING) | {"form_prompt", "followup_prompt", "prompts_dir"}
+    prompts = {"form_prompt", "followup_prompt", "project_summary_prompt", "prompts_dir"}
+    placed = set(TRANSPORT) | set(DECIDING) | prompts
     assert set(LLMSettings.model_fields) == placed
 
 
@@ -79,9 +80,9 @@ def test_backend_prompts_and_schema_version_change_the_identity(tmp_path: Path) 
     keys = {run_identity(base).key}
     for backend in ("rules", "hybrid"):
         keys.add(run_identity(base.model_copy(update={"backend": backend})).key)
-    # Another version of the follow-up and form prompts, and an edit of a template
+    # Another version of the follow-up prompt, and an edit of a template
     # whose version id was not bumped: each changes the identity.
-    for name in ("followup", "form", "narrative"):
+    for name in ("followup", "form", "narrative", "project_summary"):
         directory = tmp_path / name
         shutil.copytree(prompts_root(None), directory)
         template = directory / name / f"{base.llm.prompt_versions()[name]}.md"
@@ -97,7 +98,7 @@ def test_backend_prompts_and_schema_version_change_the_identity(tmp_path: Path) 
     identity = run_identity(base)
     assert identity.schema_version == SCHEMA_VERSION == ExtractionResult.model_fields["schema_version"].default
     keys.add(identity.model_copy(update={"schema_version": SCHEMA_VERSION + ".1"}).key)
-    assert len(keys) == 8  # base, rules, hybrid, three edited templates, followup v9, schema version
+    assert len(keys) == 9  # base, rules, hybrid, four edited templates, followup v9, schema version
 
 
 def test_the_rules_backend_ignores_the_model_settings() -> None:

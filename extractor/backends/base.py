@@ -16,7 +16,7 @@ from typing import Protocol
 from extractor.document import SourceText
 from extractor.narrative.paragraphs import Paragraph
 from extractor.settings import Backend as BackendName
-from schemas import Failure, NarrativeStatement, PerformanceForm, Table, Usage
+from schemas import Failure, NarrativeStatement, PerformanceForm, ProjectSummary, Table, Usage
 
 
 @dataclass
@@ -38,6 +38,8 @@ class BackendResult:
 
     statements: list[NarrativeStatement] = field(default_factory=list)
     forms: list[PerformanceForm] | None = None
+    # Per-project prose read by the model (None: the pipeline's patterns read it).
+    project_summaries: list[ProjectSummary] | None = None
     failures: list[Failure] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     prompts: dict[str, str] = field(default_factory=dict)

@@ -8,14 +8,16 @@ reconciliation engine's narrative rules of :mod:`extractor.reconcile.statement_c
 The model's answers go through the same checks and re-ask. Where the model answers, its
 statements replace the rules' for that paragraph; where it fails, the rules'
 statements stay and the failure is recorded. A line-flow form goes to the
-model when the deterministic parser left warnings on it. Which paragraphs go
-is decided without the LLM path (:mod:`extractor.backends.routing`).
+model when the deterministic parser left warnings on it; per-project prose when the
+patterns read neither score nor budget in it (:mod:`extractor.backends.project_run`).
+Which paragraphs go is decided without the LLM path (:mod:`extractor.backends.routing`).
 """
 
 from __future__ import annotations
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, in_order, run_model
+from extractor.backends.project_run import with_summaries
 from extractor.backends.routing import paragraphs_for_model
 from extractor.narrative.statements import extract_statements
 from extractor.settings import Backend as BackendName
@@ -37,10 +39,11 @@ class HybridBackend:
         scope = "none" if self.settings.llm.forms == "none" else "troubled"
         troubled = forms_for_model(job, scope)
         if not hard and not troubled:
-            return BackendResult(statements=rules, model=self.settings.llm.model)
+            return with_summaries(BackendResult(statements=rules, model=self.settings.llm.model), job,
+                                  self.settings, "incomplete")
         narrative, result = run_model(job, hard, troubled, self.settings)
         replaced = narrative.answered
         statements = [s for s in rules if s.paragraph_id not in replaced]
         statements += [s for s in narrative.statements if s.paragraph_id in replaced]
         result.statements = in_order(statements, job.paragraphs)
-        return result
+        return with_summaries(result, job, self.settings, "incomplete")

@@ -1,10 +1,12 @@
 """The model backend: every paragraph that prints a figure goes to the model,
-and the line-flow performance forms ``settings.llm.forms`` names (all by default)."""
+the line-flow performance forms ``settings.llm.forms`` names (all by default),
+and the per-project prose (:mod:`extractor.backends.project_run`)."""
 
 from __future__ import annotations
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, run_model
+from extractor.backends.project_run import with_summaries
 from extractor.settings import Backend as BackendName
 from extractor.settings import Settings
 
@@ -22,4 +24,4 @@ class LLMBackend:
         chosen = forms_for_model(job, self.settings.llm.forms)
         narrative, result = run_model(job, job.paragraphs, chosen, self.settings)
         result.statements = narrative.statements
-        return result
+        return with_summaries(result, job, self.settings, "all")

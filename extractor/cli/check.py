@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from extractor.cli.check_projects import project_tables
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.pipeline import extract
@@ -78,6 +79,10 @@ def check_command(
         bool, typer.Option("--info", help="also list info findings (rounding, missing tables)")
     ] = False,
     list_rules: Annotated[bool, typer.Option("--rules", help="list the rules and exit")] = False,
+    group_by: Annotated[
+        Literal["severity", "project"],
+        typer.Option("--group-by", help="group findings by severity and family, or by the project they concern"),
+    ] = "severity",
 ) -> None:
     """Reconcile reports: every figure against the figures that must agree with it."""
     console = Console()
@@ -98,7 +103,8 @@ def check_command(
             failed = True
             continue
         shown = [f for f in result.findings if show_info or f.severity != "info"]
-        for table in findings_tables(path.name, shown):
+        by_project = group_by == "project"
+        for table in project_tables(path.name, shown, result) if by_project else findings_tables(path.name, shown):
             console.print(table)
         counts = {s: sum(1 for f in result.findings if f.severity == s) for s in _SEVERITY_ORDER}
         console.print(f"{path.name}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")

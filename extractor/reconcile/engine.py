@@ -265,7 +265,7 @@ def _unique(locations: list[Location]) -> list[Location]:
     return kept
 
 
-FAMILIES = ("table", "cross_table", "narrative", "form", "editorial")
+FAMILIES = ("table", "cross_table", "narrative", "form", "editorial", "project")
 Check = Callable[[Context, Reporter], None]
 
 

@@ -40,7 +40,8 @@ def _annual(form: PerformanceForm) -> FundRow | None:
 
 @rule("form.execution_rate", reads="资金情况 rows: 全年预算数, 全年执行数, 执行率",
       tolerance="judged at the decimals printed (rounded or truncated); a zero budget is not judged; "
-      "100% printed for an overspent budget is accepted (capped rate)")
+      "100% printed for an overspent budget is accepted (capped rate); a rate printed as a fraction (1.00 for "
+      "100%) is accepted")
 def execution_rate(ctx: Context, out: Reporter) -> None:
     """执行率 equals 全年执行数 / 全年预算数."""
     for form in ctx.result.performance_forms:
@@ -52,7 +53,7 @@ def execution_rate(ctx: Context, out: Reporter) -> None:
             rate, executed = _fund_figure(form, row, "execution_rate"), _fund_figure(form, row, "executed")
             budget = _fund_figure(form, row, "full_year_budget")
             out.note(rate, executed, budget)
-            if out.accepts_percent(rate, executed, budget):
+            if out.accepts_percent(rate, executed, budget) or _fraction_fits(rate, executed, budget):
                 continue
             initial = _fund_figure(form, row, "initial_budget")
             if initial.value and initial.value != budget.value and out.accepts_percent(rate, executed, initial):
@@ -63,6 +64,14 @@ def execution_rate(ctx: Context, out: Reporter) -> None:
                          expected=executed.amount() / budget.amount() * 100.0)
                 continue
             out.percent(rate, executed, budget, f"{form.project_name}: {row.label} 执行率")
+
+
+def _fraction_fits(rate: Figure, executed: Figure, budget: Figure) -> bool:
+    """A rate printed as a fraction (``1.00`` under 执行率 for 100%) that fits executed / budget."""
+    if rate.value is None or rate.value > 1.5 or executed.value is None or not budget.value:
+        return False
+    # forms keep no printed text: a fraction is taken at 2 decimals at least ("1.00")
+    return abs(rate.value * 100.0 - executed.value / budget.value * 100.0) <= 100.0 * half_unit(max(rate.decimals, 2))
 
 
 @rule("form.fund_sum", reads="资金情况: 年度资金总额 and 当年财政拨款 + 上年结转资金 + 其他资金, for 年初预算数, "
@@ -246,7 +255,8 @@ def score_table_total(ctx: Context, out: Reporter) -> None:
 
 
 @rule("form.score_table_rate", reads="score tables: 得分率 against 得分 / 分值 on each row",
-      tolerance="judged at the decimals printed (rounded or truncated)")
+      tolerance="judged at the decimals printed (rounded or truncated); a rate printed as a fraction (1.00) is "
+      "accepted")
 def score_table_rate(ctx: Context, out: Reporter) -> None:
     """得分率 equals 得分 / 分值."""
     for table in ctx.result.score_tables:
@@ -255,8 +265,11 @@ def score_table_rate(ctx: Context, out: Reporter) -> None:
         if weight is None or score is None or rate is None:
             continue
         for row in table.rows:
-            out.percent(_score_figure(table, row, rate, 0), _score_figure(table, row, score),
-                        _score_figure(table, row, weight), f"{table.title}: {row.label} 得分率")
+            printed, scored, out_of = (_score_figure(table, row, rate, 0), _score_figure(table, row, score),
+                                       _score_figure(table, row, weight))
+            if _fraction_fits(printed, scored, out_of):
+                continue  # 1.00 under 得分率 for 100%
+            out.percent(printed, scored, out_of, f"{table.title}: {row.label} 得分率")
 
 
 @rule("form.score_table_within_weight", reads="score tables: 得分 and 分值 on each row",
