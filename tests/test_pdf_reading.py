@@ -86,7 +86,8 @@ def test_a_cells_wrapped_lines_are_joined_into_one_value(czj_2024: SourceText) -
 
 def test_running_text_wrapped_at_the_margin_is_one_paragraph(czj_2024: SourceText) -> None:
     # Page 21: two printed lines, one paragraph.
-    number = _line(czj_2024, "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%；其他收入6.2万元，占0.21%；")
+    paragraph = "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%；其他收入6.2万元，占0.21%；"
+    number = _line(czj_2024, paragraph)
     assert _page(czj_2024, number) == 21
     # A centred heading printed on two lines (also listed, on one line, in the contents on page 2).
     heading = "第三部分上海市普陀区财政局2024年度部门决算情况说明"
@@ -95,9 +96,10 @@ def test_running_text_wrapped_at_the_margin_is_one_paragraph(czj_2024: SourceTex
 
 def test_text_clipped_away_at_the_top_of_a_page_is_not_read(czj_2025: SourceText) -> None:
     # Page 8 repeats the end of page 7 above its visible frame; only items 9-11 show.
-    opening = [line for line in czj_2025.lines if line.text.startswith("2025年，上海市普陀区财政局收入预算3,121.42万元")]
-    assert len(opening) == 1
-    eleven = [line for line in czj_2025.lines if line.text.startswith("11.“住房保障支出（类）住房改革支出（款）购房补贴（项）”")]
+    opening = "2025年，上海市普陀区财政局收入预算3,121.42万元"
+    assert sum(1 for line in czj_2025.lines if line.text.startswith(opening)) == 1
+    item = "11.“住房保障支出（类）住房改革支出（款）购房补贴（项）”"
+    eleven = [line for line in czj_2025.lines if line.text.startswith(item)]
     assert [_page(czj_2025, line.number) for line in eleven] == [8]
 
 
