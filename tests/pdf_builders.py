@@ -46,16 +46,16 @@ def ruled_report_pdf(lines: list[str], layout: Layout | None = None) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=(layout.width, layout.height))
     writer = _Writer(pdf, layout)
     block: list[list[str]] = []
-    for line in [*lines, ""]:
-        if "\t" in line:
+    for line in [*lines, None]:
+        if line is not None and "\t" in line:
             block.append(line.split("\t"))
             continue
-        if block and not line.strip():
+        if line is not None and block and not line.strip():
             continue  # a blank line inside a table is not printed
         if block:
             writer.table(block)
             block = []
-        if line.strip():
+        if line is not None and line.strip():
             writer.text(line)
     writer.finish()
     pdf.save()
