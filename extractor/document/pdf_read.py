@@ -30,7 +30,7 @@ Box = tuple[float, float, float, float]
 _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rules
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
-_EDGE_BAND = 0.15  # text within this share of the page's size from an edge may be clipped away
+_EDGE_BAND = 0.15  # text within this share of the page's height from its top or bottom may be clipped away
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?!s)")
 _TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
 _SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan
@@ -195,14 +195,14 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
 
 def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], set[int], float]:
     """The page's ruling lines, the area its images cover, and the addresses of the text objects a clipping path
-    hides (text drawn in the margin and clipped away, as some writers leave the previous
-    page's tail there). One pass over the page objects through PDFium's C API: the
+    hides (text drawn in the top or bottom margin and clipped away, as some writers leave
+    the previous page's tail there). One pass over the page objects through PDFium's C API: the
     Python wrappers cost more than the reading itself on pages of many objects."""
     rules: list[Rule] = []
     hidden: set[int] = set()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    band_x, band_y = width * _EDGE_BAND, height * _EDGE_BAND
+    band_y = height * _EDGE_BAND
     get_object = pdfium_c.FPDFPage_GetObject
     get_type = pdfium_c.FPDFPageObj_GetType
     get_bounds = pdfium_c.FPDFPageObj_GetBounds
@@ -220,7 +220,7 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
             image_area += shown_width * max(0.0, min(box[3], height) - max(box[1], 0.0))
         elif kind == path_type:
             _path_rules(obj, box, height, rules)
-        elif not (band_x < box[0] and box[2] < width - band_x and band_y < box[1] and box[3] < height - band_y):
+        elif box[1] < band_y or box[3] > height - band_y:
             if _clipped_away(obj, box):
                 hidden.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
     return rules, hidden, image_area
