@@ -171,3 +171,33 @@ def _spans(value: object) -> list[dict[str, object]]:
         for item in value:
             found.extend(_spans(item))
     return found
+
+
+def test_a_page_stored_turned_and_shown_upright_reads_as_shown() -> None:
+    # Landscape tables are often stored on portrait pages drawn sideways, with /Rotate 90
+    # turning them upright on screen: the reading follows what the reader sees.
+    import io
+
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    from extractor.document.loading import read_pdf_report
+
+    original = (SHANGHAI / "putuo_fuliyuan_2024_unit_budget.pdf").read_bytes()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+    for page in writer.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation(Transformation((0, 1, -1, 0, height, 0)))  # drawn a quarter turn
+        page.mediabox = RectangleObject((0, 0, height, width))
+        page.cropbox = RectangleObject((0, 0, height, width))
+        page.rotate(90)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upright = read_pdf_report(original, "upright.pdf", Settings())
+    turned = read_pdf_report(buffer.getvalue(), "turned.pdf", Settings())
+    assert turned.text == upright.text
+    assert turned.geometry is not None and upright.geometry is not None
+    assert turned.geometry.page_sizes == upright.geometry.page_sizes
+    row = next(line.number for line in upright.lines if "\t" in line.text)
+    assert upright.geometry.line_boxes[row - 1] is not None
+    assert turned.geometry.line_boxes[row - 1] == pytest.approx(upright.geometry.line_boxes[row - 1], abs=0.05)

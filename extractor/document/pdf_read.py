@@ -153,7 +153,9 @@ def _has_text(page: PdfPage) -> bool:
 def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
     page = document[index]
     try:
-        width, height = page.get_size()
+        rotation = page.get_rotation() % 360
+        shown_width, shown_height = page.get_size()  # as displayed, i.e. after /Rotate
+        width, height = (shown_height, shown_width) if rotation in (90, 270) else (shown_width, shown_height)
         result = PdfPage(number=index + 1, width=width, height=height)
         result.rules, hidden, result.image_area = _scan_objects(page, width, height)
         textpage = page.get_textpage()
@@ -161,9 +163,39 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
             result.glyphs = _glyphs(textpage, width, height, hidden)
         finally:
             textpage.close()
-        return result
+        return _rotated(result, rotation) if rotation in (90, 180, 270) else result
     finally:
         page.close()
+
+
+def _rotated(page: PdfPage, rotation: int) -> PdfPage:
+    """The page as a reader sees it when the PDF asks for it turned (``/Rotate``): PDFium
+    gives glyphs and paths in the unturned page's coordinates."""
+    width, height = page.width, page.height
+
+    def turn(x: float, top: float) -> tuple[float, float]:
+        if rotation == 90:  # clockwise
+            return height - top, x
+        if rotation == 180:
+            return width - x, height - top
+        return top, width - x
+
+    def box(x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = turn(x0, top), turn(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    turned = PdfPage(
+        number=page.number,
+        width=height if rotation in (90, 270) else width,
+        height=width if rotation in (90, 270) else height,
+        image_area=page.image_area,
+    )
+    turned.glyphs = [Glyph(g.char, *box(g.x0, g.top, g.x1, g.bottom)) for g in page.glyphs]
+    for rule in page.rules:
+        x0, y0, x1, y1 = box(rule.x0, rule.y0, rule.x1, rule.y1)
+        # A rule stays a line: collapse the thin side exactly, as Rule.horizontal expects.
+        turned.rules.append(Rule(x0, y0, x1, y0) if y1 - y0 < x1 - x0 else Rule(x0, y0, x0, y1))
+    return turned
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: set[int]) -> list[Glyph]:
