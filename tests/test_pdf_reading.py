@@ -121,6 +121,8 @@ def test_boxes_of_a_cell_are_where_the_page_draws_it(czj_2025: SourceText) -> No
 
 def test_every_span_of_an_extraction_carries_its_page_and_box(czj_2025: SourceText) -> None:
     result = extract(czj_2025, Settings())
+    assert result.document.page_sizes is not None and len(result.document.page_sizes) == 24
+    assert result.document.page_sizes[9] == (841.9, 595.3)  # page 10: A4 landscape
     table = next(t for t in result.tables if t.title.endswith("部门收入预算总表"))
     row = next(r for r in table.rows if r.name == "行政运行")
     cell = row.cells["收入预算/合计"]
