@@ -203,3 +203,20 @@ def test_a_page_stored_turned_and_shown_upright_reads_as_shown() -> None:
     row = next(line.number for line in upright.lines if "\t" in line.text)
     assert upright.geometry.line_boxes[row - 1] is not None
     assert turned.geometry.line_boxes[row - 1] == pytest.approx(upright.geometry.line_boxes[row - 1], abs=0.05)
+
+
+def test_a_paragraph_running_over_a_page_break_is_one_line_with_each_part_on_its_page() -> None:
+    # putuo_shgzb_2024_final.pdf: page 17 ends "…占本年支出合计的", page 18 goes on "100.00%。…";
+    # the text is double-spaced (line pitch twice the font size).
+    source = load_report(SHANGHAI / "putuo_shgzb_2024_final.pdf", Settings())
+    number = _line(
+        source,
+        "一般公共预算财政拨款支出307.82万元，占本年支出合计的100.00%。与2023年度相比，"
+        "一般公共预算财政拨款支出增加307.82万元，增长100.00%。主要原因：单位于2024年成立。",
+    )
+    text = source.line(number).text
+    head = source.span(number, 0, text.index("100.00%"))
+    tail = source.span(number, text.index("100.00%"), len(text))
+    assert source.geometry is not None
+    assert source.geometry.locate(head.char_start, head.char_end)[0] == 17  # type: ignore[index]
+    assert source.geometry.locate(tail.char_start, tail.char_end)[0] == 18  # type: ignore[index]
