@@ -220,3 +220,37 @@ def test_a_paragraph_running_over_a_page_break_is_one_line_with_each_part_on_its
     assert source.geometry is not None
     assert source.geometry.locate(head.char_start, head.char_end)[0] == 17  # type: ignore[index]
     assert source.geometry.locate(tail.char_start, tail.char_end)[0] == 18  # type: ignore[index]
+
+
+def test_a_table_drawn_inside_a_form_xobject_is_read_as_a_grid() -> None:
+    # Some writers wrap a page's drawing in a form XObject, placed with its own matrix.
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.beginForm("table")
+    pdf.setFont(FONT, 10)
+    rows = [["项目", "预算数"], ["一般公共服务支出", "1,234.50"], ["合计", "1,234.50"]]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            pdf.drawString(10 + 120 * c, 200 - 20 * r - 14, cell)
+    for r in range(len(rows) + 1):
+        pdf.line(5, 200 - 20 * r, 245, 200 - 20 * r)
+    for x in (5, 125, 245):
+        pdf.line(x, 200, x, 140)
+    pdf.endForm()
+    pdf.saveState()
+    pdf.translate(100, 400)  # the form is placed away from its own origin
+    pdf.doForm("table")
+    pdf.restoreState()
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "form.pdf", Settings())
+    assert [line.text for line in source.lines if line.text] == ["\t".join(row) for row in rows]
+    assert source.geometry is not None
+    assert source.geometry.cell_boxes[2][1] == pytest.approx((225, 842 - 580, 345, 842 - 560))

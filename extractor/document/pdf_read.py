@@ -239,11 +239,14 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
     get_type = pdfium_c.FPDFPageObj_GetType
     get_bounds = pdfium_c.FPDFPageObj_GetBounds
     text_type, path_type = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
-    image_type = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    image_type, form_type = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
     image_area = 0.0
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, index)
         kind = get_type(obj)
+        if kind == form_type:
+            _form_rules(obj, _matrix(obj), height, rules, 1)
+            continue
         if kind not in (text_type, path_type, image_type) or not get_bounds(obj, *bounds):
             continue
         box = (left.value, bottom.value, right.value, top.value)
@@ -251,7 +254,8 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
             shown_width = max(0.0, min(box[2], width) - max(box[0], 0.0))
             image_area += shown_width * max(0.0, min(box[3], height) - max(box[1], 0.0))
         elif kind == path_type:
-            _path_rules(obj, box, height, rules)
+            if box[2] - box[0] >= _MIN_RULE or box[3] - box[1] >= _MIN_RULE:  # dots and glyph bits are no rules
+                _path_rules(obj, _matrix(obj), height, rules)
         elif box[1] < band_y or box[3] > height - band_y:
             if _clipped_away(obj, box):
                 hidden.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
@@ -279,42 +283,81 @@ def _clipped_away(obj: ctypes.c_void_p, box: tuple[float, float, float, float]) 
     return not (min(xs) <= cx <= max(xs) and min(ys) <= cy <= max(ys))
 
 
-def _path_rules(obj: ctypes.c_void_p, box: tuple[float, float, float, float], height: float, rules: list[Rule]) -> None:
-    """Axis-aligned strokes and thin filled rectangles of one path object."""
-    left, bottom, right, top = box
-    if right - left < _MIN_RULE and top - bottom < _MIN_RULE:
-        return
+Matrix = tuple[float, float, float, float, float, float]  # PDF's [a b c d e f]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_FORM_DEPTH = 4  # form XObjects nested deeper than this are not searched for rules
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    return matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+
+
+def _compose(outer: Matrix, inner: Matrix) -> Matrix:
+    """``inner`` applied first, then ``outer``."""
+    ao, bo, co, do, eo, fo = outer
+    ai, bi, ci, di, ei, fi = inner
+    return (
+        ao * ai + co * bi, bo * ai + do * bi, ao * ci + co * di, bo * ci + do * di,
+        ao * ei + co * fi + eo, bo * ei + do * fi + fo,
+    )
+
+
+def _form_rules(form: ctypes.c_void_p, outer: Matrix, height: float, rules: list[Rule], depth: int) -> None:
+    """Rules drawn inside a form XObject (some writers wrap a whole page in one)."""
+    for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        obj = pdfium_c.FPDFFormObj_GetObject(form, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path_rules(obj, _compose(outer, _matrix(obj)), height, rules)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH:
+            _form_rules(obj, _compose(outer, _matrix(obj)), height, rules, depth + 1)
+
+
+def _path_rules(obj: ctypes.c_void_p, matrix: Matrix, height: float, rules: list[Rule]) -> None:
+    """Axis-aligned strokes and thin filled rectangles of one path object, in page space
+    through ``matrix`` (top-left origin)."""
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
     pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-    if not stroke.value:
-        # A filled shape is a rule only when thin; wider fills are shading or backgrounds.
-        if fill.value and top - bottom <= _THIN and right - left >= _MIN_RULE:
-            middle = height - (top + bottom) / 2
-            rules.append(Rule(left, middle, right, middle))
-        elif fill.value and right - left <= _THIN and top - bottom >= _MIN_RULE:
-            middle = (left + right) / 2
-            rules.append(Rule(middle, height - top, middle, height - bottom))
-        return
-    matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    if not fill.value and not stroke.value:
+        return  # drawn invisibly (a clipping or construction path)
+    a, b, c, d, e, f = matrix
     x = ctypes.c_float()
     y = ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    strokes: list[tuple[tuple[float, float], tuple[float, float]]] = []
     previous: tuple[float, float] | None = None
     start: tuple[float, float] | None = None
     for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
         segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
         pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
         point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+        points.append(point)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or previous is None:
             start = point
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
-            _add_stroke(rules, previous, point)
+            strokes.append((previous, point))
         previous = point
         if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
-            _add_stroke(rules, point, start)
+            strokes.append((point, start))
+    if not points:
+        return
+    if stroke.value:
+        for first, second in strokes:
+            _add_stroke(rules, first, second)
+        return
+    # A filled shape is a rule only when thin; wider fills are shading or backgrounds.
+    left, right = min(p[0] for p in points), max(p[0] for p in points)
+    top, bottom = min(p[1] for p in points), max(p[1] for p in points)
+    if bottom - top <= _THIN and right - left >= _MIN_RULE:
+        middle = (top + bottom) / 2
+        rules.append(Rule(left, middle, right, middle))
+    elif right - left <= _THIN and bottom - top >= _MIN_RULE:
+        middle = (left + right) / 2
+        rules.append(Rule(middle, top, middle, bottom))
 
 
 def _add_stroke(rules: list[Rule], a: tuple[float, float], b: tuple[float, float]) -> None:
