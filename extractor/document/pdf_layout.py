@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from extractor.document.pdf_geometry import Box, PdfGeometry
-from extractor.document.pdf_grid import Grid, find_grids, place_glyphs
+from extractor.document.pdf_grid import Grid, GridCell, find_grids, place_glyphs
 from extractor.document.pdf_lines import (
     TextLine,
     continues_on_next_page,
@@ -143,7 +143,9 @@ def _page_blocks(page: PdfPage, furniture: set[str]) -> tuple[list[Block], tuple
 
 
 def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
-    by_row: dict[int, list] = {}
+    """One line per grid row holding text: its cells' texts joined by tabs, a merged cell's
+    text in its top-left position; each line knows the box of each of its cells."""
+    by_row: dict[int, list[GridCell]] = {}
     for cell in grid.cells:
         by_row.setdefault(cell.row, []).append(cell)
     rows = []
@@ -158,11 +160,10 @@ def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
             continue
         text = "\t".join(text for text, _ in texts)
         char_boxes: list[Box | None] = []
-        for column, (cell_text, cell_boxes) in enumerate(texts):
+        for column, (_, cell_boxes) in enumerate(texts):
             if column:
                 char_boxes.append(None)  # the tab
             char_boxes.extend(cell_boxes)
-            del cell_text
         top, bottom = grid.ys[r], grid.ys[r + 1]
         rows.append(LaidLine(text, char_boxes, page, (grid.xs[0], top, grid.xs[-1], bottom), boxes))
     return rows
