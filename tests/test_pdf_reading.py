@@ -254,3 +254,27 @@ def test_a_table_drawn_inside_a_form_xobject_is_read_as_a_grid() -> None:
     assert [line.text for line in source.lines if line.text] == ["\t".join(row) for row in rows]
     assert source.geometry is not None
     assert source.geometry.cell_boxes[2][1] == pytest.approx((225, 842 - 580, 345, 842 - 560))
+
+
+def test_a_frame_around_the_text_is_no_table() -> None:
+    # A border around the page with a rule under the heading: two "rows", one "column".
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.rect(40, 40, 515, 762)
+    pdf.line(40, 740, 555, 740)
+    pdf.drawString(200, 760, "部门预算编制说明")
+    pdf.drawString(60, 700, "收入预算3,121.42万元。")
+    pdf.drawString(60, 680, "支出预算3,121.42万元。")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "framed.pdf", Settings())
+    lines = [line.text for line in source.lines]
+    assert lines == ["部门预算编制说明", "收入预算3,121.42万元。", "支出预算3,121.42万元。"]
