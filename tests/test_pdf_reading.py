@@ -278,3 +278,16 @@ def test_a_frame_around_the_text_is_no_table() -> None:
     source = read_pdf_report(buffer.getvalue(), "framed.pdf", Settings())
     lines = [line.text for line in source.lines]
     assert lines == ["部门预算编制说明", "收入预算3,121.42万元。", "支出预算3,121.42万元。"]
+
+
+def test_cells_merged_down_and_across_are_printed_once_in_their_top_left_position() -> None:
+    # putuo_wanli_2024_budget.pdf page 31, 部门“三公”经费和机关运行经费预算表: 合计 spans two
+    # header rows, 2024年机关运行经费预算数 three, 公务用车购置及运行费 three columns.
+    source = load_report(SHANGHAI / "putuo_wanli_2024_budget.pdf", Settings())
+    first = _line(source, "2024年“三公”经费预算数\t\t\t\t\t\t2024年机关运行经费预算数")
+    assert [source.line(first + k).text for k in (1, 2, 3)] == [
+        "合计\t因公出国(境)费\t公务接待费\t公务用车购置及运行费\t\t\t",
+        "\t\t\t小计\t购置费\t运行费\t",
+        "47.91\t0\t1.35\t46.56\t25\t21.56\t443.18",
+    ]
+    assert _page(source, first) == 31
