@@ -291,3 +291,33 @@ def test_cells_merged_down_and_across_are_printed_once_in_their_top_left_positio
         "47.91\t0\t1.35\t46.56\t25\t21.56\t443.18",
     ]
     assert _page(source, first) == 31
+
+
+def test_radical_and_compatibility_code_points_read_as_the_ideograph_and_unmapped_glyphs_warn() -> None:
+    # Word/WPS exports often give 支 as the Kangxi radical ⽀ (U+2F40); fonts without a map
+    # back to text give private-use codes.
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.drawString(60, 700, "一般公共预算\u2f40出")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "radical.pdf", Settings())
+    assert [line.text for line in source.lines] == ["一般公共预算支出"] and source.warnings == []
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.drawString(60, 700, "一般公共预算支出")
+    pdf.drawString(60, 680, "\ue001\ue002\ue003")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "unmapped.pdf", Settings())
+    assert len(source.warnings) == 1 and "27% of the characters have no Unicode meaning" in source.warnings[0]
