@@ -139,3 +139,10 @@ def test_a_folder_names_each_bad_pdf_and_still_extracts_the_others(tmp_path: Pat
     assert sorted(p.name for p in out.iterdir()) == ["good.json"]
     assert json.loads((out / "good.json").read_text(encoding="utf-8"))["document"]["encoding"] == "pdf"
     assert sorted(p.name for p in (tmp_path / "text").iterdir()) == ["good.txt"]
+
+
+def test_check_on_a_pdf_names_the_pages_of_its_findings(tmp_path: Path) -> None:
+    pdf = SHANGHAI / "putuo_czj_2025_budget.pdf"
+    done = run_cli("check", str(pdf), "--fail-on", "never", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "page" in done.stdout and "Traceback" not in done.stderr
