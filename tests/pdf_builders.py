@@ -37,6 +37,7 @@ class Layout:
     leading: float = 11.0
     name_width: float = 80.0  # Chinese cells wider than this wrap
     running_head: str = "吉林省人民政府办公厅2023年度部门决算"
+    continued_label: str | None = None  # printed over the rest of a table on the next page (续表)
 
 
 def ruled_report_pdf(lines: list[str], layout: Layout | None = None) -> bytes:
@@ -117,6 +118,9 @@ class _Writer:
                 repeat = True
                 continue
             if repeat:  # the header again at the top of the continued table
+                if layout.continued_label:
+                    self._draw(layout.margin, self.y, layout.continued_label)
+                    self.y += layout.leading
                 for h in range(header):
                     self._row(rows[h], wrapped[h], widths, heights[h], h < header)
                 repeat = False

@@ -31,6 +31,8 @@ _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–\s]*$"
 )
 _DIGITS = re.compile(r"\d+")
+# A label over the rest of a table on the next page: 续表 / （续表） / 续表1 / (续).
+_CONTINUED = re.compile(r"^\s*[(（]?\s*续\s*(?:表\s*\d*|前表)?\s*[)）]?\s*$")
 _COLUMN_TOLERANCE = 3.0  # column boundaries of a continued table match within this (points)
 _MAX_REPEATED_HEADER = 6
 
@@ -75,6 +77,15 @@ def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[Laid
                 "raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
             )
         blocks, margins = _page_blocks(page, furniture)
+        if (
+            len(blocks) > 1
+            and previous_table is not None
+            and isinstance(blocks[0], TextLine)
+            and _CONTINUED.match(blocks[0].text)
+            and isinstance(blocks[1], _TableBlock)
+            and _continues(previous_table, blocks[1])
+        ):
+            blocks = blocks[1:]  # "续表" (table continued) over the rest of a table: page furniture
         for index, block in enumerate(blocks):
             if isinstance(block, _TableBlock):
                 rows = block.rows
