@@ -181,10 +181,12 @@ def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
 
 
 def _continues(first: _TableBlock, second: _TableBlock) -> bool:
-    """True when ``second`` (first on its page) carries on ``first`` (last on the page before)."""
+    """True when ``second`` (first on its page) carries on ``first`` (last on the page before):
+    as many columns, at the same places or under the same repeated header."""
     if second.page != first.page + 1 or first.grid.width != second.grid.width:
         return False
-    return all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(first.grid.xs, second.grid.xs, strict=True))
+    aligned = all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(first.grid.xs, second.grid.xs, strict=True))
+    return aligned or _repeated_header(first.rows, second.rows) > 0
 
 
 def _repeated_header(first: list[LaidLine], second: list[LaidLine]) -> int:
