@@ -175,10 +175,10 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
         shown_width, shown_height = page.get_size()  # as displayed, i.e. after /Rotate
         width, height = (shown_height, shown_width) if rotation in (90, 270) else (shown_width, shown_height)
         result = PdfPage(number=index + 1, width=width, height=height)
-        result.rules, hidden, result.image_area = _scan_objects(page, width, height)
+        result.rules, result.image_area = _scan_objects(page, width, height)
         textpage = page.get_textpage()
         try:
-            result.glyphs = _glyphs(textpage, width, height, hidden)
+            result.glyphs = _glyphs(textpage, width, height)
         finally:
             textpage.close()
         return _rotated(result, rotation) if rotation in (90, 180, 270) else result
@@ -216,7 +216,7 @@ def _rotated(page: PdfPage, rotation: int) -> PdfPage:
     return turned
 
 
-def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: set[int]) -> list[Glyph]:
+def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float) -> list[Glyph]:
     """The page's drawn characters; those outside the page or clipped away are left out."""
     handle = textpage.raw
     rect = pdfium_c.FS_RECTF()
@@ -224,8 +224,9 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
     get_unicode = pdfium_c.FPDFText_GetUnicode
     generated = pdfium_c.FPDFText_IsGenerated
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    text_object = pdfium_c.FPDFText_GetTextObject
+    band_top, band_bottom = height * _EDGE_BAND, height * (1 - _EDGE_BAND)
     glyphs: list[Glyph] = []
+    in_band: list[tuple[int, int]] = []  # (glyph, character index) near the top or bottom edge
     for i in range(textpage.count_chars()):
         code = get_unicode(handle, i)
         # Generated characters are PDFium's guesses at spaces and line ends, not drawn.
@@ -236,28 +237,46 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
         cx, cy = (rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2
         if not (0 <= cx <= width and 0 <= cy <= height):
             continue
-        if hidden and (ctypes.cast(text_object(handle, i), ctypes.c_void_p).value or 0) in hidden:
-            continue
+        if cy < band_top or cy > band_bottom:
+            in_band.append((len(glyphs), i))
         char = _COMPATIBLE.get(code) or (chr(code) if code < 0xD800 or code > 0xDFFF else "\ufffd")
         glyphs.append(Glyph(char, rect.left, height - rect.top, rect.right, height - rect.bottom))
-    return glyphs
+    hidden = _clipped_glyphs(handle, in_band)
+    return [glyph for index, glyph in enumerate(glyphs) if index not in hidden] if hidden else glyphs
 
 
-def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], set[int], float]:
-    """The page's ruling lines, the area its images cover, and the addresses of the text objects a clipping path
-    hides (text drawn in the top or bottom margin and clipped away, as some writers leave
-    the previous page's tail there). One pass over the page objects through PDFium's C API: the
-    Python wrappers cost more than the reading itself on pages of many objects."""
-    rules: list[Rule] = []
+def _clipped_glyphs(handle: ctypes.c_void_p, in_band: list[tuple[int, int]]) -> set[int]:
+    """Which of the glyphs near the page's top or bottom edge a clipping path hides (text drawn
+    in the margin and clipped away, as some writers leave the previous page's tail there).
+    Only text near those edges is checked: clipping to the body's frame is what hides text."""
+    verdicts: dict[int, bool] = {}  # text object address -> clipped away
     hidden: set[int] = set()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    band_y = height * _EDGE_BAND
+    for glyph, char in in_band:
+        obj = pdfium_c.FPDFText_GetTextObject(handle, char)
+        address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if address not in verdicts:
+            verdicts[address] = bool(address) and bool(pdfium_c.FPDFPageObj_GetBounds(obj, *bounds)) and (
+                _clipped_away(obj, (left.value, bottom.value, right.value, top.value))
+            )
+        if verdicts[address]:
+            hidden.add(glyph)
+    return hidden
+
+
+def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], float]:
+    """The page's ruling lines and the area its images cover. One pass over the page objects
+    through PDFium's C API: the Python wrappers cost more than the reading itself on pages
+    of many objects."""
+    rules: list[Rule] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
     get_object = pdfium_c.FPDFPage_GetObject
     get_type = pdfium_c.FPDFPageObj_GetType
     get_bounds = pdfium_c.FPDFPageObj_GetBounds
-    text_type, path_type = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
-    image_type, form_type = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+    path_type, image_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+    form_type = pdfium_c.FPDF_PAGEOBJ_FORM
     image_area = 0.0
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, index)
@@ -265,19 +284,15 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
         if kind == form_type:
             _form_rules(obj, _matrix(obj), height, rules, 1)
             continue
-        if kind not in (text_type, path_type, image_type) or not get_bounds(obj, *bounds):
+        if kind not in (path_type, image_type) or not get_bounds(obj, *bounds):
             continue
         box = (left.value, bottom.value, right.value, top.value)
         if kind == image_type:
             shown_width = max(0.0, min(box[2], width) - max(box[0], 0.0))
             image_area += shown_width * max(0.0, min(box[3], height) - max(box[1], 0.0))
-        elif kind == path_type:
-            if box[2] - box[0] >= _MIN_RULE or box[3] - box[1] >= _MIN_RULE:  # dots and glyph bits are no rules
-                _path_rules(obj, _matrix(obj), height, rules)
-        elif box[1] < band_y or box[3] > height - band_y:
-            if _clipped_away(obj, box):
-                hidden.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
-    return rules, hidden, image_area
+        elif box[2] - box[0] >= _MIN_RULE or box[3] - box[1] >= _MIN_RULE:  # dots and glyph bits are no rules
+            _path_rules(obj, _matrix(obj), height, rules)
+    return rules, image_area
 
 
 def _clipped_away(obj: ctypes.c_void_p, box: tuple[float, float, float, float]) -> bool:
