@@ -321,3 +321,12 @@ def test_radical_and_compatibility_code_points_read_as_the_ideograph_and_unmappe
     pdf.save()
     source = read_pdf_report(buffer.getvalue(), "unmapped.pdf", Settings())
     assert len(source.warnings) == 1 and "27% of the characters have no Unicode meaning" in source.warnings[0]
+
+
+def test_what_the_page_prints_is_read_as_printed_even_a_wrong_code() -> None:
+    # putuo_fuliyuan_2024_unit_budget.pdf page 9, 2024年预算单位支出预算总表: the 类 column of
+    # 事业单位医疗 prints 7 where 210 is meant (visible on the rendered page).
+    source = load_report(SHANGHAI / "putuo_fuliyuan_2024_unit_budget.pdf", Settings())
+    number = _line(source, "7\t11\t02\t事业单位医疗\t503,724\t503,724\t")
+    assert _page(source, number) == 9
+    assert source.line(number - 1).text == "210\t11\t\t行政事业单位医疗\t503,724\t503,724\t"
