@@ -324,9 +324,11 @@ def test_radical_and_compatibility_code_points_read_as_the_ideograph_and_unmappe
 
 
 def test_what_the_page_prints_is_read_as_printed_even_a_wrong_code() -> None:
-    # putuo_fuliyuan_2024_unit_budget.pdf page 9, 2024年预算单位支出预算总表: the 类 column of
-    # 事业单位医疗 prints 7 where 210 is meant (visible on the rendered page).
+    # putuo_fuliyuan_2024_unit_budget.pdf, 支出预算总表 (page 9) and 一般公共预算支出功能分类
+    # 预算表 (page 11): the 类 column of 事业单位医疗 prints 7 where 210 is meant (visible on
+    # the rendered pages).
     source = load_report(SHANGHAI / "putuo_fuliyuan_2024_unit_budget.pdf", Settings())
-    number = _line(source, "7\t11\t02\t事业单位医疗\t503,724\t503,724\t")
-    assert _page(source, number) == 9
-    assert source.line(number - 1).text == "210\t11\t\t行政事业单位医疗\t503,724\t503,724\t"
+    rows = [line for line in source.lines if line.text == "7\t11\t02\t事业单位医疗\t503,724\t503,724\t"]
+    assert [_page(source, line.number) for line in rows] == [9, 11]
+    for line in rows:
+        assert source.line(line.number - 1).text == "210\t11\t\t行政事业单位医疗\t503,724\t503,724\t"
