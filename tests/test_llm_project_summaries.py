@@ -14,8 +14,8 @@ from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
 from extractor.narrative.paragraphs import Paragraph
 from extractor.tables import extract_tables
+from tests.helpers.llm import make_settings
 from tests.llm_server import Reply, Request, ScriptedLLMServer, answer, error
-from tests.test_llm_client import make_settings
 
 
 def paragraphs_of(source: SourceText) -> list[Paragraph]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
-from pypdf import PdfReader, PdfWriter
 
 from extractor.document import load_report, read_report
 from extractor.errors import (
@@ -20,41 +17,8 @@ from extractor.errors import (
     TooManyPagesError,
 )
 from extractor.settings import Settings
-from tests.test_cli_extract import run_cli
-
-SHANGHAI = Path(__file__).resolve().parent.parent / "samples" / "shanghai"
-SMALL = SHANGHAI / "putuo_fuliyuan_2024_unit_budget.pdf"  # 16 pages
-
-
-def scanned_pdf() -> bytes:
-    """Page 1 of a real report rendered to an image and wrapped as a PDF: no text layer."""
-    document = pdfium.PdfDocument(str(SMALL))
-    try:
-        image = document[0].render(scale=100 / 72).to_pil().convert("RGB")
-    finally:
-        document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, "PDF", resolution=100.0)
-    return buffer.getvalue()
-
-
-def encrypted_pdf() -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(SMALL))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def empty_pdf() -> bytes:
-    buffer = io.BytesIO()
-    PdfWriter().write(buffer)
-    return buffer.getvalue()
-
-
-def truncated_pdf() -> bytes:
-    data = SMALL.read_bytes()
-    return data[: len(data) // 2]
+from tests.helpers.bad_pdfs import SHANGHAI, SMALL, empty_pdf, encrypted_pdf, scanned_pdf, truncated_pdf
+from tests.helpers.cli import run_cli
 
 
 def test_a_scan_without_a_text_layer_says_so_and_what_to_do() -> None:
@@ -144,7 +108,7 @@ def test_a_folder_names_each_bad_pdf_and_still_extracts_the_others(tmp_path: Pat
 
 def test_check_on_a_pdf_names_the_pages_of_its_findings(tmp_path: Path) -> None:
     from tests.conftest import CORPUS
-    from tests.pdf_builders import Layout, ruled_report_pdf
+    from tests.helpers.pdf_builders import Layout, ruled_report_pdf
 
     # 公开02表 of report 001 with one figure changed: 行政运行 6680.84 -> 6680.94 breaks the
     # sum of 20103 and the row's own sum; the table runs over two pages.

@@ -229,7 +229,7 @@ def test_a_table_drawn_inside_a_form_xobject_is_read_as_a_grid() -> None:
     from reportlab.pdfgen import canvas
 
     from extractor.document.loading import read_pdf_report
-    from tests.pdf_builders import FONT
+    from tests.helpers.pdf_builders import FONT
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(595, 842))
@@ -263,7 +263,7 @@ def test_a_frame_around_the_text_is_no_table() -> None:
     from reportlab.pdfgen import canvas
 
     from extractor.document.loading import read_pdf_report
-    from tests.pdf_builders import FONT
+    from tests.helpers.pdf_builders import FONT
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(595, 842))
@@ -301,7 +301,7 @@ def test_radical_and_compatibility_code_points_read_as_the_ideograph_and_unmappe
     from reportlab.pdfgen import canvas
 
     from extractor.document.loading import read_pdf_report
-    from tests.pdf_builders import FONT
+    from tests.helpers.pdf_builders import FONT
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(595, 842))

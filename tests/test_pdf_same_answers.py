@@ -14,8 +14,8 @@ from extractor.forms import extract_forms
 from extractor.settings import Settings
 from extractor.tables import extract_tables
 from tests.conftest import CORPUS
-from tests.pdf_builders import Layout, ruled_report_pdf
-from tests.test_cli_extract import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.pdf_builders import Layout, ruled_report_pdf
 
 SHANGHAI = Path(__file__).resolve().parent.parent / "samples" / "shanghai"
 # Where a value stands differs between the two texts (line numbers, offsets, pages);

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_pdf_bad import scanned_pdf
-from tests.test_service_support import ServiceProcess, create_key, wait_for_jobs
+from tests.helpers.bad_pdfs import scanned_pdf
+from tests.helpers.service import ServiceProcess, create_key, wait_for_jobs
 
 SHANGHAI = Path(__file__).resolve().parent.parent / "samples" / "shanghai"
 
@@ -55,7 +55,7 @@ def test_a_scanned_pdf_upload_gets_422_saying_to_run_ocr(client: httpx.Client) -
 
 def test_batch_takes_a_folder_mixing_pdf_and_text(tmp_path: Path) -> None:
     from tests.conftest import CORPUS
-    from tests.test_cli_extract import run_cli
+    from tests.helpers.cli import run_cli
 
     folder = tmp_path / "in"
     folder.mkdir()
