@@ -1,0 +1,162 @@
+"""Pages of one report: the review page (text and findings side by side,
+decisions), the extracted data as readable tables, and the downloads
+(JSON, XLSX, CSV) with the analysts' decisions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from extractor.document import decode_report
+from extractor.service.api import XLSX
+from extractor.service.decisions import (
+    decisions_for,
+    finding_ids,
+    record_decision,
+    review_json,
+    review_rows,
+)
+from extractor.service.errors import NotFoundError, NotReadyError
+from extractor.service.exports import SHEET_ROWS, rows_to_csv, to_xlsx
+from extractor.service.models import Job
+from extractor.service.storage import Store
+from extractor.service.web import render
+from extractor.service.web.review import build_review
+from extractor.service.web.session import WebUser, check_csrf, current_user
+from schemas import ExtractionResult
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[WebUser, Depends(current_user)]
+JobChoice = Annotated[str | None, Query()]
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _result(request: Request, user: WebUser, report_id: str, job_id: str | None) -> tuple[Job, ExtractionResult]:
+    job, payload = _store(request).result_for(user.key_id, report_id, job_id)
+    return job, ExtractionResult.model_validate_json(payload)
+
+
+def _source_text(store: Store, sha256: str, name: str) -> str:
+    """The report's text as the extraction read it (offsets of spans point into it)."""
+    return decode_report(store.read_upload(sha256), name).text
+
+
+@router.get("/reports/{report_id}")
+def review_page(
+    request: Request, user: User, report_id: str, job_id: JobChoice = None, selected: str | None = None
+) -> Response:
+    """The review page; while no extraction is done, the report's jobs and their status."""
+    store = _store(request)
+    report, owner, jobs = store.get_report(user.key_id, report_id)
+    try:
+        job, result = _result(request, user, report_id, job_id)
+    except NotReadyError as exc:
+        return render(request, "pending.html", user=user, report=report, name=owner.name, jobs=jobs, reason=str(exc))
+    review = build_review(result, decisions_for(store, user.key_id, report_id), _source_text(store, report.sha256, owner.name))
+    return render(
+        request,
+        "review.html",
+        user=user,
+        report=report,
+        name=owner.name,
+        job=job,
+        jobs=[j for j in jobs if j.status == "completed"],
+        result=result,
+        review=review,
+        selected=selected or "",
+    )
+
+
+@router.get("/reports/{report_id}/data")
+def data_page(request: Request, user: User, report_id: str, job_id: JobChoice = None) -> Response:
+    """Tables, forms, score tables and statements as tables; each value links to its line."""
+    store = _store(request)
+    report, owner, _ = store.get_report(user.key_id, report_id)
+    job, result = _result(request, user, report_id, job_id)
+    return render(request, "data.html", user=user, report=report, name=owner.name, job=job, result=result)
+
+
+@router.post("/reports/{report_id}/decisions")
+def decide(
+    request: Request,
+    user: User,
+    report_id: str,
+    finding_id: Annotated[str, Form()],
+    decision: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    job_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept or dismiss a finding (``open`` takes the decision back)."""
+    check_csrf(request, user, csrf)
+    _, result = _result(request, user, report_id, job_id or None)
+    ids = finding_ids(result)
+    if finding_id not in ids:
+        raise NotFoundError(f"no finding {finding_id} in this extraction; reload the page")
+    rule_id = result.findings[ids.index(finding_id)].rule_id
+    record_decision(_store(request), user.key_id, report_id, finding_id, rule_id, decision, note)
+    if "application/json" in request.headers.get("accept", ""):
+        view = decisions_for(_store(request), user.key_id, report_id).get(finding_id)
+        return JSONResponse(
+            {
+                "finding_id": finding_id,
+                "decision": view.status if view else "open",
+                "note": view.note if view else "",
+                "decided_by": view.decided_by if view else None,
+                "decided_at": view.decided_at.isoformat(timespec="seconds") if view else None,
+            }
+        )
+    suffix = f"&job_id={job_id}" if job_id else ""
+    return RedirectResponse(f"/reports/{report_id}?selected={finding_id}{suffix}#f-{finding_id}", status_code=303)
+
+
+def _attachment(name: str, suffix: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    stem = PurePath(name).stem or "report"
+    return {"Content-Disposition": f"attachment; filename=\"report{suffix}\"; filename*=UTF-8''{quote(stem + suffix)}"}
+
+
+@router.get("/reports/{report_id}/download.json")
+def download_json(request: Request, user: User, report_id: str, job_id: JobChoice = None) -> Response:
+    """The extraction JSON plus ``review``: the decisions taken on its findings."""
+    job, result = _result(request, user, report_id, job_id)
+    decisions = decisions_for(_store(request), user.key_id, report_id)
+    document = json.loads(result.model_dump_json())
+    document["review"] = review_json(result, decisions)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    headers = {**_attachment(result.document.source_name, ".json"), "X-Job-Id": job.id}
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/reports/{report_id}/download.xlsx")
+def download_xlsx(request: Request, user: User, report_id: str, job_id: JobChoice = None) -> Response:
+    """The workbook of the API with a ``review`` sheet: every finding and its decision."""
+    job, result = _result(request, user, report_id, job_id)
+    rows = review_rows(result, decisions_for(_store(request), user.key_id, report_id))
+    headers = {**_attachment(result.document.source_name, ".xlsx"), "X-Job-Id": job.id}
+    return Response(to_xlsx(result, rows), media_type=XLSX, headers=headers)
+
+
+@router.get("/reports/{report_id}/download.csv")
+def download_csv(
+    request: Request, user: User, report_id: str, sheet: str = "review", job_id: JobChoice = None
+) -> Response:
+    """One sheet as CSV (UTF-8 with BOM); ``review`` (the default) is the findings with decisions."""
+    job, result = _result(request, user, report_id, job_id)
+    if sheet == "review":
+        rows = review_rows(result, decisions_for(_store(request), user.key_id, report_id))
+    elif sheet in SHEET_ROWS:
+        rows = SHEET_ROWS[sheet](result)
+    else:
+        raise NotFoundError(f"no sheet {sheet!r}: use review or one of {', '.join(SHEET_ROWS)}")
+    stem = f"{PurePath(result.document.source_name).stem}-{sheet}"
+    headers = {**_attachment(stem, ".csv"), "X-Job-Id": job.id}
+    return Response("\ufeff" + rows_to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
