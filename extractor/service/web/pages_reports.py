@@ -164,14 +164,16 @@ def upload(
         name = upload_file.filename or "report"
         try:
             job, _, _ = accept_upload(request, user.key_id, upload_file, _options(backend, "", ""))
-            outcomes.append({"name": name, "status": "queued", "report_id": job.report_id})
+            outcomes.append(
+                {"name": name, "status": "queued", "report_id": job.report_id, "message": f"{name}: queued"}
+            )
         except (ExtractorError, ValidationError) as exc:
-            outcomes.append({"name": name, "status": "refused", "error": _message(exc)})
+            error = _message(exc)
+            message = error if error.startswith(name) else f"{name}: {error}"
+            outcomes.append({"name": name, "status": "refused", "message": message})
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"uploads": outcomes})
-    messages = [
-        f"{o['name']}: queued" if o["status"] == "queued" else f"{o['name']}: {o['error']}" for o in outcomes
-    ]
+    messages = [o["message"] for o in outcomes]
     return render(
         request, "reports.html", user=user, reports=report_rows(_store(request), user.key_id), messages=messages
     )

@@ -5,11 +5,16 @@
   const form = document.getElementById("upload");
   const messages = document.getElementById("messages");
 
+  const KEPT = "extractor-upload-messages";  // shown again after the list reloads
+
   function say(text) {
     const li = document.createElement("li");
     li.textContent = text;
     messages.append(li);
   }
+  const kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "[]");
+  window.sessionStorage.removeItem(KEPT);
+  if (messages) kept.forEach(say);
 
   async function uploadFiles(files) {
     let queued = 0;
@@ -27,14 +32,17 @@
           continue;
         }
         for (const outcome of (await answer.json()).uploads) {
-          say(outcome.name + ": " + (outcome.status === "queued" ? "queued" : outcome.error));
+          say(outcome.message);
           if (outcome.status === "queued") queued += 1;
         }
       } catch (error) {
         say(file.name + ": upload failed (" + error + ")");
       }
     }
-    if (queued) window.location.reload();
+    if (queued) {
+      window.sessionStorage.setItem(KEPT, JSON.stringify(Array.from(messages.children, (li) => li.textContent)));
+      window.location.reload();
+    }
   }
 
   if (form) {
