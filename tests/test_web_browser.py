@@ -141,7 +141,7 @@ def test_upload_review_dismiss_export_and_rerun(alice_page: Any, server: Service
     assert page.locator('[aria-current="true"]').count() == 0
 
     finding.locator("button.select").click()
-    current = page.locator(f'#source [aria-current="true"]')
+    current = page.locator('#source [aria-current="true"]')
     assert current.count() == marks.count()
     assert page.locator(f'[aria-current="true"]:not([data-location-for="{finding_id}"])').count() == 0
     # The marked places are the three figures the rule compared, in the order of the text.
@@ -224,6 +224,7 @@ def test_hostile_report_renders_inert(alice_page: Any, server: ServiceProcess) -
     page = alice_page
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{server.url}/reports")
     lines = SAMPLE_002.read_text(encoding="utf-8").splitlines(keepends=True)
     hostile = "".join(lines[:5]) + HOSTILE_LINES + "".join(lines[5:])
     transfer = page.evaluate_handle(

@@ -113,16 +113,16 @@ def report_rows(store: Store, key_id: str) -> list[dict[str, Any]]:
         latest.setdefault(job.report_id, job)
     rows = []
     for report, owner in store.list_reports(key_id, MAX_REPORTS_LISTED, 0):
-        job = latest.get(report.id)
+        last = latest.get(report.id)
         rows.append(
             {
                 "report_id": report.id,
                 "name": owner.name,
                 "size": report.size,
                 "uploaded_at": (as_utc(owner.uploaded_at) or owner.uploaded_at).strftime("%Y-%m-%d %H:%M"),
-                "status": job.status if job else "none",
-                "error": job.error if job else None,
-                "backend": json.loads(job.options or "{}").get("backend", "") if job else "",
+                "status": last.status if last else "none",
+                "error": last.error if last else None,
+                "backend": json.loads(last.options or "{}").get("backend", "") if last else "",
             }
         )
     return rows

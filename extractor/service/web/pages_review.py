@@ -59,7 +59,8 @@ def review_page(
         job, result = _result(request, user, report_id, job_id)
     except NotReadyError as exc:
         return render(request, "pending.html", user=user, report=report, name=owner.name, jobs=jobs, reason=str(exc))
-    review = build_review(result, decisions_for(store, user.key_id, report_id), _source_text(store, report.sha256, owner.name))
+    decisions = decisions_for(store, user.key_id, report_id)
+    review = build_review(result, decisions, _source_text(store, report.sha256, owner.name))
     return render(
         request,
         "review.html",

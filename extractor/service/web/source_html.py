@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -113,7 +114,7 @@ def _render_line(text: str, start: int, end: int, marks: list[Highlight]) -> str
     Overlaps that do not nest are cut into pieces, each piece wrapped by all marks over it."""
     cuts = sorted({start, end, *(m.start for m in marks), *(m.end for m in marks)})
     out: list[str] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in pairwise(cuts):
         piece = str(escape(text[left:right]))
         over = [m for m in marks if m.start <= left and m.end >= right]
         for mark in sorted(over, key=lambda m: m.finding_id is not None):
