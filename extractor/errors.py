@@ -39,3 +39,27 @@ class LLMError(ExtractorError):
 
 class OutputError(ExtractorError):
     """An output file could not be written."""
+
+
+class PdfError(InputError):
+    """A PDF that cannot be read: its message says why and what to do."""
+
+
+class ScannedPdfError(PdfError):
+    """The PDF has no text layer (a scan): it needs OCR first."""
+
+
+class EncryptedPdfError(PdfError):
+    """The PDF needs a password to open."""
+
+
+class CorruptPdfError(PdfError):
+    """The PDF is truncated, damaged, or has no pages."""
+
+
+class TooManyPagesError(PdfError):
+    """The PDF has more pages than ``EXTRACTOR_MAX_PAGES``."""
+
+
+class PdfTimeoutError(PdfError):
+    """Reading the PDF took longer than ``EXTRACTOR_PDF_TIMEOUT_SECONDS``."""

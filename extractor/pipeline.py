@@ -12,6 +12,7 @@ from extractor import __version__
 from extractor.backends import BackendJob, make_backend
 from extractor.document import SourceText
 from extractor.document.identity import describe
+from extractor.document.placing import place_spans
 from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
 from extractor.reconcile import reconcile
@@ -24,7 +25,8 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
     """Extract tables, performance forms and narrative from one loaded report.
 
     When ``stages`` is given, the seconds spent in each stage (``segment``,
-    ``tables``, ``forms``, ``narrative``, ``reconcile``) are added to it.
+    ``tables``, ``forms``, ``narrative``, ``reconcile``, and ``provenance`` for a PDF)
+    are added to it.
     """
     started = time.perf_counter()
     clock = _Clock(stages, started)
@@ -66,6 +68,9 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
     clock.lap("narrative")
     result.findings = reconcile(result)
     clock.lap("reconcile")
+    if source.geometry is not None:  # read from a PDF: every span gets its page and box
+        place_spans(result, source.geometry)
+        clock.lap("provenance")
     result.run.seconds = round(time.perf_counter() - started, 4)
     return result
 

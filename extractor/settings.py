@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="cache, databases, uploads")
     backend: Backend = "rules"
     max_report_mb: float = Field(default=50.0, gt=0, description="largest report accepted")
+    max_pages: int = Field(default=500, ge=1, description="PDFs with more pages are refused")
+    pdf_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="longest the reading of one PDF may take (checked between pages)"
+    )
     llm: LLMSettings = Field(default_factory=LLMSettings, description="language-model client")
     # The HTTP service (extractor.service) and `extractor batch`.
     database_url: str | None = Field(

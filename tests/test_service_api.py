@@ -249,7 +249,7 @@ def test_too_large_upload_gets_413(alice: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("content", "code", "words"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary_report", "PDF"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "corrupt_pdf", "truncated"),
         (b"abc\x00\x01\x02" * 100, "binary_report", "NUL"),
         (b"  \n\n ", "empty_report", "empty"),
     ],

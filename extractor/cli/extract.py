@@ -17,9 +17,9 @@ from extractor.pipeline import extract
 from extractor.settings import Backend, Settings
 from schemas import ExtractionResult
 
-# A folder is scanned for *.txt; Markdown-flavoured reports (.md) are taken when named explicitly,
-# so a folder's README is not mistaken for a report.
-FOLDER_SUFFIXES = {".txt", ".text"}
+# A folder is scanned for *.txt and *.pdf; Markdown-flavoured reports (.md) are taken when named
+# explicitly, so a folder's README is not mistaken for a report.
+FOLDER_SUFFIXES = {".txt", ".text", ".pdf"}
 
 
 def collect_reports(paths: list[Path]) -> list[Path]:
@@ -65,7 +65,7 @@ def _status(result: ExtractionResult) -> str:
 
 
 def extract_command(
-    reports: Annotated[list[Path], typer.Argument(help="report text files or folders of them")],
+    reports: Annotated[list[Path], typer.Argument(help="report files (.pdf, .txt) or folders of them")],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -75,13 +75,21 @@ def extract_command(
     backend: Annotated[
         Backend | None, typer.Option(help="rules (offline default), llm or hybrid; default: EXTRACTOR_BACKEND")
     ] = None,
+    text_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--text-out",
+            help="also write the text the parsers read (for a PDF: as laid out from its pages) to this file "
+            "(one report) or folder (several, one .txt each)",
+        ),
+    ] = None,
 ) -> None:
     """Extract tables, performance forms and narrative from reports into JSON."""
     console = Console(stderr=True)
     settings = Settings() if backend is None else Settings(backend=backend)
     paths = collect_reports(reports)
     if not paths:
-        console.print("[red]no report files found[/] (folders are scanned for *.txt)")
+        console.print("[red]no report files found[/] (folders are scanned for *.txt and *.pdf)")
         raise typer.Exit(2)
     single = len(paths) == 1 and not reports[0].is_dir()
     out_dir = None if single else (output or Path("extractions"))
@@ -94,8 +102,11 @@ def extract_command(
         for path in paths:
             progress.update(task, description=f"extracting {path.name}")
             try:
-                result = extract(load_report(path, settings), settings)
+                source = load_report(path, settings)
+                result = extract(source, settings)
                 payload = result.model_dump_json(indent=2)
+                if text_out is not None:
+                    write_atomic(text_out if single else text_out / f"{path.stem}.txt", source.text)
                 if out_dir is not None:
                     write_atomic(out_dir / f"{path.stem}.json", payload)
                 elif output is not None:

@@ -81,7 +81,7 @@ def batch_command(
     settings = _settings(backend=backend)
     paths = collect_reports([folder])
     if not paths:
-        console.print(f"[red]no report files in {folder}[/] (looked for *.txt / *.md)")
+        console.print(f"[red]no report files in {folder}[/] (looked for *.txt / *.pdf)")
         raise typer.Exit(2)
     state = BatchState(output)
     options = options_key(settings)

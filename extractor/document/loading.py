@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from extractor.document.pdf_layout import lay_out
+from extractor.document.pdf_read import pages_without_text, read_pdf
 from extractor.document.source import SourceText
 from extractor.errors import (
     BinaryReportError,
@@ -45,7 +48,37 @@ def load_report(path: Path, settings: Settings) -> SourceText:
             f"{path}: {size / 1048576:.1f} MB is over the {settings.max_report_mb:g} MB limit; "
             "raise EXTRACTOR_MAX_REPORT_MB if the report is genuine."
         )
-    return decode_report(path.read_bytes(), path.name)
+    return read_report(path.read_bytes(), path.name, settings)
+
+
+def read_report(data: bytes, name: str, settings: Settings) -> SourceText:
+    """A report from its bytes: a PDF is read from its text layer, anything else decoded as text."""
+    if is_pdf(data):
+        return read_pdf_report(data, name, settings)
+    return decode_report(data, name)
+
+
+def is_pdf(data: bytes) -> bool:
+    """True when the bytes are a PDF (its signature within the first kilobyte, as readers allow)."""
+    return b"%PDF-" in data[:1024]
+
+
+def read_pdf_report(data: bytes, name: str, settings: Settings) -> SourceText:
+    """The text of a PDF report, laid out for the parsers (tables as tab-separated rows),
+    with the page and box of every character in ``SourceText.geometry``."""
+    started = time.monotonic()
+    pages = read_pdf(data, name, settings)
+    laid, geometry = lay_out(pages, name, started + settings.pdf_timeout_seconds)
+    text = "\n".join(line.text for line in laid)
+    source = SourceText.from_text(name, text, hashlib.sha256(data).hexdigest(), "pdf")
+    source.geometry = geometry
+    scanned = pages_without_text(pages)
+    if scanned:
+        source.warnings.append(
+            f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned?); "
+            "their content is missing: run OCR first, e.g. `ocrmypdf -l chi_sim`"
+        )
+    return source
 
 
 def decode_report(data: bytes, name: str) -> SourceText:

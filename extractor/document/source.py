@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from extractor.document.pdf_geometry import PdfGeometry
 from schemas import Span
 
 T = TypeVar("T")
@@ -161,6 +162,8 @@ class SourceText:
     encoding: str
     lines: list[Line] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what decoding had to repair (a cut-off tail)
+    # A report read from a PDF: where each character of ``text`` is drawn (None for text input).
+    geometry: PdfGeometry | None = field(default=None, repr=False, compare=False)
     # Results of pure functions of the text, shared by the parsers that ask for them
     # (form detection, the end of the contents); see :meth:`memo`.
     _memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)

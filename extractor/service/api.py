@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from extractor.document import decode_report
+from extractor.document import read_report
 from extractor.llm.prompts import load_prompt
 from extractor.service.errors import UploadTooLargeError
 from extractor.service.exports import SHEETS, SheetName, to_csv, to_xlsx
@@ -151,7 +151,7 @@ def create_extraction(
     request: Request,
     response: Response,
     key_id: KeyId,
-    file: Annotated[UploadFile, File(description="the report as text (UTF-8 or GB18030/GBK)")],
+    file: Annotated[UploadFile, File(description="the report: a PDF with text, or UTF-8 / GB18030 text")],
     backend: Annotated[
         Backend | None, Form(description="rules, llm or hybrid; default: the server's")
     ] = None,
@@ -183,7 +183,8 @@ def accept_upload(request: Request, key_id: str, file: UploadFile, options: JobO
         raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MB upload limit")
     stored = validated_options(options, settings)
     name = _safe_name(file.filename)
-    source = decode_report(data, name)  # binary, empty or undecodable -> 422 with the loader's message
+    # A scan, a damaged PDF, binary, empty or undecodable -> 422 with the loader's message.
+    source = read_report(data, name, settings)
     job, created = _store(request).create_extraction(key_id, name, data, source.sha256, source.encoding, stored)
     _worker(request).wake()
     return job, created, source.sha256

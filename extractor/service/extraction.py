@@ -8,14 +8,14 @@ import os
 import signal
 import sys
 
-from extractor.document import decode_report
+from extractor.document import read_report
 from extractor.pipeline import extract
 from extractor.settings import Settings
 
 
 def run_extraction(data: bytes, name: str, settings: Settings) -> tuple[str, int]:
     """Extract one upload; returns the JSON ``extractor extract`` writes and the findings count."""
-    result = extract(decode_report(data, name), settings)
+    result = extract(read_report(data, name, settings), settings)
     return result.model_dump_json(indent=2), len(result.findings)
 
 
