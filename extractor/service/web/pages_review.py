@@ -5,13 +5,17 @@ decisions), the extracted data as readable tables, and the downloads
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from extractor.document import decode_report
+from extractor.document import decode_report, read_report
+from extractor.document.loading import is_pdf
 from extractor.service.api import XLSX
 from extractor.service.decisions import (
     decisions_for,
@@ -25,7 +29,8 @@ from extractor.service.exports import SHEET_ROWS, rows_to_csv, to_xlsx
 from extractor.service.models import Job
 from extractor.service.storage import Store
 from extractor.service.web import render
-from extractor.service.web.review import build_review
+from extractor.service.web.pdf_pages import annotated_pdf, page_png, page_sizes
+from extractor.service.web.review import PAGE_SCALE, build_review
 from extractor.service.web.session import WebUser, check_csrf, current_user
 from schemas import ExtractionResult
 
@@ -43,9 +48,25 @@ def _result(request: Request, user: WebUser, report_id: str, job_id: str | None)
     return job, ExtractionResult.model_validate_json(payload)
 
 
-def _source_text(store: Store, sha256: str, name: str) -> str:
-    """The report's text as the extraction read it (offsets of spans point into it)."""
-    return decode_report(store.read_upload(sha256), name).text
+def _cache_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.home) / "review-cache"
+
+
+def _source_text(request: Request, data: bytes, sha256: str, name: str) -> str:
+    """The report's text as the extraction read it (the spans' offsets point into it).
+    A PDF's laid-out text is kept in the cache: reading a PDF costs seconds."""
+    if not is_pdf(data):
+        return decode_report(data, name).text
+    cached = _cache_dir(request) / sha256 / "text.txt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    text = read_report(data, name, request.app.state.settings).text
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".text.", dir=cached.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, cached)
+    return text
 
 
 @router.get("/reports/{report_id}")
@@ -60,7 +81,9 @@ def review_page(
     except NotReadyError as exc:
         return render(request, "pending.html", user=user, report=report, name=owner.name, jobs=jobs, reason=str(exc))
     decisions = decisions_for(store, user.key_id, report_id)
-    review = build_review(result, decisions, _source_text(store, report.sha256, owner.name))
+    data = store.read_upload(report.sha256)
+    sizes = page_sizes(data) if is_pdf(data) else None
+    review = build_review(result, decisions, _source_text(request, data, report.sha256, owner.name), sizes)
     return render(
         request,
         "review.html",
@@ -161,3 +184,55 @@ def download_csv(
     stem = f"{PurePath(result.document.source_name).stem}-{sheet}"
     headers = {**_attachment(stem, ".csv"), "X-Job-Id": job.id}
     return Response("\ufeff" + rows_to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/reports/{report_id}/pages/{number}.png")
+def page_image(request: Request, user: User, report_id: str, number: int) -> Response:
+    """Page ``number`` of a PDF report as an image (rendered by the server, then cached)."""
+    store = _store(request)
+    report, _, _ = store.get_report(user.key_id, report_id)
+    data = store.read_upload(report.sha256)
+    if not is_pdf(data):
+        raise NotFoundError("this report is text, it has no page images")
+    png = page_png(_cache_dir(request), data, report.sha256, number, PAGE_SCALE)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/reports/{report_id}/annotated.pdf")
+def download_annotated(
+    request: Request,
+    user: User,
+    report_id: str,
+    job_id: JobChoice = None,
+    dismissed: Annotated[str, Query(pattern="^(grey|omit)$")] = "grey",
+) -> Response:
+    """The PDF with a numbered box on every finding location and a legend page;
+    dismissed findings greyed (``dismissed=grey``) or left out (``omit``)."""
+    store = _store(request)
+    report, owner, _ = store.get_report(user.key_id, report_id)
+    data = store.read_upload(report.sha256)
+    if not is_pdf(data):
+        raise NotFoundError("this report is text; the annotated PDF exists for PDF reports only")
+    job, result = _result(request, user, report_id, job_id)
+    decisions = decisions_for(store, user.key_id, report_id)
+    review = build_review(result, decisions, "", page_sizes(data))
+    numbers = {view.id: str(index) for index, view in enumerate(review.findings, start=1)}
+    boxes = [
+        replace(box, label=numbers[box.finding_id])
+        for page in review.pages
+        for box in page.boxes
+        if box.finding_id and not (box.dismissed and dismissed == "omit")
+    ]
+    legend = []
+    for view in review.findings:
+        status = view.decision.status if view.decision else "open"
+        if status == "dismissed" and dismissed == "omit":
+            continue
+        pages = sorted({b.page for b in boxes if b.finding_id == view.id})
+        where = f"p. {', '.join(map(str, pages))}" if pages else "no box"
+        severity = "dismissed" if status == "dismissed" else view.finding.severity
+        legend.append(
+            (numbers[view.id], severity, f"{view.finding.severity.upper()} {view.finding.rule_id} ({where}) {status}")
+        )
+    headers = {**_attachment(owner.name, "-annotated.pdf"), "X-Job-Id": job.id}
+    return Response(annotated_pdf(data, boxes, legend), media_type="application/pdf", headers=headers)

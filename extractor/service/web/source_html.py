@@ -9,7 +9,7 @@ and a template loop per character run would dominate the page's time."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -29,38 +29,42 @@ class Highlight:
     css: str = ""  # e.g. "sev-error dismissed"
 
 
-def value_highlights(result: ExtractionResult) -> list[Highlight]:
-    """Every extracted value with a span: table cells, form fields and indicators, statement figures."""
-    marks: list[Highlight] = []
-
-    def add(span: Span | None, label: str) -> None:
-        if span is not None and span.char_end > span.char_start:
-            marks.append(Highlight(span.char_start, span.char_end, label))
-
+def value_spans(result: ExtractionResult) -> Iterator[tuple[Span, str]]:
+    """Every extracted value with a span, and a label saying what it is: table cells,
+    form fields and indicators, score table cells, statement figures."""
     for table in result.tables:
         for row in table.rows:
             for key, cell in row.cells.items():
-                add(cell.span, f"{table.id} · {row.name} · {key} = {cell.text}")
+                if cell.span is not None:
+                    yield cell.span, f"{table.id} · {row.name} · {key} = {cell.text}"
     for form in result.performance_forms:
         title = form.project_name or form.title
         for name, span in form.provenance.items():
-            add(span, f"{title} · {name}")
+            yield span, f"{title} · {name}"
         for fund in form.funds:
             for name, span in fund.provenance.items():
-                add(span, f"{title} · {fund.label} · {name}")
+                yield span, f"{title} · {fund.label} · {name}"
         for name, span in form.goals.provenance.items():
-            add(span, f"{title} · {name}")
+            yield span, f"{title} · {name}"
         for indicator in form.indicators:
             for name, span in indicator.provenance.items():
-                add(span, f"{title} · {indicator.level3 or indicator.level2 or ''} · {name}")
+                yield span, f"{title} · {indicator.level3 or indicator.level2 or ''} · {name}"
     for score_table in result.score_tables:
         for score_row in score_table.rows:
             for name, span in score_row.provenance.items():
-                add(span, f"{score_table.title} · {score_row.label} · {name}")
+                yield span, f"{score_table.title} · {score_row.label} · {name}"
     for statement in result.narrative_statements:
         for name, span in statement.provenance.items():
-            add(span, f"{statement.metric} · {name}")
-    return marks
+            yield span, f"{statement.metric} · {name}"
+
+
+def value_highlights(result: ExtractionResult) -> list[Highlight]:
+    """A highlight for every extracted value."""
+    return [
+        Highlight(span.char_start, span.char_end, label)
+        for span, label in value_spans(result)
+        if span.char_end > span.char_start
+    ]
 
 
 class LineIndex:

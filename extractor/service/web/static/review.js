@@ -5,8 +5,15 @@
 (function () {
   const panes = document.getElementById("review");
   if (!panes) return;
-  const source = document.getElementById("source");
+  const source = document.getElementById("source-pane");  // the text, and a PDF's pages
   const findings = Array.from(document.querySelectorAll("[data-finding-id]"));
+
+  // Scroll inside a pane only (scrollIntoView would move the whole window too).
+  function reveal(pane, el) {
+    const top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    pane.scrollTop += top - pane.clientHeight / 2;
+  }
+  const list = document.querySelector(".findings");
 
   function select(id, scroll) {
     source.querySelectorAll('[aria-current="true"]').forEach((el) => el.removeAttribute("aria-current"));
@@ -18,7 +25,9 @@
     });
     const marks = source.querySelectorAll('[data-location-for="' + CSS.escape(id) + '"]');
     marks.forEach((el) => el.setAttribute("aria-current", "true"));
-    if (scroll && marks.length) marks[0].scrollIntoView({ block: "center" });
+    // Scroll to the first location shown in the current view (pages or text).
+    const shown = Array.from(marks).find((el) => el.getClientRects().length > 0);
+    if (scroll && shown) reveal(source, shown);
     const url = new URL(window.location.href);
     url.searchParams.set("selected", id);
     url.hash = "";
@@ -39,7 +48,7 @@
     const id = mark.getAttribute("data-location-for");
     select(id, false);
     const item = document.getElementById("f-" + id);
-    if (item) item.scrollIntoView({ block: "nearest" });
+    if (item) reveal(list, item);
   });
 
   const search = document.getElementById("search");
@@ -98,6 +107,27 @@
       applyFilters();
     });
   });
+
+  // PDF reports: switch between the page images and the text.
+  const switches = Array.from(document.querySelectorAll(".view-switch button"));
+  function showView(name) {
+    switches.forEach((button) => {
+      const on = button.dataset.view === name;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      document.getElementById(button.dataset.view).hidden = !on;
+    });
+  }
+  switches.forEach((button) => button.addEventListener("click", () => showView(button.dataset.view)));
+  // A link to a line (#L12) or a page (#P3) shows the view that holds it.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest('a[href^="#L"], a[href^="#P"]');
+    if (link && switches.length) showView(link.getAttribute("href").startsWith("#L") ? "source" : "pages");
+  });
+  if (switches.length && window.location.hash.startsWith("#L")) {
+    showView("source");
+    const line = document.getElementById(window.location.hash.slice(1));
+    if (line) reveal(source, line);
+  }
 
   if (panes.dataset.selected) select(panes.dataset.selected, true);
 })();
