@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_service_support import SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys
+from tests.test_service_support import SAMPLES, SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'"
@@ -34,6 +34,7 @@ INSTALL_HINT = (
 SCREENSHOTS = Path(
     os.environ.get("EXTRACTOR_SCREENSHOTS", Path(__file__).resolve().parent.parent / "out" / "screenshots")
 )
+SAMPLE_PDF = SAMPLES / "shanghai" / "putuo_czj_2025_budget.pdf"
 HOSTILE_LINES = (
     "<script>window.__pwned = 'script';</script>\n"
     '<img src="x" onerror="window.__pwned = \'onerror\'">\n'
@@ -118,14 +119,16 @@ def test_session_cookie_is_httponly_and_strict(alice_page: Any) -> None:
 
 def test_upload_review_dismiss_export_and_rerun(alice_page: Any, server: ServiceProcess, tmp_path: Path) -> None:
     page = alice_page
-    pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
-    page.set_input_files("#files", [str(SAMPLE_002), str(pdf)])
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    page.set_input_files("#files", [str(SAMPLE_002), str(SAMPLE_PDF), str(damaged)])
     page.click("#upload button[type=submit]")
-    # One message per file: the text report queued; the PDF refused with what to do (PDF input
-    # is not merged into this branch yet).
-    page.locator("#messages li", has_text=SAMPLE_002.name).wait_for()
-    assert "queued" in page.locator("#messages li", has_text=SAMPLE_002.name).inner_text()
+    # One message per file (kept across the list's reload): two queued, the damaged PDF refused.
+    page.locator("#messages li", has_text="damaged.pdf").wait_for()
+    assert page.locator("#messages li", has_text=SAMPLE_002.name).inner_text() == f"{SAMPLE_002.name}: queued"
+    assert page.locator("#messages li", has_text=SAMPLE_PDF.name).inner_text() == f"{SAMPLE_PDF.name}: queued"
+    assert "damaged.pdf" in page.locator("#messages li", has_text="damaged.pdf").inner_text()
+    assert page.locator("tr[data-report-id]", has_text="damaged.pdf").count() == 0
     page.wait_for_url(f"{server.url}/reports")
     report_id = wait_completed(page, SAMPLE_002.name)
     shot(page, "reports")
@@ -200,6 +203,48 @@ def test_upload_review_dismiss_export_and_rerun(alice_page: Any, server: Service
     link = page.locator("#tables a", has_text="1995.86").first
     assert "#L" in str(link.get_attribute("href"))
     shot(page, "data")
+
+
+def test_pdf_review_pages_boxes_and_annotated_download(alice_page: Any, server: ServiceProcess) -> None:
+    page = alice_page
+    page.goto(f"{server.url}/reports")
+    report_id = wait_completed(page, SAMPLE_PDF.name)
+    page.goto(f"{server.url}/reports/{report_id}")
+    assert page.locator("figure.page").count() == 24
+    finding = page.locator("[data-finding-id]", has_text="cross_table.sangong_basic")
+    finding_id = finding.get_attribute("data-finding-id")
+    finding.locator("button.select").click()
+    # Its two places: 公务接待费 in the 三公 table (page 21) and in the economic classification
+    # table (page 20), boxed on the page images and marked in the text.
+    boxes = page.locator(f'rect[data-location-for="{finding_id}"][aria-current="true"]')
+    assert boxes.count() == 2
+    assert page.locator(f'#P20 rect[data-location-for="{finding_id}"]').count() == 1
+    assert page.locator(f'#P21 rect[data-location-for="{finding_id}"]').count() == 1
+    image = page.locator("#P20 img")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert boxes.first.is_visible()
+    page.wait_for_timeout(300)  # the page image paints
+    shot(page, "review-pdf-pages")
+    assert page.locator(f'#source mark[data-location-for="{finding_id}"]').count() >= 2
+    page.click(".view-switch button[data-view=source]")
+    finding.locator("button.select").click()
+    marks = page.locator(f'#source mark[data-location-for="{finding_id}"][aria-current="true"]')
+    assert "9,500.00" in marks.all_inner_texts()
+    shot(page, "review-pdf-text")
+
+    with page.expect_download() as download_info:
+        page.click("a[href*='annotated.pdf']:not([href*='omit'])")
+    import pypdfium2 as pdfium
+
+    annotated = pdfium.PdfDocument(download_info.value.path())
+    try:
+        assert len(annotated) == 25  # the 24 pages and the legend
+        legend = annotated[24].get_textpage().get_text_range()
+        assert "Findings marked by extractor" in legend
+        assert "cross_table.sangong_basic (p. 20, 21) open" in legend
+    finally:
+        annotated.close()
 
 
 def test_drag_and_drop_upload(alice_page: Any, server: ServiceProcess) -> None:
