@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_service_support import SAMPLES, SAMPLE_002, SAMPLE_004, ServiceProcess, create_keys
+from tests.test_service_support import SAMPLE_002, SAMPLE_004, SAMPLES, ServiceProcess, create_keys
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'"
@@ -235,7 +235,7 @@ def test_pdf_review_pages_boxes_and_annotated_download(alice_page: Any, server: 
 
     with page.expect_download() as download_info:
         page.click("a[href*='annotated.pdf']:not([href*='omit'])")
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # the annotated PDF is read back as a reader would
 
     annotated = pdfium.PdfDocument(download_info.value.path())
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import Annotated
@@ -74,6 +75,7 @@ def review_page(
     request: Request, user: User, report_id: str, job_id: JobChoice = None, selected: str | None = None
 ) -> Response:
     """The review page; while no extraction is done, the report's jobs and their status."""
+    started = time.perf_counter()
     store = _store(request)
     report, owner, jobs = store.get_report(user.key_id, report_id)
     try:
@@ -84,7 +86,7 @@ def review_page(
     data = store.read_upload(report.sha256)
     sizes = page_sizes(data) if is_pdf(data) else None
     review = build_review(result, decisions, _source_text(request, data, report.sha256, owner.name), sizes)
-    return render(
+    page = render(
         request,
         "review.html",
         user=user,
@@ -96,6 +98,9 @@ def review_page(
         review=review,
         selected=selected or "",
     )
+    # The server's share of the page's load time, for bench/bench_review_page.py and browser tools.
+    page.headers["Server-Timing"] = f"review;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return page
 
 
 @router.get("/reports/{report_id}/data")
