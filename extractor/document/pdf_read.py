@@ -8,6 +8,7 @@ reports. Coordinates are PDF points with the origin at the page's *top-left* cor
 from __future__ import annotations
 
 import ctypes
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rule
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
 _EDGE_BAND = 0.15  # text within this share of the page's size from an edge may be clipped away
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?!s)")
 _TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
 _SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan
 
@@ -95,6 +97,11 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
                 f"{name}: the PDF is password-protected; save an unprotected copy "
                 "(e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and extract that."
             ) from error
+        if not _PAGE_OBJECT.search(data) and b"/ObjStm" not in data:
+            # PDFium refuses a document without pages as malformed; say what is wrong with it.
+            raise CorruptPdfError(
+                f"{name}: the PDF cannot be read: no page was found in it (an empty or damaged file)."
+            ) from error
         raise CorruptPdfError(f"{name}: the PDF cannot be read ({error}); it is damaged or not a PDF.") from error
     try:
         count = len(document)
@@ -112,7 +119,13 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
                     f"{name}: reading stopped at page {index + 1} of {count} after "
                     f"{settings.pdf_timeout_seconds:g} s; raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
                 )
-            pages.append(_read_page(document, index))
+            try:
+                pages.append(_read_page(document, index))
+            except pdfium.PdfiumError as error:
+                raise CorruptPdfError(
+                    f"{name}: page {index + 1} cannot be read ({error}); the PDF is damaged. "
+                    "Download or export it again."
+                ) from error
     finally:
         document.close()
     if not any(_has_text(page) for page in pages):
