@@ -12,6 +12,7 @@ Every page visited is saved as a PNG under ``out/screenshots/`` (or
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_service_support import SAMPLE_002, SAMPLE_004, SAMPLES, ServiceProcess, create_keys
+from tests.test_service_support import SAMPLE_002, SAMPLE_004, SAMPLES, ServiceProcess, create_keys, run_cli
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'"
@@ -335,3 +336,27 @@ def test_pages_send_a_csp_without_inline_script(alice_page: Any, server: Service
     policy = answer.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert alice_page.locator("script:not([src])").count() == 0
+
+
+def test_eval_runs_list_run_and_comparison(alice_page: Any, server: ServiceProcess, home: Path) -> None:
+    runs = []
+    for label in ("baseline", "again"):
+        done = run_cli(home, "eval", "run", "--backend", "rules", "--label", label, "--json")
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1])["run_id"])
+    page = alice_page
+    page.goto(f"{server.url}/reports")
+    page.click("nav a[href='/evals']")
+    assert page.locator("table.grid tbody tr").count() == 2
+    shot(page, "evals")
+    page.click(f"a[href='/evals/{runs[0]}']")
+    assert page.locator("h1").inner_text() == "Extraction evaluation"
+    assert page.locator("img").count() >= 1  # the plots, served inline as data: images
+    shot(page, "eval-run")
+    page.goto(f"{server.url}/evals")
+    page.select_option("#run-a", runs[0])
+    page.select_option("#run-b", runs[1])
+    page.click("form.compare button[type=submit]")
+    assert page.locator("h2", has_text=f"Comparison: B = {runs[1]} vs A = {runs[0]}").count() == 1
+    shot(page, "eval-compare")
+    assert page.request.get(f"{server.url}/evals/no-such-run").status == 404

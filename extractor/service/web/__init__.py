@@ -45,8 +45,10 @@ class PageHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if not any(name == b"content-security-policy" for name, _ in headers):
+                    # (a page may set a narrower policy of its own: the eval reports)
+                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 headers += [
-                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
@@ -88,6 +90,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 def install_web(app: FastAPI) -> None:
     """Add the pages, their static files and their headers to the service app."""
+    from extractor.service.web.pages_evals import router as evals_router
     from extractor.service.web.pages_reports import router as reports_router
     from extractor.service.web.pages_review import router as review_router
 
@@ -103,6 +106,7 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(reports_router)
     app.include_router(review_router)
+    app.include_router(evals_router)
 
     @app.exception_handler(LoginRequired)
     async def _login(_: Request, exc: LoginRequired) -> Response:
