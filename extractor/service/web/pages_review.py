@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from extractor import __version__
 from extractor.document import decode_report, read_report
 from extractor.document.loading import is_pdf
 from extractor.service.api import XLSX
@@ -58,7 +59,8 @@ def _source_text(request: Request, data: bytes, sha256: str, name: str) -> str:
     A PDF's laid-out text is kept in the cache: reading a PDF costs seconds."""
     if not is_pdf(data):
         return decode_report(data, name).text
-    cached = _cache_dir(request) / sha256 / "text.txt"
+    # Keyed by the extractor's version too: another version may lay the PDF out otherwise.
+    cached = _cache_dir(request) / sha256 / f"text-{__version__}.txt"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     text = read_report(data, name, request.app.state.settings).text

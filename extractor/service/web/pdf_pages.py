@@ -7,12 +7,13 @@ from __future__ import annotations
 import ctypes
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
 from extractor.errors import InputError
 
@@ -97,7 +98,7 @@ def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode("ascii")
 
 
-def annotated_pdf(data: bytes, boxes: list[PageBox], legend: list[tuple[str, str, str]]) -> bytes:
+def annotated_pdf(data: bytes, boxes: list[PageBox], legend: Sequence[tuple[str, str, str]]) -> bytes:
     """The PDF with a numbered box on every location in ``boxes`` and a last page
     listing ``legend`` entries (label, severity, text)."""
     document = _open(data)
@@ -132,7 +133,7 @@ def annotated_pdf(data: bytes, boxes: list[PageBox], legend: list[tuple[str, str
         document.close()
 
 
-def _legend_pages(document: pdfium.PdfDocument, font: object, legend: list[tuple[str, str, str]]) -> None:
+def _legend_pages(document: pdfium.PdfDocument, font: object, legend: Sequence[tuple[str, str, str]]) -> None:
     width, height, per_page = 595.0, 842.0, 60
     chunks = [legend[i : i + per_page] for i in range(0, len(legend), per_page)] or [[]]
     for index, chunk in enumerate(chunks):

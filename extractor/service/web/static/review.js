@@ -123,10 +123,14 @@
     const link = event.target.closest('a[href^="#L"], a[href^="#P"]');
     if (link && switches.length) showView(link.getAttribute("href").startsWith("#L") ? "source" : "pages");
   });
-  if (switches.length && window.location.hash.startsWith("#L")) {
-    showView("source");
+  // Arriving with #L12 (a value's link on the data page): show that line in the text pane.
+  if (window.location.hash.startsWith("#L")) {
+    if (switches.length) showView("source");
     const line = document.getElementById(window.location.hash.slice(1));
-    if (line) reveal(source, line);
+    if (line) {
+      window.scrollTo(0, 0);
+      reveal(source, line);
+    }
   }
 
   if (panes.dataset.selected) select(panes.dataset.selected, true);
