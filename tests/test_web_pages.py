@@ -19,7 +19,7 @@ from extractor.service.decisions import finding_ids, finding_key
 from extractor.service.web.source_html import Highlight, render_source
 from schemas import ExtractionResult
 from schemas.findings import Finding, Location
-from tests.test_service_support import SAMPLE_002, ServiceProcess, create_keys, revoke, wait_for_jobs
+from tests.test_service_support import SAMPLE_002, SAMPLES, ServiceProcess, create_keys, revoke, wait_for_jobs
 
 
 def _finding(message: str, ref: str, line: int = 3) -> Finding:
@@ -188,3 +188,43 @@ def test_downloads_carry_the_decisions(server: ServiceProcess, keys: dict[str, s
         token = _csrf(other.get("/reports").text)
         steal = other.post(f"/reports/{report_id}/decisions", data={**form, "csrf": token})
         assert steal.status_code == 404
+
+
+def test_annotated_pdf_greys_or_leaves_out_dismissed_findings(server: ServiceProcess, keys: dict[str, str]) -> None:
+    import pypdfium2 as pdfium  # the annotated PDF is read back as a reader would
+
+    pdf = SAMPLES / "shanghai" / "putuo_qzfb_2025_budget.pdf"
+    with server.client(keys["alice"]) as api:
+        accepted = api.post("/v1/extractions", files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")}).json()
+        wait_for_jobs(api, [accepted["job_id"]])
+        result = ExtractionResult.model_validate_json(api.get(f"/v1/reports/{accepted['report_id']}/extraction").text)
+    report_id = accepted["report_id"]
+    ids = finding_ids(result)
+    boxed = [
+        i for i, f in zip(ids, result.findings, strict=True) if any(loc.span and loc.span.bbox for loc in f.locations)
+    ]
+    assert len(result.findings) == 10 and len(boxed) == 10
+
+    def legend(client: httpx.Client, dismissed: str) -> tuple[int, str]:
+        answer = client.get(f"/reports/{report_id}/annotated.pdf", params={"dismissed": dismissed})
+        assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+        document = pdfium.PdfDocument(answer.content)
+        try:
+            return len(document), document[len(document) - 1].get_textpage().get_text_range()
+        finally:
+            document.close()
+
+    with sign_in(server, keys["alice"]) as client:
+        token = _csrf(client.get(f"/reports/{report_id}").text)
+        form = {"csrf": token, "finding_id": boxed[0], "decision": "dismissed", "note": "not an error"}
+        assert client.post(f"/reports/{report_id}/decisions", data=form).status_code == 303
+        rule = result.findings[ids.index(boxed[0])].rule_id
+        pages, greyed = legend(client, "grey")
+        assert greyed.count("[") == 10 and f"{rule} (p." in greyed and ") dismissed" in greyed
+        assert pages == len(pdfium.PdfDocument(pdf.read_bytes())) + 1
+        _, omitted = legend(client, "omit")
+        assert omitted.count("[") == 9 and "dismissed" not in omitted.split("grey: dismissed", 1)[1]
+        assert client.get(f"/reports/{report_id}/annotated.pdf", params={"dismissed": "x"}).status_code == 422
+        page_one = client.get(f"/reports/{report_id}/pages/1.png")
+        assert page_one.status_code == 200 and page_one.content.startswith(b"\x89PNG")
+        assert client.get(f"/reports/{report_id}/pages/999.png").status_code == 422
