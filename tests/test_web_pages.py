@@ -127,6 +127,9 @@ def test_sign_in_refuses_bad_keys_missing_tokens_and_foreign_redirects(
         token = _csrf(client.get("/login").text)
         answer = client.post("/login", data={"key": keys["alice"], "csrf": token, "next": "//evil.example/x"})
         assert answer.status_code == 303 and answer.headers["location"] == "/reports"
+        token = _csrf(client.get("/login").text)
+        tabbed = client.post("/login", data={"key": keys["alice"], "csrf": token, "next": "/\t/evil.example"})
+        assert tabbed.headers["location"] == "/reports"
         cookie = answer.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "extractor_session=" in cookie
         assert client.get("/reports").status_code == 200

@@ -40,7 +40,10 @@ def _store(request: Request) -> Store:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (never ``//other.host`` or a scheme)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" would become "//evil"): no control characters.
+    if not target or not target.isprintable() or "\\" in target:
+        return "/reports"
+    if target.startswith("/") and not target.startswith("//"):
         return target
     return "/reports"
 
