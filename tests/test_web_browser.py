@@ -153,6 +153,14 @@ def test_upload_review_dismiss_export_and_rerun(alice_page: Any, server: Service
     assert current.first.is_visible()  # scrolled into view
     shot(page, "review-text")
 
+    # By keyboard: k / j move to the previous / next finding and select it.
+    page.keyboard.press("k")
+    previous = page.locator("[data-finding-id].selected")
+    assert previous.get_attribute("data-finding-id") != finding_id
+    page.keyboard.press("j")
+    assert page.locator("[data-finding-id].selected").get_attribute("data-finding-id") == finding_id
+    assert current.count() == marks.count()
+
     finding.locator("input[name=note]").fill("份额按一般公共预算拨款计，属口径差异")
     finding.locator("button[value=dismissed]").click()
     decision = finding.locator("[data-decision-for]")

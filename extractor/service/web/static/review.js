@@ -133,5 +133,19 @@
     }
   }
 
+  // Keyboard: j / k select the next / previous finding shown (outside text fields).
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key !== "j" && event.key !== "k") return;
+    const shownItems = findings.filter((el) => !el.hidden && !el.closest(".group").hidden);
+    if (!shownItems.length) return;
+    const at = shownItems.findIndex((el) => el.classList.contains("selected"));
+    const next = event.key === "j" ? Math.min(at + 1, shownItems.length - 1) : Math.max(at - 1, 0);
+    const item = shownItems[at === -1 ? 0 : next];
+    select(item.dataset.findingId, true);
+    reveal(list, item);
+    item.querySelector("button.select").focus({ preventScroll: true });
+  });
+
   if (panes.dataset.selected) select(panes.dataset.selected, true);
 })();
