@@ -197,8 +197,8 @@ def test_upload_review_dismiss_export_and_rerun(alice_page: Any, server: Service
     page.goto(f"{server.url}/reports")
     row_el = page.locator(f"tr[data-report-id='{report_id}']")
     row_el.locator("select[name=backend]").select_option("rules")
-    row_el.locator("button", has_text="Re-run").click()
-    page.wait_for_url(f"{server.url}/reports")
+    with page.expect_navigation():  # the list comes back with the new job queued
+        row_el.locator("button", has_text="Re-run").click()
     wait_completed(page, SAMPLE_002.name)
     page.goto(f"{server.url}/reports/{report_id}")
     assert page.locator(".review-head .meta code").inner_text() != first_job
@@ -355,9 +355,11 @@ def test_eval_runs_list_run_and_comparison(alice_page: Any, server: ServiceProce
     page = alice_page
     page.goto(f"{server.url}/reports")
     page.click("nav a[href='/evals']")
+    page.wait_for_url(f"{server.url}/evals")
     assert page.locator("table.grid tbody tr").count() == 2
     shot(page, "evals")
     page.click(f"a[href='/evals/{runs[0]}']")
+    page.wait_for_url(f"{server.url}/evals/{runs[0]}")
     assert page.locator("h1").inner_text() == "Extraction evaluation"
     assert page.locator("img").count() >= 1  # the plots, served inline as data: images
     shot(page, "eval-run")
@@ -365,6 +367,7 @@ def test_eval_runs_list_run_and_comparison(alice_page: Any, server: ServiceProce
     page.select_option("#run-a", runs[0])
     page.select_option("#run-b", runs[1])
     page.click("form.compare button[type=submit]")
+    page.wait_for_url(f"{server.url}/evals/compare?**")
     assert page.locator("h2", has_text=f"Comparison: B = {runs[1]} vs A = {runs[0]}").count() == 1
     shot(page, "eval-compare")
     assert page.request.get(f"{server.url}/evals/no-such-run").status == 404

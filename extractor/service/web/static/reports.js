@@ -17,6 +17,7 @@
   if (messages) kept.forEach(say);
 
   async function uploadFiles(files) {
+    const said = [];
     let queued = 0;
     for (const file of files) {
       const data = new FormData();
@@ -28,20 +29,23 @@
           method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin",
         });
         if (!answer.ok) {
-          say(file.name + ": refused (" + answer.status + ")");
+          said.push(file.name + ": refused (" + answer.status + ")");
           continue;
         }
         for (const outcome of (await answer.json()).uploads) {
-          say(outcome.message);
+          said.push(outcome.message);
           if (outcome.status === "queued") queued += 1;
         }
       } catch (error) {
-        say(file.name + ": upload failed (" + error + ")");
+        said.push(file.name + ": upload failed (" + error + ")");
       }
     }
     if (queued) {
-      window.sessionStorage.setItem(KEPT, JSON.stringify(Array.from(messages.children, (li) => li.textContent)));
+      // The list is reloaded to show the new reports; the messages are shown after it.
+      window.sessionStorage.setItem(KEPT, JSON.stringify(said));
       window.location.reload();
+    } else {
+      said.forEach(say);
     }
   }
 
