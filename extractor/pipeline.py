@@ -32,6 +32,8 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
     clock = _Clock(stages, started)
     failures: list[Failure] = []
     document = describe(source)
+    if source.geometry is not None:
+        document.page_sizes = [(round(w, 2), round(h, 2)) for w, h in source.geometry.page_sizes]
     clock.lap("segment")
     tables = extract_tables(source)
     clock.lap("tables")

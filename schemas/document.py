@@ -34,3 +34,7 @@ class DocumentInfo(BaseModel):
     # What the report itself shows to be wrong with the file: a text cut off inside a
     # character, parts its contents list that the text never reaches. Left out when empty.
     warnings: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)
+    # A report read from a PDF: (width, height) of each page in points, as shown, so the
+    # boxes of its spans (``Span.bbox``, top-left origin) can be drawn on page images.
+    # Left out for text input.
+    page_sizes: list[tuple[float, float]] | None = Field(default=None, exclude_if=lambda value: value is None)

@@ -121,6 +121,8 @@ def test_boxes_of_a_cell_are_where_the_page_draws_it(czj_2025: SourceText) -> No
 
 def test_every_span_of_an_extraction_carries_its_page_and_box(czj_2025: SourceText) -> None:
     result = extract(czj_2025, Settings())
+    assert result.document.page_sizes is not None and len(result.document.page_sizes) == 24
+    assert result.document.page_sizes[9] == (841.9, 595.3)  # page 10: A4 landscape
     table = next(t for t in result.tables if t.title.endswith("部门收入预算总表"))
     row = next(r for r in table.rows if r.name == "行政运行")
     cell = row.cells["收入预算/合计"]
@@ -171,3 +173,108 @@ def _spans(value: object) -> list[dict[str, object]]:
         for item in value:
             found.extend(_spans(item))
     return found
+
+
+def test_a_page_stored_turned_and_shown_upright_reads_as_shown() -> None:
+    # Landscape tables are often stored on portrait pages drawn sideways, with /Rotate 90
+    # turning them upright on screen: the reading follows what the reader sees.
+    import io
+
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    from extractor.document.loading import read_pdf_report
+
+    original = (SHANGHAI / "putuo_fuliyuan_2024_unit_budget.pdf").read_bytes()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+    for page in writer.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation(Transformation((0, 1, -1, 0, height, 0)))  # drawn a quarter turn
+        page.mediabox = RectangleObject((0, 0, height, width))
+        page.cropbox = RectangleObject((0, 0, height, width))
+        page.rotate(90)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    upright = read_pdf_report(original, "upright.pdf", Settings())
+    turned = read_pdf_report(buffer.getvalue(), "turned.pdf", Settings())
+    assert turned.text == upright.text
+    assert turned.geometry is not None and upright.geometry is not None
+    assert turned.geometry.page_sizes == upright.geometry.page_sizes
+    row = next(line.number for line in upright.lines if "\t" in line.text)
+    assert upright.geometry.line_boxes[row - 1] is not None
+    assert turned.geometry.line_boxes[row - 1] == pytest.approx(upright.geometry.line_boxes[row - 1], abs=0.05)
+
+
+def test_a_paragraph_running_over_a_page_break_is_one_line_with_each_part_on_its_page() -> None:
+    # putuo_shgzb_2024_final.pdf: page 17 ends "…占本年支出合计的", page 18 goes on "100.00%。…";
+    # the text is double-spaced (line pitch twice the font size).
+    source = load_report(SHANGHAI / "putuo_shgzb_2024_final.pdf", Settings())
+    number = _line(
+        source,
+        "一般公共预算财政拨款支出307.82万元，占本年支出合计的100.00%。与2023年度相比，"
+        "一般公共预算财政拨款支出增加307.82万元，增长100.00%。主要原因：单位于2024年成立。",
+    )
+    text = source.line(number).text
+    head = source.span(number, 0, text.index("100.00%"))
+    tail = source.span(number, text.index("100.00%"), len(text))
+    assert source.geometry is not None
+    assert source.geometry.locate(head.char_start, head.char_end)[0] == 17  # type: ignore[index]
+    assert source.geometry.locate(tail.char_start, tail.char_end)[0] == 18  # type: ignore[index]
+
+
+def test_a_table_drawn_inside_a_form_xobject_is_read_as_a_grid() -> None:
+    # Some writers wrap a page's drawing in a form XObject, placed with its own matrix.
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.beginForm("table")
+    pdf.setFont(FONT, 10)
+    rows = [["项目", "预算数"], ["一般公共服务支出", "1,234.50"], ["合计", "1,234.50"]]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            pdf.drawString(10 + 120 * c, 200 - 20 * r - 14, cell)
+    for r in range(len(rows) + 1):
+        pdf.line(5, 200 - 20 * r, 245, 200 - 20 * r)
+    for x in (5, 125, 245):
+        pdf.line(x, 200, x, 140)
+    pdf.endForm()
+    pdf.saveState()
+    pdf.translate(100, 400)  # the form is placed away from its own origin
+    pdf.doForm("table")
+    pdf.restoreState()
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "form.pdf", Settings())
+    assert [line.text for line in source.lines if line.text] == ["\t".join(row) for row in rows]
+    assert source.geometry is not None
+    assert source.geometry.cell_boxes[2][1] == pytest.approx((225, 842 - 580, 345, 842 - 560))
+
+
+def test_a_frame_around_the_text_is_no_table() -> None:
+    # A border around the page with a rule under the heading: two "rows", one "column".
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.rect(40, 40, 515, 762)
+    pdf.line(40, 740, 555, 740)
+    pdf.drawString(200, 760, "部门预算编制说明")
+    pdf.drawString(60, 700, "收入预算3,121.42万元。")
+    pdf.drawString(60, 680, "支出预算3,121.42万元。")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "framed.pdf", Settings())
+    lines = [line.text for line in source.lines]
+    assert lines == ["部门预算编制说明", "收入预算3,121.42万元。", "支出预算3,121.42万元。"]

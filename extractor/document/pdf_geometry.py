@@ -26,16 +26,17 @@ class PdfGeometry:
     line_boxes: list[Box | None] = field(default_factory=list)
     cell_boxes: dict[int, list[Box]] = field(default_factory=dict)  # line number -> box of each cell
 
-    def append(self, text: str, boxes: list[Box | None], page: int) -> None:
-        """Add one line (its characters and their boxes) and the newline after it."""
+    def append(self, text: str, boxes: list[Box | None], page: int | list[int]) -> None:
+        """Add one line (its characters and their boxes, on ``page`` or, for a line that runs
+        over a page break, on the page given per character) and the newline after it."""
         pages = self.char_pages
         coords = self.char_boxes
-        for box in boxes:
+        for index, box in enumerate(boxes):
             if box is None:
                 pages.append(0)
                 coords.extend((0.0, 0.0, 0.0, 0.0))
             else:
-                pages.append(page)
+                pages.append(page if isinstance(page, int) else page[index])
                 coords.extend(box)
         pages.append(0)  # the newline
         coords.extend((0.0, 0.0, 0.0, 0.0))

@@ -16,6 +16,7 @@ from extractor.document.pdf_read import Box, Glyph, Rule
 _SAME_LINE = 2.0  # rules this close are one line (double lines, rectangle edges)
 _TOUCH = 2.5  # a rule ending this close to another touches it
 _MIN_GAP = 4.0  # boundaries closer than this are one boundary
+_MAX_CROSSINGS = 2_000_000  # more rule pairs than this on a page is a drawing, and slow to search
 
 
 @dataclass
@@ -49,9 +50,12 @@ class Grid:
 
 
 def find_grids(rules: list[Rule]) -> list[Grid]:
-    """The ruled tables among ``rules`` (at least two rows or two columns of cells)."""
+    """The ruled tables among ``rules``: at least two columns, and two rows or three columns
+    (a frame around the page or a boxed note is no table)."""
     horizontal = _merge([r for r in rules if r.horizontal], horizontal=True)
     vertical = _merge([r for r in rules if not r.horizontal], horizontal=False)
+    if len(horizontal) * len(vertical) > _MAX_CROSSINGS:
+        return []  # a hatched or patterned drawing, not a table: its text is read as lines
     grids = []
     for hs, vs in _components(horizontal, vertical):
         grid = _grid(hs, vs)
@@ -158,7 +162,7 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> Grid | None:
     # A table drawn without its outer verticals still spans its horizontals' extent.
     xs = _boundaries([v.x0 for v in vs] + [min(h.x0 for h in hs), max(h.x1 for h in hs)])
     ys = _boundaries([h.y0 for h in hs] + [min(v.y0 for v in vs), max(v.y1 for v in vs)])
-    if len(xs) < 2 or len(ys) < 2 or (len(xs) < 3 and len(ys) < 3):
+    if len(xs) < 3 or len(ys) < 2 or (len(xs) < 4 and len(ys) < 3):
         return None
     rows, columns = len(ys) - 1, len(xs) - 1
 

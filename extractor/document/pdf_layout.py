@@ -14,8 +14,15 @@ import time
 from dataclasses import dataclass, field
 
 from extractor.document.pdf_geometry import Box, PdfGeometry
-from extractor.document.pdf_grid import Grid, find_grids, place_glyphs
-from extractor.document.pdf_lines import TextLine, group_lines, join_paragraphs, join_text
+from extractor.document.pdf_grid import Grid, GridCell, find_grids, place_glyphs
+from extractor.document.pdf_lines import (
+    TextLine,
+    continues_on_next_page,
+    group_lines,
+    join_paragraphs,
+    join_text,
+    text_margins,
+)
 from extractor.document.pdf_read import PdfPage
 from extractor.errors import PdfTimeoutError
 
@@ -37,6 +44,7 @@ class LaidLine:
     page: int  # 0 for a spacer line
     box: Box | None
     cells: list[Box] | None = None
+    char_pages: list[int] | None = None  # per character, when the line runs over a page break
 
 
 @dataclass
@@ -58,13 +66,15 @@ def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[Laid
     furniture = _furniture_texts(pages)
     laid: list[LaidLine] = []
     previous_table: _TableBlock | None = None  # the last block so far, when a table
+    # The paragraph ending the page before, with that page's text margins.
+    previous_text: tuple[TextLine, tuple[float, float]] | None = None
     for page in pages:
         if time.monotonic() > deadline:
             raise PdfTimeoutError(
                 f"{name}: laying out stopped at page {page.number} of {len(pages)} (time limit reached); "
                 "raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
             )
-        blocks = _page_blocks(page, furniture)
+        blocks, margins = _page_blocks(page, furniture)
         for index, block in enumerate(blocks):
             if isinstance(block, _TableBlock):
                 rows = block.rows
@@ -75,12 +85,24 @@ def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[Laid
                 laid.extend(rows)
                 laid.append(LaidLine("", [], 0, None))
                 previous_table = block
+                continue
+            previous_table = None
+            if (
+                index == 0
+                and previous_text is not None
+                and margins is not None
+                and continues_on_next_page(previous_text[0], previous_text[1], block, margins)
+            ):
+                laid[-1] = _joined_over_pages(laid[-1], block)
             else:
                 laid.append(LaidLine(block.text, block.boxes, block.page, block.box))
-                previous_table = None
+        last = blocks[-1] if blocks else None
+        previous_text = (last, margins) if isinstance(last, TextLine) and margins is not None else None
+        if blocks and not isinstance(last, _TableBlock):
+            previous_table = None
     geometry = PdfGeometry(page_sizes=[(page.width, page.height) for page in pages])
     for number, line in enumerate(laid, start=1):
-        geometry.append(line.text, line.boxes, line.page)
+        geometry.append(line.text, line.boxes, line.char_pages or line.page)
         geometry.line_pages.append(line.page)
         geometry.line_boxes.append(line.box)
         if line.cells is not None:
@@ -88,7 +110,19 @@ def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[Laid
     return laid, geometry
 
 
-def _page_blocks(page: PdfPage, furniture: set[str]) -> list[Block]:
+def _joined_over_pages(first: LaidLine, line: TextLine) -> LaidLine:
+    """A paragraph's line on the page before, carried on by ``line``."""
+    text, boxes = join_text([_as_text_line(first), line])
+    pages = (first.char_pages or [first.page] * len(first.boxes)) + [line.page] * (len(boxes) - len(first.boxes))
+    return LaidLine(text, boxes, first.page, first.box, char_pages=pages)
+
+
+def _as_text_line(line: LaidLine) -> TextLine:
+    x0, top, x1, bottom = line.box or (0.0, 0.0, 0.0, 0.0)
+    return TextLine(line.page, line.text, line.boxes, x0, top, x1, bottom, 0.0)
+
+
+def _page_blocks(page: PdfPage, furniture: set[str]) -> tuple[list[Block], tuple[float, float] | None]:
     grids = find_grids(page.rules)
     free = place_glyphs(grids, page.glyphs)
     lines = [line for line in group_lines(free, page.number) if not _is_furniture(line, page, furniture)]
@@ -105,11 +139,13 @@ def _page_blocks(page: PdfPage, furniture: set[str]) -> list[Block]:
         run.append(line)
     blocks.extend((joined.top, joined) for joined in join_paragraphs(run))
     blocks.sort(key=lambda pair: pair[0])
-    return [block for _, block in blocks]
+    return [block for _, block in blocks], text_margins(lines)
 
 
 def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
-    by_row: dict[int, list] = {}
+    """One line per grid row holding text: its cells' texts joined by tabs, a merged cell's
+    text in its top-left position; each line knows the box of each of its cells."""
+    by_row: dict[int, list[GridCell]] = {}
     for cell in grid.cells:
         by_row.setdefault(cell.row, []).append(cell)
     rows = []
@@ -124,11 +160,10 @@ def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
             continue
         text = "\t".join(text for text, _ in texts)
         char_boxes: list[Box | None] = []
-        for column, (cell_text, cell_boxes) in enumerate(texts):
+        for column, (_, cell_boxes) in enumerate(texts):
             if column:
                 char_boxes.append(None)  # the tab
             char_boxes.extend(cell_boxes)
-            del cell_text
         top, bottom = grid.ys[r], grid.ys[r + 1]
         rows.append(LaidLine(text, char_boxes, page, (grid.xs[0], top, grid.xs[-1], bottom), boxes))
     return rows

@@ -21,6 +21,7 @@ _BLOCK_START = re.compile(
     r"|\d{1,2}[、.．](?!\d)|[-•●]\s)"
 )
 _ASCII_WORD = re.compile(r"[A-Za-z]")
+_MARGIN_LINES = 3  # a page's text margins are read from at least this many lines
 
 
 @dataclass
@@ -35,6 +36,12 @@ class TextLine:
     x1: float
     bottom: float
     height: float  # typical glyph height: the line's font size, roughly
+    # Where the last printed line of a joined paragraph ends (x1 is the widest line's end).
+    last_x1: float | None = None
+
+    @property
+    def end(self) -> float:
+        return self.x1 if self.last_x1 is None else self.last_x1
 
     @property
     def box(self) -> Box:
@@ -140,11 +147,11 @@ def join_paragraphs(lines: list[TextLine]) -> list[TextLine]:
         height = max(last.height, line.height)
         pitch = (line.top + line.bottom) / 2 - (last.top + last.bottom) / 2
         similar = (
-            0.6 * height <= pitch <= 2.0 * height
+            0.6 * height <= pitch <= 2.4 * height  # up to double spacing, with some slack
             and abs(last.height - line.height) <= 0.2 * height
             and not _BLOCK_START.match(line.text)
         )
-        wrapped = last.x1 >= right - 2.5 * height and line.x0 <= left + 0.8 * height
+        wrapped = last.end >= right - 2.5 * height and line.x0 <= left + 0.8 * height
         # A centred heading too long for one line goes on, centred, on the next.
         centred = (
             last.x1 - last.x0 >= 0.6 * (right - left)
@@ -162,11 +169,34 @@ def join_paragraphs(lines: list[TextLine]) -> list[TextLine]:
     return joined
 
 
+def text_margins(lines: list[TextLine]) -> tuple[float, float] | None:
+    """The left and right edges of a page's running text; None when too few lines show them."""
+    if len(lines) < _MARGIN_LINES:
+        return None
+    return min(line.x0 for line in lines), max(line.x1 for line in lines)
+
+
+def continues_on_next_page(
+    last: TextLine, last_margins: tuple[float, float], line: TextLine, margins: tuple[float, float]
+) -> bool:
+    """True when ``line``, first on its page, carries on ``last``, the paragraph that ends the
+    page before: that one fills its page's width, this one is not indented, same size, and
+    starts no numbered item."""
+    height = max(last.height, line.height)
+    return (
+        last.end >= last_margins[1] - 2.5 * height
+        and line.x0 <= margins[0] + 0.8 * height
+        and abs(last.height - line.height) <= 0.2 * height
+        and not _BLOCK_START.match(line.text)
+    )
+
+
 def _combine(run: list[TextLine]) -> TextLine:
     if len(run) == 1:
         return run[0]
     text, boxes = join_text(run)
     return TextLine(
+        last_x1=run[-1].end,
         page=run[0].page,
         text=text,
         boxes=boxes,

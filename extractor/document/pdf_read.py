@@ -30,7 +30,7 @@ Box = tuple[float, float, float, float]
 _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rules
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
-_EDGE_BAND = 0.15  # text within this share of the page's size from an edge may be clipped away
+_EDGE_BAND = 0.15  # text within this share of the page's height from its top or bottom may be clipped away
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?!s)")
 _TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
 _SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan
@@ -153,7 +153,9 @@ def _has_text(page: PdfPage) -> bool:
 def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
     page = document[index]
     try:
-        width, height = page.get_size()
+        rotation = page.get_rotation() % 360
+        shown_width, shown_height = page.get_size()  # as displayed, i.e. after /Rotate
+        width, height = (shown_height, shown_width) if rotation in (90, 270) else (shown_width, shown_height)
         result = PdfPage(number=index + 1, width=width, height=height)
         result.rules, hidden, result.image_area = _scan_objects(page, width, height)
         textpage = page.get_textpage()
@@ -161,9 +163,39 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PdfPage:
             result.glyphs = _glyphs(textpage, width, height, hidden)
         finally:
             textpage.close()
-        return result
+        return _rotated(result, rotation) if rotation in (90, 180, 270) else result
     finally:
         page.close()
+
+
+def _rotated(page: PdfPage, rotation: int) -> PdfPage:
+    """The page as a reader sees it when the PDF asks for it turned (``/Rotate``): PDFium
+    gives glyphs and paths in the unturned page's coordinates."""
+    width, height = page.width, page.height
+
+    def turn(x: float, top: float) -> tuple[float, float]:
+        if rotation == 90:  # clockwise
+            return height - top, x
+        if rotation == 180:
+            return width - x, height - top
+        return top, width - x
+
+    def box(x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = turn(x0, top), turn(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    turned = PdfPage(
+        number=page.number,
+        width=height if rotation in (90, 270) else width,
+        height=width if rotation in (90, 270) else height,
+        image_area=page.image_area,
+    )
+    turned.glyphs = [Glyph(g.char, *box(g.x0, g.top, g.x1, g.bottom)) for g in page.glyphs]
+    for rule in page.rules:
+        x0, y0, x1, y1 = box(rule.x0, rule.y0, rule.x1, rule.y1)
+        # A rule stays a line: collapse the thin side exactly, as Rule.horizontal expects.
+        turned.rules.append(Rule(x0, y0, x1, y0) if y1 - y0 < x1 - x0 else Rule(x0, y0, x0, y1))
+    return turned
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: set[int]) -> list[Glyph]:
@@ -195,23 +227,26 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
 
 def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[Rule], set[int], float]:
     """The page's ruling lines, the area its images cover, and the addresses of the text objects a clipping path
-    hides (text drawn in the margin and clipped away, as some writers leave the previous
-    page's tail there). One pass over the page objects through PDFium's C API: the
+    hides (text drawn in the top or bottom margin and clipped away, as some writers leave
+    the previous page's tail there). One pass over the page objects through PDFium's C API: the
     Python wrappers cost more than the reading itself on pages of many objects."""
     rules: list[Rule] = []
     hidden: set[int] = set()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    band_x, band_y = width * _EDGE_BAND, height * _EDGE_BAND
+    band_y = height * _EDGE_BAND
     get_object = pdfium_c.FPDFPage_GetObject
     get_type = pdfium_c.FPDFPageObj_GetType
     get_bounds = pdfium_c.FPDFPageObj_GetBounds
     text_type, path_type = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH
-    image_type = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    image_type, form_type = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
     image_area = 0.0
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, index)
         kind = get_type(obj)
+        if kind == form_type:
+            _form_rules(obj, _matrix(obj), height, rules, 1)
+            continue
         if kind not in (text_type, path_type, image_type) or not get_bounds(obj, *bounds):
             continue
         box = (left.value, bottom.value, right.value, top.value)
@@ -219,8 +254,9 @@ def _scan_objects(page: pdfium.PdfPage, width: float, height: float) -> tuple[li
             shown_width = max(0.0, min(box[2], width) - max(box[0], 0.0))
             image_area += shown_width * max(0.0, min(box[3], height) - max(box[1], 0.0))
         elif kind == path_type:
-            _path_rules(obj, box, height, rules)
-        elif not (band_x < box[0] and box[2] < width - band_x and band_y < box[1] and box[3] < height - band_y):
+            if box[2] - box[0] >= _MIN_RULE or box[3] - box[1] >= _MIN_RULE:  # dots and glyph bits are no rules
+                _path_rules(obj, _matrix(obj), height, rules)
+        elif box[1] < band_y or box[3] > height - band_y:
             if _clipped_away(obj, box):
                 hidden.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
     return rules, hidden, image_area
@@ -247,42 +283,81 @@ def _clipped_away(obj: ctypes.c_void_p, box: tuple[float, float, float, float]) 
     return not (min(xs) <= cx <= max(xs) and min(ys) <= cy <= max(ys))
 
 
-def _path_rules(obj: ctypes.c_void_p, box: tuple[float, float, float, float], height: float, rules: list[Rule]) -> None:
-    """Axis-aligned strokes and thin filled rectangles of one path object."""
-    left, bottom, right, top = box
-    if right - left < _MIN_RULE and top - bottom < _MIN_RULE:
-        return
+Matrix = tuple[float, float, float, float, float, float]  # PDF's [a b c d e f]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_FORM_DEPTH = 4  # form XObjects nested deeper than this are not searched for rules
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    return matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+
+
+def _compose(outer: Matrix, inner: Matrix) -> Matrix:
+    """``inner`` applied first, then ``outer``."""
+    ao, bo, co, do, eo, fo = outer
+    ai, bi, ci, di, ei, fi = inner
+    return (
+        ao * ai + co * bi, bo * ai + do * bi, ao * ci + co * di, bo * ci + do * di,
+        ao * ei + co * fi + eo, bo * ei + do * fi + fo,
+    )
+
+
+def _form_rules(form: ctypes.c_void_p, outer: Matrix, height: float, rules: list[Rule], depth: int) -> None:
+    """Rules drawn inside a form XObject (some writers wrap a whole page in one)."""
+    for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        obj = pdfium_c.FPDFFormObj_GetObject(form, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            _path_rules(obj, _compose(outer, _matrix(obj)), height, rules)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _FORM_DEPTH:
+            _form_rules(obj, _compose(outer, _matrix(obj)), height, rules, depth + 1)
+
+
+def _path_rules(obj: ctypes.c_void_p, matrix: Matrix, height: float, rules: list[Rule]) -> None:
+    """Axis-aligned strokes and thin filled rectangles of one path object, in page space
+    through ``matrix`` (top-left origin)."""
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
     pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-    if not stroke.value:
-        # A filled shape is a rule only when thin; wider fills are shading or backgrounds.
-        if fill.value and top - bottom <= _THIN and right - left >= _MIN_RULE:
-            middle = height - (top + bottom) / 2
-            rules.append(Rule(left, middle, right, middle))
-        elif fill.value and right - left <= _THIN and top - bottom >= _MIN_RULE:
-            middle = (left + right) / 2
-            rules.append(Rule(middle, height - top, middle, height - bottom))
-        return
-    matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    if not fill.value and not stroke.value:
+        return  # drawn invisibly (a clipping or construction path)
+    a, b, c, d, e, f = matrix
     x = ctypes.c_float()
     y = ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    strokes: list[tuple[tuple[float, float], tuple[float, float]]] = []
     previous: tuple[float, float] | None = None
     start: tuple[float, float] | None = None
     for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
         segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
         pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
         point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+        points.append(point)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or previous is None:
             start = point
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
-            _add_stroke(rules, previous, point)
+            strokes.append((previous, point))
         previous = point
         if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
-            _add_stroke(rules, point, start)
+            strokes.append((point, start))
+    if not points:
+        return
+    if stroke.value:
+        for first, second in strokes:
+            _add_stroke(rules, first, second)
+        return
+    # A filled shape is a rule only when thin; wider fills are shading or backgrounds.
+    left, right = min(p[0] for p in points), max(p[0] for p in points)
+    top, bottom = min(p[1] for p in points), max(p[1] for p in points)
+    if bottom - top <= _THIN and right - left >= _MIN_RULE:
+        middle = (top + bottom) / 2
+        rules.append(Rule(left, middle, right, middle))
+    elif right - left <= _THIN and bottom - top >= _MIN_RULE:
+        middle = (left + right) / 2
+        rules.append(Rule(middle, top, middle, bottom))
 
 
 def _add_stroke(rules: list[Rule], a: tuple[float, float], b: tuple[float, float]) -> None:
