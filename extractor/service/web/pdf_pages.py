@@ -66,7 +66,7 @@ def page_png(cache_dir: Path, data: bytes, sha256: str, number: int, scale: floa
         page = document[number - 1]
         image = page.render(scale=scale).to_pil()
         buffer = BytesIO()
-        image.save(buffer, format="PNG", optimize=False)
+        image.save(buffer, format="PNG", compress_level=1)  # fast to encode; the cache keeps it
         png = buffer.getvalue()
     finally:
         document.close()
