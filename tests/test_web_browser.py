@@ -328,13 +328,20 @@ def test_other_key_gets_404_and_forms_need_csrf(
     browser: Any, alice_page: Any, server: ServiceProcess, keys: dict[str, str]
 ) -> None:
     alice_page.goto(f"{server.url}/reports")
-    report_id = alice_page.locator("tr[data-report-id]").first.get_attribute("data-report-id")
+    report_ids = [
+        str(row.get_attribute("data-report-id")) for row in alice_page.locator("tr[data-report-id]").all()
+    ]
+    pdf_id = alice_page.locator("tr[data-report-id]", has_text=SAMPLE_PDF.name).get_attribute("data-report-id")
+    assert pdf_id in report_ids and alice_page.request.get(f"{server.url}/reports/{pdf_id}/pages/1.png").ok
+    report_id = report_ids[0]
     bob = signed_in(browser, server, keys["bob"], "bob")
     try:
         assert bob.locator("tr[data-report-id]").count() == 0
-        for path in ("", "/data", "/download.xlsx", "/download.json"):
-            answer = bob.request.get(f"{server.url}/reports/{report_id}{path}")
-            assert answer.status == 404, path
+        paths = ("", "/data", "/download.xlsx", "/download.json", "/download.csv", "/annotated.pdf", "/pages/1.png")
+        for other in report_ids:
+            for path in paths:
+                answer = bob.request.get(f"{server.url}/reports/{other}{path}")
+                assert answer.status == 404, path
         page_answer = bob.goto(f"{server.url}/reports/{report_id}")
         assert page_answer is not None and page_answer.status == 404
         shot(bob, "not-found")
