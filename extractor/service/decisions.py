@@ -86,32 +86,42 @@ def decisions_for(store: Store, key_id: str, report_id: str) -> dict[str, Decisi
         }
 
 
-def record_decision(
-    store: Store, key_id: str, report_id: str, finding_id: str, rule_id: str, status: str, note: str
-) -> None:
-    """Accept or dismiss a finding (``status`` ``open`` takes the decision back).
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What an analyst decided on one finding: ``accepted``, ``dismissed``, or ``open``
+    to take a decision back."""
+
+    finding_id: str
+    rule_id: str
+    status: str
+    note: str = ""
+
+
+def record_decision(store: Store, key_id: str, report_id: str, request: DecisionRequest) -> None:
+    """Store the key's decision on a finding of the report (replacing an earlier one).
     The caller has checked that the key owns the report and the finding exists."""
-    if status not in (*DECISION_STATUSES, "open"):
-        raise ConfigError(f"unknown decision {status!r}: use accepted, dismissed or open")
-    note = note.strip()[:MAX_NOTE_CHARS]
+    if request.status not in (*DECISION_STATUSES, "open"):
+        raise ConfigError(f"unknown decision {request.status!r}: use accepted, dismissed or open")
     with store.session() as session:
         session.execute(
             delete(Decision).where(
-                Decision.report_id == report_id, Decision.key_id == key_id, Decision.finding_key == finding_id
+                Decision.report_id == report_id,
+                Decision.key_id == key_id,
+                Decision.finding_key == request.finding_id,
             )
         )
-        if status == "open":
+        if request.status == "open":
             return
         key = session.get(ApiKey, key_id)
         session.add(
             Decision(
                 report_id=report_id,
                 key_id=key_id,
-                finding_key=finding_id,
-                status=status,
-                note=note,
+                finding_key=request.finding_id,
+                status=request.status,
+                note=request.note.strip()[:MAX_NOTE_CHARS],
                 key_name=key.name if key else key_id,
-                rule_id=rule_id,
+                rule_id=request.rule_id,
                 decided_at=utcnow(),
             )
         )

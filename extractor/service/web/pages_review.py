@@ -20,6 +20,7 @@ from extractor.document import decode_report, read_report
 from extractor.document.loading import is_pdf
 from extractor.service.api import XLSX
 from extractor.service.decisions import (
+    DecisionRequest,
     decisions_for,
     finding_ids,
     record_decision,
@@ -132,7 +133,7 @@ def decide(
     if finding_id not in ids:
         raise NotFoundError(f"no finding {finding_id} in this extraction; reload the page")
     rule_id = result.findings[ids.index(finding_id)].rule_id
-    record_decision(_store(request), user.key_id, report_id, finding_id, rule_id, decision, note)
+    record_decision(_store(request), user.key_id, report_id, DecisionRequest(finding_id, rule_id, decision, note))
     if "application/json" in request.headers.get("accept", ""):
         view = decisions_for(_store(request), user.key_id, report_id).get(finding_id)
         return JSONResponse(
