@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -150,8 +151,6 @@ def decide(
 
 
 def _attachment(name: str, suffix: str) -> dict[str, str]:
-    from urllib.parse import quote
-
     stem = PurePath(name).stem or "report"
     return {"Content-Disposition": f"attachment; filename=\"report{suffix}\"; filename*=UTF-8''{quote(stem + suffix)}"}
 
