@@ -158,9 +158,10 @@ def _attachment(name: str, suffix: str) -> dict[str, str]:
 @router.get("/reports/{report_id}/download.json")
 def download_json(request: Request, user: User, report_id: str, job_id: JobChoice = None) -> Response:
     """The extraction JSON plus ``review``: the decisions taken on its findings."""
-    job, result = _result(request, user, report_id, job_id)
+    job, payload = _store(request).result_for(user.key_id, report_id, job_id)
+    result = ExtractionResult.model_validate_json(payload)
     decisions = decisions_for(_store(request), user.key_id, report_id)
-    document = json.loads(result.model_dump_json())
+    document = json.loads(payload)  # exactly what `extractor extract` writes, plus the decisions
     document["review"] = review_json(result, decisions)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     headers = {**_attachment(result.document.source_name, ".json"), "X-Job-Id": job.id}
