@@ -37,6 +37,8 @@ class Layout:
     leading: float = 11.0
     name_width: float = 80.0  # Chinese cells wider than this wrap
     running_head: str = "吉林省人民政府办公厅2023年度部门决算"
+    continued_label: str | None = None  # printed over the rest of a table on the next page (续表)
+    continued_shift: float = 0.0  # the rest of a table on the next page drawn this far to the right
 
 
 def ruled_report_pdf(lines: list[str], layout: Layout | None = None) -> bytes:
@@ -68,6 +70,7 @@ class _Writer:
         self.layout = layout
         self.page = 0
         self.y = 0.0
+        self.shift = 0.0
         self._new_page()
 
     def _new_page(self) -> None:
@@ -110,13 +113,18 @@ class _Writer:
         heights = [max(len(cell) for cell in row) * layout.leading + 4 for row in wrapped]
         index = 0
         self.y += 4
+        self.shift = 0.0
         repeat = False
         while index < len(rows):
             if self.y + heights[index] > layout.body_bottom:
                 self._new_page()
+                self.shift = layout.continued_shift
                 repeat = True
                 continue
             if repeat:  # the header again at the top of the continued table
+                if layout.continued_label:
+                    self._draw(layout.margin, self.y, layout.continued_label)
+                    self.y += layout.leading
                 for h in range(header):
                     self._row(rows[h], wrapped[h], widths, heights[h], h < header)
                 repeat = False
@@ -128,7 +136,7 @@ class _Writer:
         layout = self.layout
         pdf = self.pdf
         top = self.y
-        x = layout.margin
+        x = layout.margin + self.shift
         page_top = layout.height
         pdf.line(x, page_top - top, x + sum(widths), page_top - top)
         pdf.line(x, page_top - top - height, x + sum(widths), page_top - top - height)

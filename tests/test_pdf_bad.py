@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -139,3 +140,24 @@ def test_a_folder_names_each_bad_pdf_and_still_extracts_the_others(tmp_path: Pat
     assert sorted(p.name for p in out.iterdir()) == ["good.json"]
     assert json.loads((out / "good.json").read_text(encoding="utf-8"))["document"]["encoding"] == "pdf"
     assert sorted(p.name for p in (tmp_path / "text").iterdir()) == ["good.txt"]
+
+
+def test_check_on_a_pdf_names_the_pages_of_its_findings(tmp_path: Path) -> None:
+    from tests.conftest import CORPUS
+    from tests.pdf_builders import Layout, ruled_report_pdf
+
+    # 公开02表 of report 001 with one figure changed: 行政运行 6680.84 -> 6680.94 breaks the
+    # sum of 20103 and the row's own sum; the table runs over two pages.
+    lines = CORPUS["001"].read_text(encoding="utf-8").split("\n")[128:170]
+    planted = [line.replace("2010301\t行政运行\t6680.84", "2010301\t行政运行\t6680.94") for line in lines]
+    assert planted != lines
+    pdf = tmp_path / "planted.pdf"
+    pdf.write_bytes(ruled_report_pdf(planted, Layout(body_bottom=300)))
+    done = run_cli("check", str(pdf), "--fail-on", "never", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "┃ page" in done.stdout and "Traceback" not in done.stderr
+    source = load_report(pdf, Settings())
+    number = next(line.number for line in source.lines if line.text.startswith("2010301\t行政运行"))
+    assert source.geometry is not None
+    page = source.geometry.line_pages[number - 1]
+    assert re.search(rf"│ {number}\s+│ {page}\s+│ row_sum", done.stdout), done.stdout

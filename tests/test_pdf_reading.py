@@ -278,3 +278,46 @@ def test_a_frame_around_the_text_is_no_table() -> None:
     source = read_pdf_report(buffer.getvalue(), "framed.pdf", Settings())
     lines = [line.text for line in source.lines]
     assert lines == ["部门预算编制说明", "收入预算3,121.42万元。", "支出预算3,121.42万元。"]
+
+
+def test_cells_merged_down_and_across_are_printed_once_in_their_top_left_position() -> None:
+    # putuo_wanli_2024_budget.pdf page 31, 部门“三公”经费和机关运行经费预算表: 合计 spans two
+    # header rows, 2024年机关运行经费预算数 three, 公务用车购置及运行费 three columns.
+    source = load_report(SHANGHAI / "putuo_wanli_2024_budget.pdf", Settings())
+    first = _line(source, "2024年“三公”经费预算数\t\t\t\t\t\t2024年机关运行经费预算数")
+    assert [source.line(first + k).text for k in (1, 2, 3)] == [
+        "合计\t因公出国(境)费\t公务接待费\t公务用车购置及运行费\t\t\t",
+        "\t\t\t小计\t购置费\t运行费\t",
+        "47.91\t0\t1.35\t46.56\t25\t21.56\t443.18",
+    ]
+    assert _page(source, first) == 31
+
+
+def test_radical_and_compatibility_code_points_read_as_the_ideograph_and_unmapped_glyphs_warn() -> None:
+    # Word/WPS exports often give 支 as the Kangxi radical ⽀ (U+2F40); fonts without a map
+    # back to text give private-use codes.
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from extractor.document.loading import read_pdf_report
+    from tests.pdf_builders import FONT
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.drawString(60, 700, "一般公共预算\u2f40出")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "radical.pdf", Settings())
+    assert [line.text for line in source.lines] == ["一般公共预算支出"] and source.warnings == []
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    pdf.setFont(FONT, 12)
+    pdf.drawString(60, 700, "一般公共预算支出")
+    pdf.drawString(60, 680, "\ue001\ue002\ue003")
+    pdf.showPage()
+    pdf.save()
+    source = read_pdf_report(buffer.getvalue(), "unmapped.pdf", Settings())
+    assert len(source.warnings) == 1 and "27% of the characters have no Unicode meaning" in source.warnings[0]

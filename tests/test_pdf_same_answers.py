@@ -95,6 +95,21 @@ def test_a_ruled_pdf_of_a_text_reports_tables_reads_back_line_for_line() -> None
     assert pdf.geometry.locate(cell.span.char_start, cell.span.char_end) is not None
 
 
+@pytest.mark.parametrize("label", ["续表", "（续表）", "续表1"])
+def test_a_continued_label_over_the_rest_of_a_table_is_left_out(label: str) -> None:
+    lines = _snippet(129, 170)  # 公开02表
+    _, pdf = _read_back(lines, Layout(body_bottom=300, continued_label=label))
+    assert pdf.geometry is not None and len(pdf.geometry.page_sizes) >= 2
+    assert [line.text for line in pdf.lines if line.text] == [line for line in lines if line.strip()]
+
+
+def test_the_rest_of_a_table_placed_elsewhere_on_the_next_page_is_joined_by_its_repeated_header() -> None:
+    lines = _snippet(129, 170)  # 公开02表
+    _, pdf = _read_back(lines, Layout(body_bottom=300, continued_shift=25))
+    assert pdf.geometry is not None and len(pdf.geometry.page_sizes) >= 2
+    assert [line.text for line in pdf.lines if line.text] == [line for line in lines if line.strip()]
+
+
 def test_a_ruled_pdf_of_performance_forms_reads_back_to_the_same_forms() -> None:
     # Three 项目支出绩效自评表 of report 001: 11 columns, goals wrapped over many lines.
     lines = _snippet(391, 440)

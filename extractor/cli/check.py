@@ -29,8 +29,11 @@ def findings_tables(report: str, findings: list[Finding]) -> list[RichTable]:
     for (severity, family), members in groups.items():
         style = _SEVERITY_STYLE[severity]
         table = RichTable(title=f"[{style}]{report}: {severity} · {family} ({len(members)})", title_justify="left")
+        # A report read from a PDF: the pages the figures stand on, beside the lines of its text.
+        paged = any(loc.span is not None and loc.span.page for f in members for loc in f.locations)
         for column, options in (
             ("line", {"no_wrap": True}),
+            *((("page", {"no_wrap": True}),) if paged else ()),
             ("rule", {"no_wrap": True}),
             ("class", {"no_wrap": True}),
             ("stated", {"justify": "right", "no_wrap": True}),
@@ -41,8 +44,10 @@ def findings_tables(report: str, findings: list[Finding]) -> list[RichTable]:
             table.add_column(column, **options)  # type: ignore[arg-type]
         for finding in members:
             lines = sorted({loc.line_start for loc in finding.locations if loc.line_start})
+            pages = sorted({loc.span.page for loc in finding.locations if loc.span is not None and loc.span.page})
             table.add_row(
                 ",".join(str(n) for n in lines[:3]) + ("…" if len(lines) > 3 else ""),
+                *((",".join(str(n) for n in pages),) if paged else ()),
                 finding.rule_id.split(".", 1)[-1],
                 finding.classification,
                 _fmt(finding.stated),
@@ -69,7 +74,7 @@ def rules_table() -> RichTable:
 
 
 def check_command(
-    reports: Annotated[list[Path] | None, typer.Argument(help="report text files")] = None,
+    reports: Annotated[list[Path] | None, typer.Argument(help="report files (.pdf, .txt)")] = None,
     fail_on: Annotated[
         Literal["error", "warning", "never"] | None,
         typer.Option("--fail-on", help="exit 1 when a finding of this severity or worse is found"),

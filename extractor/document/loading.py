@@ -10,7 +10,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from extractor.document.pdf_layout import lay_out
-from extractor.document.pdf_read import pages_without_text, read_pdf
+from extractor.document.pdf_read import pages_without_text, read_pdf, undecodable_share
 from extractor.document.source import SourceText
 from extractor.errors import (
     BinaryReportError,
@@ -28,6 +28,7 @@ _BINARY_SIGNATURES = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
 }
+_UNDECODABLE = 0.01  # more characters than this share without Unicode meaning is worth a warning
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
@@ -72,6 +73,12 @@ def read_pdf_report(data: bytes, name: str, settings: Settings) -> SourceText:
     text = "\n".join(line.text for line in laid)
     source = SourceText.from_text(name, text, hashlib.sha256(data).hexdigest(), "pdf")
     source.geometry = geometry
+    undecodable = undecodable_share(pages)
+    if undecodable > _UNDECODABLE:
+        source.warnings.append(
+            f"{undecodable:.0%} of the characters have no Unicode meaning (fonts without a map back to "
+            "text): the text is partly unreadable; run OCR on the PDF (e.g. `ocrmypdf --force-ocr -l chi_sim`)"
+        )
     scanned = pages_without_text(pages)
     if scanned:
         source.warnings.append(

@@ -31,6 +31,8 @@ _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–\s]*$"
 )
 _DIGITS = re.compile(r"\d+")
+# A label over the rest of a table on the next page: 续表 / （续表） / 续表1 / (续).
+_CONTINUED = re.compile(r"^\s*[(（]?\s*续\s*(?:表\s*\d*|前表)?\s*[)）]?\s*$")
 _COLUMN_TOLERANCE = 3.0  # column boundaries of a continued table match within this (points)
 _MAX_REPEATED_HEADER = 6
 
@@ -75,6 +77,15 @@ def lay_out(pages: list[PdfPage], name: str, deadline: float) -> tuple[list[Laid
                 "raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
             )
         blocks, margins = _page_blocks(page, furniture)
+        if (
+            len(blocks) > 1
+            and previous_table is not None
+            and isinstance(blocks[0], TextLine)
+            and _CONTINUED.match(blocks[0].text)
+            and isinstance(blocks[1], _TableBlock)
+            and _continues(previous_table, blocks[1])
+        ):
+            blocks = blocks[1:]  # "续表" (table continued) over the rest of a table: page furniture
         for index, block in enumerate(blocks):
             if isinstance(block, _TableBlock):
                 rows = block.rows
@@ -170,10 +181,12 @@ def _table_rows(grid: Grid, page: int) -> list[LaidLine]:
 
 
 def _continues(first: _TableBlock, second: _TableBlock) -> bool:
-    """True when ``second`` (first on its page) carries on ``first`` (last on the page before)."""
+    """True when ``second`` (first on its page) carries on ``first`` (last on the page before):
+    as many columns, at the same places or under the same repeated header."""
     if second.page != first.page + 1 or first.grid.width != second.grid.width:
         return False
-    return all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(first.grid.xs, second.grid.xs, strict=True))
+    aligned = all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(first.grid.xs, second.grid.xs, strict=True))
+    return aligned or _repeated_header(first.rows, second.rows) > 0
 
 
 def _repeated_header(first: list[LaidLine], second: list[LaidLine]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -31,6 +32,14 @@ _MIN_RULE = 3.0  # shorter strokes are glyph decoration or noise, not table rule
 _THIN = 2.5  # a filled rectangle at most this thick is drawn as a rule
 _ALIGNED = 0.8  # a stroke within this of horizontal / vertical counts as such
 _EDGE_BAND = 0.15  # text within this share of the page's height from its top or bottom may be clipped away
+# Word and WPS often map a character's glyph to its Kangxi radical or a compatibility
+# ideograph (⽀ U+2F40 for 支): read as the unified ideograph, the way the text says it.
+_COMPATIBLE = {
+    code: folded
+    for block in (range(0x2E80, 0x2FE0), range(0xF900, 0xFB00))
+    for code in block
+    if len(folded := unicodedata.normalize("NFKC", chr(code))) == 1 and folded != chr(code)
+}
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?!s)")
 _TRAILER_WINDOW = 2048  # %%EOF must appear within the file's last bytes
 _SCANNED_SHARE = 0.3  # a page without text whose images cover this share of it is a scan
@@ -136,6 +145,15 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
     return pages
 
 
+def undecodable_share(pages: list[PdfPage]) -> float:
+    """The share of drawn characters without a Unicode meaning (private-use codes, U+FFFD):
+    glyphs of a font that carries no map back to text."""
+    drawn = [glyph.char for page in pages for glyph in page.glyphs if not glyph.char.isspace()]
+    if not drawn:
+        return 0.0
+    return sum(1 for char in drawn if char == "\ufffd" or "\ue000" <= char <= "\uf8ff") / len(drawn)
+
+
 def pages_without_text(pages: list[PdfPage]) -> list[int]:
     """Numbers of the pages that show an image over much of the page and no text:
     scanned pages among text ones (blank pages are not counted)."""
@@ -220,7 +238,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, width: float, height: float, hidden: s
             continue
         if hidden and (ctypes.cast(text_object(handle, i), ctypes.c_void_p).value or 0) in hidden:
             continue
-        char = chr(code) if code < 0xD800 or code > 0xDFFF else "\ufffd"
+        char = _COMPATIBLE.get(code) or (chr(code) if code < 0xD800 or code > 0xDFFF else "\ufffd")
         glyphs.append(Glyph(char, rect.left, height - rect.top, rect.right, height - rect.bottom))
     return glyphs
 
