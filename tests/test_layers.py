@@ -23,3 +23,15 @@ def test_import_contracts_are_kept() -> None:
 def test_ruff_finds_nothing() -> None:
     done = subprocess.run([_tool("ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in conftest.py fixtures or tests/helpers/, never in a test module."""
+    tests = Path(__file__).resolve().parent
+    offenders = [
+        f"{path.name}: {line.strip()}"
+        for path in sorted(tests.rglob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith(("from tests.test_", "import tests.test_"))
+    ]
+    assert offenders == []

@@ -45,14 +45,15 @@ def serve_command(
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
-    """Run the HTTP API (docs at /docs). Database and uploads live under EXTRACTOR_HOME."""
+    """Run the HTTP API (docs at /docs) and the review pages (at /). Database and uploads live under EXTRACTOR_HOME."""
     import uvicorn
 
     from extractor.service.app import create_app
 
     settings = Settings() if workers is None else Settings(service_workers=workers)
     Console(stderr=True).print(
-        f"extractor service on http://{host}:{port} (docs: /docs); home {settings.home}", highlight=False
+        f"extractor service on http://{host}:{port} (review pages: /, API docs: /docs); home {settings.home}",
+        highlight=False,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, timeout_graceful_shutdown=15)
 

@@ -134,7 +134,7 @@ def report_out(report: Report, owner: ReportOwner) -> ReportOut:
     )
 
 
-def _validated_options(options: JobOptions, settings: Settings) -> dict[str, Any]:
+def validated_options(options: JobOptions, settings: Settings) -> dict[str, Any]:
     """Options as stored with the job; unknown prompt versions are refused now, not at run time."""
     if options.narrative_prompt:
         load_prompt("narrative", options.narrative_prompt, settings.llm.prompts_dir)
@@ -169,30 +169,35 @@ def create_extraction(
     form_prompt: Annotated[str | None, Form(pattern=PROMPT_VERSION)] = None,
 ) -> ExtractionAccepted:
     """Upload a report and queue its extraction. Poll the job, then fetch the results."""
+    options = JobOptions(backend=backend, narrative_prompt=narrative_prompt, form_prompt=form_prompt)
+    job, created, sha256 = accept_upload(request, key_id, file, options)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return ExtractionAccepted(
+        job_id=job.id,
+        report_id=job.report_id,
+        sha256=sha256,
+        stored="new" if created else "existing",
+        job_url=f"/v1/jobs/{job.id}",
+        extraction_url=f"/v1/reports/{job.report_id}/extraction",
+    )
+
+
+def accept_upload(request: Request, key_id: str, file: UploadFile, options: JobOptions) -> tuple[Job, bool, str]:
+    """Store one uploaded report for the key and queue its extraction (the API's and the
+    web pages' way in, with the same limits). Returns the job, whether the bytes were new
+    and their sha256."""
     settings: Settings = request.app.state.settings
     limit = int(settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MB upload limit")
-    options = _validated_options(
-        JobOptions(backend=backend, narrative_prompt=narrative_prompt, form_prompt=form_prompt), settings
-    )
+    stored = validated_options(options, settings)
     name = _safe_name(file.filename)
     # A scan, a damaged PDF, binary, empty or undecodable -> 422 with the loader's message.
     source = read_report(data, name, settings)
-    job, created = _store(request).create_extraction(
-        key_id, name, data, source.sha256, source.encoding, options
-    )
+    job, created = _store(request).create_extraction(key_id, name, data, source.sha256, source.encoding, stored)
     _worker(request).wake()
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return ExtractionAccepted(
-        job_id=job.id,
-        report_id=job.report_id,
-        sha256=source.sha256,
-        stored="new" if created else "existing",
-        job_url=f"/v1/jobs/{job.id}",
-        extraction_url=f"/v1/reports/{job.report_id}/extraction",
-    )
+    return job, created, source.sha256
 
 
 def _worker(request: Request) -> JobWorker:
@@ -248,7 +253,7 @@ def rerun_report(
     request: Request, response: Response, key_id: KeyId, report_id: str, options: JobOptions
 ) -> JobOut:
     """Queue another extraction of a stored report, e.g. with another backend or prompt version."""
-    stored = _validated_options(options, request.app.state.settings)
+    stored = validated_options(options, request.app.state.settings)
     job = _store(request).submit_job(key_id, report_id, stored)
     _worker(request).wake()
     response.headers["Location"] = f"/v1/jobs/{job.id}"

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +27,7 @@ from extractor.errors import ConfigError, InputError
 from extractor.service.api import router
 from extractor.service.errors import ServiceError
 from extractor.service.storage import Store
+from extractor.service.web import error_page, install_web, wants_html
 from extractor.service.worker import JobWorker
 from extractor.settings import Settings
 
@@ -140,14 +141,18 @@ class _TooLarge(Exception):
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
+    async def _service(request: Request, exc: ServiceError) -> Response:
+        if wants_html(request):
+            return error_page(request, exc.status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         if exc.status == 429:
             headers = {"Retry-After": "5"}
         return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.status, headers=headers)
 
     @app.exception_handler(InputError)
-    async def _input(_: Request, exc: InputError) -> JSONResponse:
+    async def _input(request: Request, exc: InputError) -> Response:
+        if wants_html(request):
+            return error_page(request, 422, str(exc))
         # The loader's own message: binary, empty or undecodable report.
         return JSONResponse(error_body(_snake(type(exc).__name__), str(exc)), status_code=422)
 
@@ -164,7 +169,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid_request", problems, details=details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request) and exc.status_code in (404, 405):
+            return error_page(request, exc.status_code, str(exc.detail))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(
             error_body(code, str(exc.detail)),
@@ -205,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(UploadLimit, max_body=int(settings.max_upload_mb * 1048576) + UPLOAD_SLACK_BYTES)
     _install_error_handlers(app)
     app.include_router(router)
+    install_web(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:

@@ -202,8 +202,9 @@ def _xlsx_value(value: Cell) -> Cell:
     return value
 
 
-def to_xlsx(result: ExtractionResult) -> bytes:
-    """The workbook: one sheet per entry of :data:`SHEETS`, header row frozen."""
+def to_xlsx(result: ExtractionResult, review: list[list[Cell]] | None = None) -> bytes:
+    """The workbook: one sheet per entry of :data:`SHEETS`, header row frozen;
+    with ``review`` (the analysts' decisions, ``decisions.review_rows``) a last sheet ``review``."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name in SHEETS:
@@ -219,6 +220,15 @@ def to_xlsx(result: ExtractionResult) -> bytes:
         sheet.freeze_panes = "A2"
         for index, header in enumerate(rows[0], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(50, len(str(header)) + 4))
+    if review is not None:
+        decided = workbook.create_sheet("review")
+        for row in review:
+            decided.append([_xlsx_value(v) for v in row])
+        for row in decided.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        decided.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -240,8 +250,13 @@ def _csv_value(value: Cell) -> Any:
 
 def to_csv(result: ExtractionResult, sheet: SheetName) -> str:
     """One sheet as CSV text (the caller encodes it as UTF-8 with a BOM, for Excel)."""
+    return rows_to_csv(SHEET_ROWS[sheet](result))
+
+
+def rows_to_csv(rows: list[list[Cell]]) -> str:
+    """Rows as CSV text, formula-like cells kept text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in SHEET_ROWS[sheet](result):
+    for row in rows:
         writer.writerow([_csv_value(v) for v in row])
     return buffer.getvalue()

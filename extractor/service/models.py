@@ -97,3 +97,21 @@ class Result(Base):
     payload: Mapped[str] = mapped_column(Text)
     findings: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Decision(Base):
+    """An analyst's decision on a finding of a report (accepted or dismissed, with a note).
+
+    Keyed by the finding's stable key (rule and locations, see ``decisions.finding_key``),
+    not by job, so a decision holds across re-runs for every finding that still stands."""
+
+    __tablename__ = "decisions"
+
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id"), primary_key=True)
+    finding_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # accepted | dismissed
+    note: Mapped[str] = mapped_column(Text, default="")
+    key_name: Mapped[str] = mapped_column(String(200))
+    rule_id: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extractor.errors import ConfigError
 from extractor.service.errors import ConflictError, NotFoundError, NotReadyError, QueueFullError
-from extractor.service.models import Base, Job, Report, ReportOwner, Result, utcnow
+from extractor.service.models import Base, Decision, Job, Report, ReportOwner, Result, utcnow
 from extractor.settings import Settings
 
 WRITE_OPTION = "extractor_writes"
@@ -257,6 +257,7 @@ class Store:
             job_ids = select(Job.id).where(Job.report_id == report_id, Job.key_id == key_id)
             session.execute(delete(Result).where(Result.job_id.in_(job_ids)))
             session.execute(delete(Job).where(Job.report_id == report_id, Job.key_id == key_id))
+            session.execute(delete(Decision).where(Decision.report_id == report_id, Decision.key_id == key_id))
             session.delete(owner)
             session.flush()
             others = session.scalar(
