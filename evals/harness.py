@@ -21,15 +21,17 @@ from pydantic import BaseModel, Field
 
 from evals.gold_io import GOLD_DIR, SUFFIXES, GoldBundle, GoldError, gold_keys, load_gold
 from evals.items import ItemScore, item_scores
+from evals.leaderboard import split_scores
 from evals.results import FieldCounts, ScoreReport
 from evals.runs import ReportRun, RunConfig, RunRecord, RunStore
 from evals.scoring import merge_reports, score_report
+from evals.splits import SPLITS
 from extractor import __version__
 from extractor.document import load_report
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, InputError
 from extractor.pipeline import extract
 from extractor.settings import Backend, Settings
-from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow, Usage
+from schemas import DocumentInfo, ExtractionResult, Failure, NarrativeStatement, RunInfo, Table, TableRow, Usage
 
 # The bundled corpus, next to the evals package in the source tree.
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
@@ -201,13 +203,29 @@ def run_eval(
     sources: dict[str, str] = {}
     for bundle in bundles:
         path = find_source(bundle, options.samples)
-        predictions[bundle.key] = extract(load_report(path, settings), settings)
+        predictions[bundle.key] = _extract_or_empty(bundle, path, settings)
         sources[bundle.key] = path.name
     record = record_run(options, settings, predictions, sources=sources, created=created, group_id=group_id)
     record.seconds = round(time.perf_counter() - started, 3)
     if store is not None:
         store.save(record, predictions)
     return record
+
+
+def _extract_or_empty(bundle: GoldBundle, path: Path, settings: Settings) -> ExtractionResult:
+    """The extraction of one gold report; a report this build cannot read (a PDF before
+    PDF input exists) scores as an empty extraction with the reason as its failure, so
+    the run reports the gold it could not reach instead of leaving it out."""
+    try:
+        return extract(load_report(path, settings), settings)
+    except InputError as error:
+        return ExtractionResult(
+            document=DocumentInfo(source_name=path.name, sha256=_sha256(path), encoding="none"),
+            run=RunInfo(extractor_version=__version__),
+            failures=[
+                Failure(stage="load", chunk_id="document", reason=str(error), error_type=type(error).__name__)
+            ],
+        )
 
 
 def record_run(
@@ -373,6 +391,10 @@ def run_summary(records: Sequence[RunRecord]) -> dict[str, object]:
         "usage": first.usage.model_dump(),
         "seconds": first.seconds,
         "failures": sum(len(r.failures) for r in first.reports),
+    }
+    out["splits"] = {
+        split: {name: s.model_dump() for name, s in split_scores(first.items, split).items()}
+        for split in SPLITS
     }
     if len(records) > 1:
         out["run_ids"] = [r.run_id for r in records]
