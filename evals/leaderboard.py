@@ -10,6 +10,7 @@ wall time) and the date, sorted by a chosen metric within each split.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -172,7 +173,7 @@ def render(entries: Sequence[LeaderboardEntry], width: int = 80) -> str:
         prompts = " ".join(f"{k}={v.split('@')[0]}" for k, v in sorted(item.prompts.items())) or "-"
         info = [
             f"{item.backend} · {item.model or '-'}" + (f" · {item.label}" if item.label else ""),
-            f"prompts {prompts}",
+            *textwrap.wrap(f"prompts {prompts}", width=max(20, width - 44), subsequent_indent="  "),
             item.run_id,
             f"{item.created[:16].replace('T', ' ')} · {item.seconds:.1f} s",
             f"{item.calls} calls · {item.tokens} tok · {_money(item.cost)}",
