@@ -38,7 +38,7 @@ from extractor.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Hand counts of the gold (evals/gold/README.md): 33 forms, 128 statements, 49 table total rows.
-GOLD_FORMS, GOLD_STATEMENTS, GOLD_ROWS = 33, 128, 49
+GOLD_FORMS, GOLD_STATEMENTS, GOLD_ROWS = 104, 143, 49
 
 
 def cli(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -129,11 +129,18 @@ def test_cli_run_scores_equal_the_scorer_in_process(
     assert record.prompts == {} and record.usage.calls == 0
     kinds = [i.record_type for i in record.items]
     assert (kinds.count("forms"), kinds.count("statements"), kinds.count("table_rows")) == (
-        GOLD_FORMS + 1,  # + the bucket of 004, whose forms are labeled complete
-        GOLD_STATEMENTS,
+        GOLD_FORMS + 8,  # + a dev and a test bucket for each report whose forms are labeled complete
+        GOLD_STATEMENTS + 4,  # + the buckets of 000 and 001, which have statement sections labeled complete
         GOLD_ROWS,
     )
-    assert [i.item_id for i in record.items if i.label == UNMATCHED] == [f"004:forms:{UNMATCHED}"]
+    buckets = {i.item_id: i.split for i in record.items if i.label.startswith(UNMATCHED)}
+    assert buckets == {
+        f"{key}:{kind}:{UNMATCHED} {split}": split
+        for key, kinds in {"000": ("forms", "statements"), "001": ("forms", "statements")}.items()
+        | {"002": ("forms",), "004": ("forms",)}.items()
+        for kind in kinds
+        for split in ("dev", "test")
+    }
     for name, score in record.scores.types.items():
         for field, counts in score.fields.items():
             assert _sum_items(record, name, field) == counts, (name, field)
