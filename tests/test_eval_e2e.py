@@ -28,13 +28,12 @@ import pytest
 from evals.compare import compare_runs
 from evals.gold_io import GoldBundle, GoldStatement, gold_keys, load_gold
 from evals.harness import EvalOptions, find_source, run_eval
-from extractor.document import load_report
-from extractor.pipeline import extract
 from evals.runs import RunRecord, RunStore
-from extractor.document import SourceText
+from extractor.document import SourceText, load_report
 from extractor.llm.answers import NarrativeAnswer, from_statement
 from extractor.narrative.grounding import find_quote
 from extractor.narrative.paragraphs import Paragraph
+from extractor.pipeline import extract
 from extractor.settings import LLMSettings, Settings
 from schemas import NarrativeParagraph, NarrativeStatement, Span
 from tests.llm_server import Reply, Request, ScriptedLLMServer, answer_text
