@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 from evals.compare import compare_runs
 from evals.gold_io import load_gold
 from evals.harness import EvalOptions, oracle_predictions, record_run
 from evals.items import UNMATCHED
+from evals.report import build_report
 from evals.scoring import score_statements
 from evals.splits import split_of, statement_anchor
 from extractor.cli.eval import comparison_json
@@ -88,3 +90,11 @@ def test_test_flips_are_shown_only_when_asked() -> None:
     assert len(shown["flips"]) == len(comparison.flips) > len(hidden["flips"])  # type: ignore[arg-type]
     # aggregate scores still cover both splits
     assert comparison.scope("forms").items == len(bundle.forms)
+    # the HTML report: a leaderboard with its score-vs-cost plot; test items only when asked
+    page, markdown = build_report([a, b], resamples=200)
+    assert "<h2>Leaderboard</h2>" in page and "## Leaderboard" in markdown
+    test_ids = [f.item_id for f in comparison.flips if f.split == "test"]
+    dev_ids = [f.item_id for f in comparison.flips if f.split == "dev"]
+    assert not any(html.escape(i) in page for i in test_ids) and html.escape(dev_ids[0]) in page
+    page, _ = build_report([a, b], resamples=200, show_test=True)
+    assert all(html.escape(i) in page for i in test_ids[:5])

@@ -235,13 +235,18 @@ def report_command(
         Path, typer.Option("--output", "-o", help="the HTML file; FILE.md is written next to it")
     ],
     resamples: Annotated[int, typer.Option(min=100, help="bootstrap resamples")] = 1000,
+    show_test: Annotated[
+        bool, typer.Option("--show-test", help="also list items of the test split (never tune on them)")
+    ] = False,
 ) -> None:
     """Write an HTML report (tables, plots) and a Markdown summary of runs."""
     from evals.report import write_report
 
     settings = Settings()
     try:
-        html_path, md_path = write_report(_expand(_store(settings), runs), output, resamples=resamples)
+        html_path, md_path = write_report(
+            _expand(_store(settings), runs), output, resamples=resamples, show_test=show_test
+        )
     except ExtractorError as error:
         raise _fail(error) from error
     _err.print(f"wrote {html_path} and {md_path}")
