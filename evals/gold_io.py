@@ -61,6 +61,8 @@ class GoldBundle(BaseModel):
     complete_sections: dict[str, list[tuple[int, int]]] = Field(default_factory=dict)
     # record type -> line ranges of the records tuned on before the splits (always dev).
     tuned: dict[str, list[tuple[int, int]]] = Field(default_factory=dict)
+    # the report's identity as printed: department, year, kind (budget | final_account)
+    identity: dict[str, str | int] = Field(default_factory=dict)
     forms: list[PerformanceForm] = Field(default_factory=list)
     statements: list[GoldStatement] = Field(default_factory=list)
     table_rows: list[GoldTableRow] = Field(default_factory=list)
@@ -89,6 +91,7 @@ def load_gold(report: str | Path, gold_dir: Path | None = None) -> GoldBundle:
         complete=entry.get("complete", {}),
         complete_sections=entry.get("complete_sections", {}),
         tuned=entry.get("tuned", {}),
+        identity=entry.get("identity", {}),
         forms=_read_jsonl(files["forms"], PerformanceForm),
         statements=_read_jsonl(files["statements"], GoldStatement),
         table_rows=_read_jsonl(files["table_rows"], GoldTableRow),

@@ -281,11 +281,14 @@ def oracle_predictions(bundle: GoldBundle) -> ExtractionResult:
     (scores 1.0; the baseline for checking the harness and for corrupted variants)."""
     tables: dict[str, Table] = {}
     for row in bundle.table_rows:
-        table = tables.setdefault(row.table_id, Table(id=row.table_id, title=row.table_id))
+        table = tables.setdefault(row.table_id, Table(id=row.table_id, title=row.table_id, unit=row.unit))
         table.rows.append(TableRow(**row.model_dump(exclude={"table_id", "unit"})))
     return ExtractionResult(
         document=DocumentInfo(
-            source_name=bundle.source or bundle.key, sha256=bundle.sha256 or "0" * 64, encoding="utf-8"
+            source_name=bundle.source or bundle.key,
+            sha256=bundle.sha256 or "0" * 64,
+            encoding="utf-8",
+            **bundle.identity,  # type: ignore[arg-type]
         ),
         run=RunInfo(extractor_version="gold"),
         performance_forms=[f.model_copy(deep=True) for f in bundle.forms],

@@ -36,6 +36,7 @@ from evals.scoring import (
     _statement_similarity,
     counted_extras,
     score_fields,
+    score_identity,
     table_key,
 )
 from evals.splits import SPLITS, LineRange, Split, split_of, statement_anchor
@@ -203,4 +204,8 @@ def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemSc
         )
     if bundle.table_rows:
         items += table_row_items(bundle.key, bundle.table_rows, extraction.tables, tuned.get("table_rows", []))
+    if bundle.identity:
+        split = split_of(bundle.key, "identity", 1, tuned.get("identity", []))
+        score = score_identity(bundle.identity, extraction.document)
+        items.append(_item(bundle.key, "identity", "document", score, split))
     return items

@@ -19,6 +19,7 @@ from evals.gold_io import GoldBundle, GoldTableRow
 from evals.results import FieldDiff, Outcome, RecordCounts, ScoreReport, TypeScore
 from evals.splits import in_ranges, statement_line
 from schemas import ExtractionResult, FundRow, Indicator, NarrativeStatement, PerformanceForm, Table, TableRow
+from schemas.document import DocumentInfo
 
 FieldKind = Literal["number", "short", "text", "texts"]
 
@@ -65,6 +66,11 @@ INDICATOR_FIELDS = (
     FieldSpec("indicators.weight", "number", _attr("weight")),
     FieldSpec("indicators.score", "number", _attr("score")),
     FieldSpec("indicators.deviation_reason", "text", _attr("deviation_reason")),
+)
+IDENTITY_FIELDS = (
+    FieldSpec("department", "short", lambda d: d.get("department")),
+    FieldSpec("year", "number", lambda d: d.get("year")),
+    FieldSpec("kind", "short", lambda d: d.get("kind")),
 )
 _UNIT = _attr("unit")
 STATEMENT_FIELDS = (
@@ -402,6 +408,16 @@ def _count_cell(
         )
 
 
+def score_identity(gold: dict[str, Any], document: DocumentInfo) -> TypeScore:
+    """Score the report's identity (department, year, kind) against the gold's."""
+    score = TypeScore(record_type="identity")
+    predicted = {"department": document.department, "year": document.year, "kind": document.kind}
+    if predicted["kind"] == "unknown":
+        predicted["kind"] = None  # not recognised is a miss, not a wrong kind
+    score_fields(score, "document", IDENTITY_FIELDS, gold, predicted)
+    return score
+
+
 def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> ScoreReport:
     """Score one extraction against its report's gold: every record type that has gold."""
     report = ScoreReport(report=gold_bundle.key)
@@ -420,6 +436,8 @@ def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> Score
         )
     if gold_bundle.table_rows:
         report.types["table_rows"] = score_table_rows(gold_bundle.table_rows, extraction.tables)
+    if gold_bundle.identity:
+        report.types["identity"] = score_identity(gold_bundle.identity, extraction.document)
     return report
 
 
