@@ -28,7 +28,7 @@ from extractor.llm.prompts import prompts_root
 from extractor.settings import LLMSettings, Settings
 from schemas import NarrativeStatement
 from tests.llm_server import Reply, Request, ScriptedLLMServer
-from tests.test_eval_e2e import GoldOracle
+from tests.test_eval_e2e import TEXT_REPORTS, GoldOracle
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGN_RULE = "“减少”“下降”写负数"
@@ -95,9 +95,13 @@ def test_worse_prompt_version_scores_lower_with_an_interval_excluding_zero(
     oracle = SignBlindOracle(corpus)
     with ScriptedLLMServer(responder=oracle) as server:
         settings = _settings(server, home, prompts)
-        good = run_eval(EvalOptions(backend="llm", prompts={"narrative": "v2"}, label="v2"), settings, store)
+        good = run_eval(
+            EvalOptions(backend="llm", prompts={"narrative": "v2"}, label="v2", reports=TEXT_REPORTS), settings, store
+        )
         worse = run_eval(
-            EvalOptions(backend="llm", prompts={"narrative": "v2-unsigned"}, label="unsigned"), settings, store
+            EvalOptions(backend="llm", prompts={"narrative": "v2-unsigned"}, label="unsigned", reports=TEXT_REPORTS),
+            settings,
+            store,
         )
     assert good.prompts["narrative"].startswith("v2@") and worse.prompts["narrative"].startswith("v2-unsigned@")
     assert good.usage.calls > 0 and worse.usage.calls > 0
@@ -147,7 +151,7 @@ def test_leaderboard_cli_json_and_text(tmp_path: Path) -> None:
         overall = entry["scores"]["overall"]
         assert overall["low"] <= overall["f1"] <= overall["high"] and overall["support"] > 0
         assert {"overall", "forms"} <= set(entry["scores"])
-    assert set(entries[0]["scores"]) == {"overall", "forms", "statements", "table_rows"}  # dev
+    assert set(entries[0]["scores"]) == {"overall", "forms", "statements", "table_rows", "identity"}  # dev
     text = run("leaderboard", "--sort", "cost")
     assert text.returncode == 0 and "split dev" in text.stdout and "split test" in text.stdout
     assert max(len(line) for line in text.stdout.splitlines()) <= 80

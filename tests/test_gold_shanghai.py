@@ -122,3 +122,18 @@ def test_two_sided_totals_balance(key: str) -> None:
         income = next(r for (t, side), r in totals.items() if t == table and "收入" in (side or ""))
         spending = next(r for (t, side), r in totals.items() if t == table and "支出" in (side or ""))
         assert next(iter(income.cells.values())).value == next(iter(spending.cells.values())).value, table
+
+
+def test_a_shanghai_report_is_scored_whether_or_not_it_can_be_read(tmp_path: Path) -> None:
+    from evals.harness import EvalOptions, run_eval
+    from extractor.settings import Settings
+
+    record = run_eval(EvalOptions(reports=["sh_sfj_2026_unit"]), Settings(home=tmp_path))
+    [report] = record.reports
+    rows = record.scores.types["table_rows"]
+    assert rows.records["rows"].gold == len(load_gold("sh_sfj_2026_unit").table_rows) == 121
+    if report.failures:  # a build without PDF input: every labelled figure counts as missed
+        assert "PDF" in report.failures[0] and rows.micro.correct == 0 and rows.micro.missed > 300
+    else:  # with PDF input the same gold measures it
+        assert rows.micro.support >= 397
+    assert record.scores.types["identity"].micro.support == 3
