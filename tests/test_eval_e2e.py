@@ -248,7 +248,10 @@ def test_corrupted_amounts_score_exactly_that_much_lower(
             i for i in perfect.record.items if i.report == key and i.record_type == "statements"
         )
     }
-    assert {f.item_id for f in comparison.flips if f.field == "amount"} == {ids[e] for e in expected}
+    # two gold statements equal in every scored field (000 p6437 涉及资金 0 万元, #2 and #3) may
+    # trade places in the alignment: compare ids without the #n that tells them apart
+    flipped = {re.sub(r" #\d+$", "", f.item_id) for f in comparison.flips if f.field == "amount"}
+    assert flipped == {re.sub(r" #\d+$", "", ids[e]) for e in expected}
     assert all(f.a == "correct" and f.b == "wrong" for f in comparison.flips)
 
 
