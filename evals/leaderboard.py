@@ -54,6 +54,7 @@ class LeaderboardEntry(BaseModel):
     cost: float | None = None
     calls: int = 0
     seconds: float = 0.0
+    reports: list[str] = Field(default_factory=list)  # the gold reports the run covered
 
 
 def _counts(item: ItemScore) -> list[float]:
@@ -108,6 +109,7 @@ def entry(run: RunRecord, split: str, resamples: int = RESAMPLES, seed: int = SE
         cost=run.usage.cost,
         calls=run.usage.calls,
         seconds=run.seconds,
+        reports=run.config.reports,
     )
 
 
@@ -175,7 +177,7 @@ def render(entries: Sequence[LeaderboardEntry], width: int = 80) -> str:
             f"{item.backend} · {item.model or '-'}" + (f" · {item.label}" if item.label else ""),
             *textwrap.wrap(f"prompts {prompts}", width=max(20, width - 44), subsequent_indent="  "),
             item.run_id,
-            f"{item.created[:16].replace('T', ' ')} · {item.seconds:.1f} s",
+            f"{item.created[:16].replace('T', ' ')} · {item.seconds:.1f} s · {len(item.reports)} reports",
             f"{item.calls} calls · {item.tokens} tok · {_money(item.cost)}",
         ]
         scores = list(item.scores.items())
