@@ -40,6 +40,7 @@ class Flip(BaseModel):
 
     item_id: str
     record_type: str
+    split: str = "dev"  # test flips are shown only when asked (--show-test)
     field: str  # ALL for the whole item
     a: str  # "correct" | "wrong"
     b: str
@@ -79,6 +80,11 @@ class Comparison(BaseModel):
     scopes: list[ScopeDiff] = Field(default_factory=list)
     flips: list[Flip] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    def shown_flips(self, show_test: bool = False) -> list[Flip]:
+        """The flips to print: those of ``test`` items only when asked, so day-to-day
+        work sees which dev items changed but never which test items did."""
+        return [f for f in self.flips if show_test or f.split != "test"]
 
     def scope(self, record_type: str = ALL, field: str = ALL) -> ScopeDiff:
         """One scope by record type and field (``ALL`` for every one)."""
@@ -197,7 +203,12 @@ def _scope(
         if {state_a, state_b} == {"correct", "wrong"}:
             flips.append(
                 Flip(
-                    item_id=item_a.item_id, record_type=item_a.record_type, field=field, a=state_a, b=state_b
+                    item_id=item_a.item_id,
+                    record_type=item_a.record_type,
+                    split=item_a.split,
+                    field=field,
+                    a=state_a,
+                    b=state_b,
                 )
             )
     diff = ScopeDiff(

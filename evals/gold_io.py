@@ -7,7 +7,9 @@ the output schemas (so gold and extraction are the same kind of object):
 * ``{key}.statements.jsonl``  :class:`GoldStatement` (a NarrativeStatement + its source lines)
 * ``{key}.table_rows.jsonl``  :class:`GoldTableRow` (a TableRow + its table id and unit)
 
-``index.json`` maps each key to its source file and its sha256.
+``index.json`` maps each key to its source file and its sha256, the record types
+labelled completely, the line ranges of sections labelled completely
+(``complete_sections``) and of the records tuned on before the splits (``tuned``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ class GoldBundle(BaseModel):
     # record type -> True when the gold holds every record of that type in the report;
     # partial gold does not count unmatched predictions as spurious.
     complete: dict[str, bool] = Field(default_factory=dict)
+    # record type -> inclusive source line ranges labelled completely (whole narrative
+    # sections): an unmatched prediction there is spurious even when the type is partial.
+    complete_sections: dict[str, list[tuple[int, int]]] = Field(default_factory=dict)
+    # record type -> line ranges of the records tuned on before the splits (always dev).
+    tuned: dict[str, list[tuple[int, int]]] = Field(default_factory=dict)
+    # the report's identity as printed: department, year, kind (budget | final_account)
+    identity: dict[str, str | int] = Field(default_factory=dict)
     forms: list[PerformanceForm] = Field(default_factory=list)
     statements: list[GoldStatement] = Field(default_factory=list)
     table_rows: list[GoldTableRow] = Field(default_factory=list)
@@ -80,6 +89,9 @@ def load_gold(report: str | Path, gold_dir: Path | None = None) -> GoldBundle:
         source=entry.get("source"),
         sha256=entry.get("sha256"),
         complete=entry.get("complete", {}),
+        complete_sections=entry.get("complete_sections", {}),
+        tuned=entry.get("tuned", {}),
+        identity=entry.get("identity", {}),
         forms=_read_jsonl(files["forms"], PerformanceForm),
         statements=_read_jsonl(files["statements"], GoldStatement),
         table_rows=_read_jsonl(files["table_rows"], GoldTableRow),

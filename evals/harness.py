@@ -21,17 +21,19 @@ from pydantic import BaseModel, Field
 
 from evals.gold_io import GOLD_DIR, SUFFIXES, GoldBundle, GoldError, gold_keys, load_gold
 from evals.items import ItemScore, item_scores
+from evals.leaderboard import split_scores
 from evals.results import FieldCounts, ScoreReport
 from evals.runs import ReportRun, RunConfig, RunRecord, RunStore
 from evals.scoring import merge_reports, score_report
+from evals.splits import SPLITS
 from extractor import __version__
 from extractor.document import load_report
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, InputError
 from extractor.llm.metering import sum_usage
 from extractor.pipeline import extract
 from extractor.run_identity import run_identity
 from extractor.settings import Backend, Overrides, Settings, apply_overrides
-from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow
+from schemas import DocumentInfo, ExtractionResult, Failure, NarrativeStatement, RunInfo, Table, TableRow
 
 # The bundled corpus, next to the evals package in the source tree.
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
@@ -167,13 +169,29 @@ def run_eval(
     sources: dict[str, str] = {}
     for bundle in bundles:
         path = find_source(bundle, options.samples)
-        predictions[bundle.key] = extract(load_report(path, settings), settings)
+        predictions[bundle.key] = _extract_or_empty(bundle, path, settings)
         sources[bundle.key] = path.name
     record = record_run(options, settings, predictions, sources=sources, created=created, group_id=group_id)
     record.seconds = round(time.perf_counter() - started, 3)
     if store is not None:
         store.save(record, predictions)
     return record
+
+
+def _extract_or_empty(bundle: GoldBundle, path: Path, settings: Settings) -> ExtractionResult:
+    """The extraction of one gold report; a report this build cannot read (a PDF before
+    PDF input exists) scores as an empty extraction with the reason as its failure, so
+    the run reports the gold it could not reach instead of leaving it out."""
+    try:
+        return extract(load_report(path, settings), settings)
+    except InputError as error:
+        return ExtractionResult(
+            document=DocumentInfo(source_name=path.name, sha256=_sha256(path), encoding="none"),
+            run=RunInfo(extractor_version=__version__),
+            failures=[
+                Failure(stage="load", chunk_id="document", reason=str(error), error_type=type(error).__name__)
+            ],
+        )
 
 
 def record_run(
@@ -229,11 +247,14 @@ def oracle_predictions(bundle: GoldBundle) -> ExtractionResult:
     (scores 1.0; the baseline for checking the harness and for corrupted variants)."""
     tables: dict[str, Table] = {}
     for row in bundle.table_rows:
-        table = tables.setdefault(row.table_id, Table(id=row.table_id, title=row.table_id))
+        table = tables.setdefault(row.table_id, Table(id=row.table_id, title=row.table_id, unit=row.unit))
         table.rows.append(TableRow(**row.model_dump(exclude={"table_id", "unit"})))
     return ExtractionResult(
         document=DocumentInfo(
-            source_name=bundle.source or bundle.key, sha256=bundle.sha256 or "0" * 64, encoding="utf-8"
+            source_name=bundle.source or bundle.key,
+            sha256=bundle.sha256 or "0" * 64,
+            encoding="utf-8",
+            **bundle.identity,  # type: ignore[arg-type]
         ),
         run=RunInfo(extractor_version="gold"),
         performance_forms=[f.model_copy(deep=True) for f in bundle.forms],
@@ -339,6 +360,10 @@ def run_summary(records: Sequence[RunRecord]) -> dict[str, object]:
         "usage": first.usage.model_dump(),
         "seconds": first.seconds,
         "failures": sum(len(r.failures) for r in first.reports),
+    }
+    out["splits"] = {
+        split: {name: s.model_dump() for name, s in split_scores(first.items, split).items()}
+        for split in SPLITS
     }
     if len(records) > 1:
         out["run_ids"] = [r.run_id for r in records]

@@ -34,9 +34,12 @@ from evals.scoring import (
     _score_row,
     _score_sublists,
     _statement_similarity,
+    counted_extras,
     score_fields,
+    score_identity,
     table_key,
 )
+from evals.splits import SPLITS, LineRange, Split, split_of, statement_anchor
 from schemas import ExtractionResult, NarrativeStatement, PerformanceForm, Table, TableRow
 
 UNMATCHED = "(predictions without gold)"
@@ -49,6 +52,7 @@ class ItemScore(BaseModel):
     report: str
     record_type: str
     label: str
+    split: Split = "dev"  # evals.splits: test items are never tuned on
     fields: dict[str, FieldCounts] = Field(default_factory=dict)
 
     @property
@@ -59,14 +63,19 @@ class ItemScore(BaseModel):
         return total
 
 
-def _item(report: str, record_type: str, label: str, score: TypeScore) -> ItemScore:
+def _item(report: str, record_type: str, label: str, score: TypeScore, split: Split = "dev") -> ItemScore:
     return ItemScore(
         item_id=f"{report}:{record_type}:{label}",
         report=report,
         record_type=record_type,
         label=label,
+        split=split,
         fields=dict(score.fields),
     )
+
+
+def _bucket_label(split: Split) -> str:
+    return f"{UNMATCHED} {split}"
 
 
 def _unique(labels: Sequence[str]) -> list[str]:
@@ -80,7 +89,11 @@ def _unique(labels: Sequence[str]) -> list[str]:
 
 
 def form_items(
-    report: str, gold: Sequence[PerformanceForm], predicted: Sequence[PerformanceForm], complete: bool
+    report: str,
+    gold: Sequence[PerformanceForm],
+    predicted: Sequence[PerformanceForm],
+    complete: bool,
+    tuned: Sequence[LineRange] = (),
 ) -> list[ItemScore]:
     """One item per gold form (fields, funds and indicators), as :func:`evals.scoring.score_forms` counts them."""
     pairs, _, extra = align(gold, predicted, _form_similarity, FORM_MIN_SIMILARITY)
@@ -93,22 +106,31 @@ def form_items(
         label = form.project_name or form.title
         score_fields(score, label, FORM_FIELDS, form, pred)
         _score_sublists(score, label, form, pred)
-        items.append(_item(report, "forms", labels[index], score))
+        split = split_of(report, "forms", form.line_start, tuned)
+        items.append(_item(report, "forms", labels[index], score, split))
     if complete:
-        bucket = TypeScore(record_type="forms")
+        buckets = {split: TypeScore(record_type="forms") for split in SPLITS}
         for pi in extra:
             label = predicted[pi].project_name or predicted[pi].title
+            bucket = buckets[split_of(report, "forms", predicted[pi].line_start, tuned)]
             score_fields(bucket, label, FORM_FIELDS, None, predicted[pi])
             _score_sublists(bucket, label, None, predicted[pi])
-        items.append(_item(report, "forms", UNMATCHED, bucket))
+        items += [_item(report, "forms", _bucket_label(s), b, s) for s, b in buckets.items()]
     return items
 
 
 def statement_items(
-    report: str, gold: Sequence[NarrativeStatement], predicted: Sequence[NarrativeStatement], complete: bool
+    report: str,
+    gold: Sequence[NarrativeStatement],
+    predicted: Sequence[NarrativeStatement],
+    complete: bool,
+    sections: Sequence[LineRange] = (),
+    tuned: Sequence[LineRange] = (),
 ) -> list[ItemScore]:
-    """One item per gold statement, as :func:`evals.scoring.score_statements` counts them."""
+    """One item per gold statement, as :func:`evals.scoring.score_statements` counts them;
+    the counted unmatched predictions in one bucket item per split."""
     pairs, _, extra = align(gold, predicted, _statement_similarity, STATEMENT_MIN_SIMILARITY)
+    extra = counted_extras(predicted, extra, complete, sections)
     matched = dict(pairs)
     labels = _unique([f"{g.paragraph_id} {g.metric}" for g in gold])
     items: list[ItemScore] = []
@@ -116,17 +138,21 @@ def statement_items(
         pred = predicted[matched[index]] if index in matched else None
         score = TypeScore(record_type="statements")
         score_fields(score, labels[index], STATEMENT_FIELDS, statement, pred)
-        items.append(_item(report, "statements", labels[index], score))
-    if complete:
-        bucket = TypeScore(record_type="statements")
+        split = split_of(report, "statements", statement_anchor(statement), tuned)
+        items.append(_item(report, "statements", labels[index], score, split))
+    if complete or sections:
+        buckets = {split: TypeScore(record_type="statements") for split in SPLITS}
         for pi in extra:
             label = f"{predicted[pi].paragraph_id} {predicted[pi].metric}"
+            bucket = buckets[split_of(report, "statements", statement_anchor(predicted[pi]), tuned)]
             score_fields(bucket, label, STATEMENT_FIELDS, None, predicted[pi])
-        items.append(_item(report, "statements", UNMATCHED, bucket))
+        items += [_item(report, "statements", _bucket_label(s), b, s) for s, b in buckets.items()]
     return items
 
 
-def table_row_items(report: str, gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -> list[ItemScore]:
+def table_row_items(
+    report: str, gold: Sequence[GoldTableRow], predicted: Sequence[Table], tuned: Sequence[LineRange] = ()
+) -> list[ItemScore]:
     """One item per gold row, as :func:`evals.scoring.score_table_rows` counts them."""
     rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
     for table in predicted:
@@ -149,21 +175,39 @@ def table_row_items(report: str, gold: Sequence[GoldTableRow], predicted: Sequen
             else:
                 _score_row(score, gold[index], None, None)
             scores[index] = score
-    return [_item(report, "table_rows", labels[i], scores[i]) for i in range(len(gold))]
+    return [
+        _item(report, "table_rows", labels[i], scores[i], split_of(report, "table_rows", gold[i].line, tuned))
+        for i in range(len(gold))
+    ]
 
 
 def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemScore]:
     """Every item of one report, for the record types :func:`evals.scoring.score_report` scores."""
     complete = bundle.complete
     items: list[ItemScore] = []
+    tuned = bundle.tuned
+    sections = bundle.complete_sections.get("statements", [])
     if bundle.forms or complete.get("forms"):
         items += form_items(
-            bundle.key, bundle.forms, extraction.performance_forms, complete.get("forms", False)
+            bundle.key,
+            bundle.forms,
+            extraction.performance_forms,
+            complete.get("forms", False),
+            tuned.get("forms", []),
         )
-    if bundle.statements or complete.get("statements"):
+    if bundle.statements or complete.get("statements") or sections:
         items += statement_items(
-            bundle.key, bundle.statements, extraction.narrative_statements, complete.get("statements", False)
+            bundle.key,
+            bundle.statements,
+            extraction.narrative_statements,
+            complete.get("statements", False),
+            sections,
+            tuned.get("statements", []),
         )
     if bundle.table_rows:
-        items += table_row_items(bundle.key, bundle.table_rows, extraction.tables)
+        items += table_row_items(bundle.key, bundle.table_rows, extraction.tables, tuned.get("table_rows", []))
+    if bundle.identity:
+        split = split_of(bundle.key, "identity", 1, tuned.get("identity", []))
+        score = score_identity(bundle.identity, extraction.document)
+        items.append(_item(bundle.key, "identity", "document", score, split))
     return items

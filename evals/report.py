@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from evals.compare import ALL, Comparison, ComparisonError, compare_runs
 from evals.harness import spread
+from evals.leaderboard import OVERALL, LeaderboardEntry, leaderboard
 from evals.runs import RunRecord
 from extractor.errors import OutputError
 
@@ -225,8 +226,60 @@ def _comparison_rows(comparison: Comparison) -> list[list[str]]:
 _COMPARISON_HEADERS = ["scope", "items", "F1 A", "F1 B", "B - A", "95% CI", "correct→wrong", "wrong→correct"]
 
 
+def _leaderboard_rows(entries: Sequence[LeaderboardEntry]) -> tuple[list[str], list[list[str]]]:
+    types = sorted({name for e in entries for name in e.scores if name != OVERALL})
+    headers = ["split", "run", "backend", "model", "prompts", "F1 overall", *[f"F1 {t}" for t in types]]
+    headers += ["tokens", "cost", "calls", "seconds", "date"]
+    rows: list[list[str]] = []
+    for e in entries:
+        cells = [
+            f"{s.f1:.4f} [{s.low:.3f}, {s.high:.3f}]" if (s := e.scores.get(name)) else ""
+            for name in (OVERALL, *types)
+        ]
+        rows.append(
+            [
+                e.split,
+                e.run_id + (f" ({e.label})" if e.label else ""),
+                e.backend,
+                e.model or "",
+                ", ".join(f"{k}={v}" for k, v in sorted(e.prompts.items())) or "-",
+                *cells,
+                str(e.tokens),
+                _f(e.cost),
+                str(e.calls),
+                _f(e.seconds, 2),
+                e.created[:16].replace("T", " "),
+            ]
+        )
+    return headers, rows
+
+
+def _cost_plot(entries: Sequence[LeaderboardEntry]) -> Figure:
+    """Overall F1 (with its interval) against cost, one point per run and split; runs
+    without a price are placed by tokens, runs with neither at zero."""
+    figure = Figure(figsize=(7.0, 4.2), layout="constrained")
+    axes = figure.add_subplot()
+    priced = any(e.cost is not None for e in entries)
+    for split, marker in (("dev", "o"), ("test", "s"), ("all", "^")):
+        chosen = [e for e in entries if e.split == split]
+        if not chosen:
+            continue
+        xs = [(e.cost or 0.0) if priced else float(e.tokens) for e in chosen]
+        ys = [e.scores[OVERALL].f1 for e in chosen]
+        low = [e.scores[OVERALL].f1 - e.scores[OVERALL].low for e in chosen]
+        high = [e.scores[OVERALL].high - e.scores[OVERALL].f1 for e in chosen]
+        axes.errorbar(xs, ys, yerr=[low, high], fmt=marker, capsize=3, label=split)
+        for x, y, e in zip(xs, ys, chosen, strict=True):
+            axes.annotate(e.label or e.run_id[-6:], (x, y), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    axes.set_xlabel("cost" if priced else "tokens (no prices configured)")
+    axes.set_ylabel("overall F1")
+    axes.set_title("score against cost")
+    axes.legend()
+    return figure
+
+
 def build_report(
-    runs: Sequence[RunRecord], resamples: int = 1000, seed: int | None = None
+    runs: Sequence[RunRecord], resamples: int = 1000, seed: int | None = None, show_test: bool = False
 ) -> tuple[str, str]:
     """The HTML and the Markdown text of a report on ``runs`` (the first is the baseline)."""
     if not runs:
@@ -256,6 +309,15 @@ def build_report(
     headers, rows = _run_rows(runs)
     parts.append("<h2>Runs</h2>" + _table(headers, [[html.escape(c) for c in r] for r in rows], left=5))
     md.append("## Runs\n\n" + _md_table(headers, rows))
+    entries = leaderboard(runs, resamples=resamples)
+    heads, board = _leaderboard_rows(entries)
+    parts.append(
+        "<h2>Leaderboard</h2><p>Per split (dev: tune on it; test: never tuned on), sorted by overall F1; "
+        "95% intervals from resampling gold items.</p>"
+        + _table(heads, [[html.escape(c) for c in r] for r in board], left=5)
+    )
+    parts.append(_png(_cost_plot(entries)))
+    md.append("\n## Leaderboard\n\n" + _md_table(heads, board))
     parts.append(_png(_type_plot(runs)))
     for record_type in _types(runs):
         field_rows = _field_rows(runs, record_type)
@@ -292,7 +354,7 @@ def build_report(
             for r, d in zip(rows, [d for d in comparison.scopes if d.items], strict=True)
         ]
         md.append(f"\n## {title}\n\n{note}\n\n" + _md_table(_COMPARISON_HEADERS, md_rows))
-        item_flips = [f for f in comparison.flips if f.field == ALL]
+        item_flips = [f for f in comparison.shown_flips(show_test) if f.field == ALL]
         flip_rows = [[html.escape(f.item_id), f.a, f.b] for f in item_flips[:MAX_FLIPS]]
         parts.append(f"<h3>Flipped items ({len(item_flips)})</h3>" + _table(["item", "A", "B"], flip_rows))
         md.append(f"\nFlipped items: {len(item_flips)}\n")
@@ -301,22 +363,29 @@ def build_report(
         parts.append(f"<p><b>not compared:</b> {html.escape(message)}</p>")
         md.append(f"\nNot compared: {message}\n")
     for run in runs:
-        every = [d for score in run.scores.types.values() for d in score.diffs]
-        diffs = every[:MAX_DIFFS]
+        # per-item differences of the test split only when asked: day-to-day work must not tune on them
+        every = [
+            i
+            for i in run.items
+            if (show_test or i.split != "test") and i.total.wrong + i.total.missed + i.total.spurious
+        ]
+        hidden = sum(1 for i in run.items if i.split == "test") if not show_test else 0
         rows = [
             [
-                html.escape(d.record),
-                html.escape(d.field),
-                d.outcome,
-                html.escape(d.gold or ""),
-                html.escape(d.predicted or ""),
+                html.escape(i.item_id),
+                i.split,
+                str(i.total.correct),
+                str(i.total.wrong),
+                str(i.total.missed),
+                str(i.total.spurious),
             ]
-            for d in diffs
+            for i in every[:MAX_DIFFS]
         ]
+        note = f"; {hidden} test items not listed (--show-test)" if hidden else ""
         parts.append(
-            f"<details><summary>{html.escape(run.run_id)}: first {len(diffs)} of "
-            f"{len(every)} scoring differences</summary>"
-            + _table(["record", "field", "outcome", "gold", "predicted"], rows, left=5)
+            f"<details><summary>{html.escape(run.run_id)}: first {len(rows)} of "
+            f"{len(every)} items with differences{note}</summary>"
+            + _table(["item", "split", "correct", "wrong", "missed", "spurious"], rows)
             + "</details>"
         )
     page = (
@@ -343,9 +412,11 @@ def _write(path: Path, text: str) -> None:
         raise OutputError(f"cannot write {path}: {error.strerror}; check the folder is writable") from error
 
 
-def write_report(runs: Sequence[RunRecord], path: Path, resamples: int = 1000) -> tuple[Path, Path]:
+def write_report(
+    runs: Sequence[RunRecord], path: Path, resamples: int = 1000, show_test: bool = False
+) -> tuple[Path, Path]:
     """Write ``path`` (HTML) and the Markdown summary next to it (same name, ``.md``)."""
-    page, markdown = build_report(runs, resamples=resamples)
+    page, markdown = build_report(runs, resamples=resamples, show_test=show_test)
     md_path = path.with_suffix(".md")
     _write(path, page)
     _write(md_path, markdown)

@@ -17,7 +17,9 @@ from evals.alignment import align
 from evals.comparators import char_f1, fold_text, is_null, numbers_equal, short_equal, text_equal
 from evals.gold_io import GoldBundle, GoldTableRow
 from evals.results import FieldDiff, Outcome, RecordCounts, ScoreReport, TypeScore
+from evals.splits import in_ranges, statement_line
 from schemas import ExtractionResult, FundRow, Indicator, NarrativeStatement, PerformanceForm, Table, TableRow
+from schemas.document import DocumentInfo
 from schemas.fields import AMOUNT_FIELDS, FUND_FIGURES, PERCENT_FIELDS, STATEMENT_READING_FIELDS
 
 FieldKind = Literal["number", "short", "text", "texts"]
@@ -62,6 +64,11 @@ INDICATOR_FIELDS = (
     FieldSpec("indicators.weight", "number", _attr("weight")),
     FieldSpec("indicators.score", "number", _attr("score")),
     FieldSpec("indicators.deviation_reason", "text", _attr("deviation_reason")),
+)
+IDENTITY_FIELDS = (
+    FieldSpec("department", "short", lambda d: d.get("department")),
+    FieldSpec("year", "number", lambda d: d.get("year")),
+    FieldSpec("kind", "short", lambda d: d.get("kind")),
 )
 _UNIT = _attr("unit")
 
@@ -236,23 +243,41 @@ def _statement_similarity(gold: NarrativeStatement, pred: NarrativeStatement) ->
     return 0.4 * char_f1(gold.metric, pred.metric) + 0.4 * value + 0.2 * paragraph
 
 
+def counted_extras(
+    predicted: Sequence[NarrativeStatement],
+    extra: Sequence[int],
+    complete: bool,
+    sections: Sequence[tuple[int, int]] = (),
+) -> list[int]:
+    """The unmatched predicted statements that count as spurious: all of them when the
+    gold is complete, else those whose quotes stand in a section labelled completely."""
+    if complete:
+        return list(extra)
+    return [pi for pi in extra if in_ranges(statement_line(predicted[pi]), sections)]
+
+
 def score_statements(
-    gold: Sequence[NarrativeStatement], predicted: Sequence[NarrativeStatement], complete: bool = True
+    gold: Sequence[NarrativeStatement],
+    predicted: Sequence[NarrativeStatement],
+    complete: bool = True,
+    sections: Sequence[tuple[int, int]] = (),
 ) -> TypeScore:
-    """Score narrative quantitative statements, aligned by metric, amount and paragraph."""
+    """Score narrative quantitative statements, aligned by metric, amount and paragraph;
+    with partial gold, unmatched predictions inside the complete ``sections`` (line
+    ranges) still count as spurious."""
     score = TypeScore(record_type="statements")
     pairs, lost, extra = align(gold, predicted, _statement_similarity, STATEMENT_MIN_SIMILARITY)
-    score.records["statements"] = _record_counts(len(gold), len(predicted), len(pairs), complete)
+    extra = counted_extras(predicted, extra, complete, sections)
+    score.records["statements"] = _record_counts(len(gold), len(pairs) + len(extra), len(pairs), True)
     for gi, pi in pairs:
         score_fields(
             score, f"{gold[gi].paragraph_id} {gold[gi].metric}", STATEMENT_FIELDS, gold[gi], predicted[pi]
         )
     for gi in lost:
         score_fields(score, f"{gold[gi].paragraph_id} {gold[gi].metric}", STATEMENT_FIELDS, gold[gi], None)
-    if complete:
-        for pi in extra:
-            label = f"{predicted[pi].paragraph_id} {predicted[pi].metric}"
-            score_fields(score, label, STATEMENT_FIELDS, None, predicted[pi])
+    for pi in extra:
+        label = f"{predicted[pi].paragraph_id} {predicted[pi].metric}"
+        score_fields(score, label, STATEMENT_FIELDS, None, predicted[pi])
     return score
 
 
@@ -385,6 +410,16 @@ def _count_cell(
         )
 
 
+def score_identity(gold: dict[str, Any], document: DocumentInfo) -> TypeScore:
+    """Score the report's identity (department, year, kind) against the gold's."""
+    score = TypeScore(record_type="identity")
+    predicted = {"department": document.department, "year": document.year, "kind": document.kind}
+    if predicted["kind"] == "unknown":
+        predicted["kind"] = None  # not recognised is a miss, not a wrong kind
+    score_fields(score, "document", IDENTITY_FIELDS, gold, predicted)
+    return score
+
+
 def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> ScoreReport:
     """Score one extraction against its report's gold: every record type that has gold."""
     report = ScoreReport(report=gold_bundle.key)
@@ -393,12 +428,18 @@ def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> Score
         report.types["forms"] = score_forms(
             gold_bundle.forms, extraction.performance_forms, complete.get("forms", False)
         )
-    if gold_bundle.statements or complete.get("statements"):
+    sections = gold_bundle.complete_sections.get("statements", [])
+    if gold_bundle.statements or complete.get("statements") or sections:
         report.types["statements"] = score_statements(
-            gold_bundle.statements, extraction.narrative_statements, complete.get("statements", False)
+            gold_bundle.statements,
+            extraction.narrative_statements,
+            complete.get("statements", False),
+            sections,
         )
     if gold_bundle.table_rows:
         report.types["table_rows"] = score_table_rows(gold_bundle.table_rows, extraction.tables)
+    if gold_bundle.identity:
+        report.types["identity"] = score_identity(gold_bundle.identity, extraction.document)
     return report
 
 

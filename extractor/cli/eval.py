@@ -119,6 +119,17 @@ def _print_run(records: list[RunRecord], result: dict[str, object]) -> None:
     first = records[0]
     scores = result["scores"]
     console.print(_scores_table(f"run {first.run_id} ({first.config.backend})", scores))  # type: ignore[arg-type]
+    splits = RichTable(title="F1 per split [95% interval over items]")
+    for column in ("record type", "dev", "test"):
+        splits.add_column(column, justify="left" if column == "record type" else "right")
+    by_split: dict[str, dict[str, dict[str, float]]] = result["splits"]  # type: ignore[assignment]
+    for name in dict.fromkeys([*by_split["dev"], *by_split["test"]]):
+        cells = [
+            f"{s['f1']:.4f} [{s['low']:.3f},{s['high']:.3f}]" if (s := by_split[split].get(name)) else "-"
+            for split in ("dev", "test")
+        ]
+        splits.add_row(name, *cells)
+    console.print(splits)
     usage = first.usage
     console.print(
         f"model {first.model or '-'}; prompts {first.prompts or '-'}; {usage.calls} calls "
@@ -136,9 +147,11 @@ def _print_run(records: list[RunRecord], result: dict[str, object]) -> None:
         console.print("runs: " + ", ".join(r.run_id for r in records))
 
 
-def comparison_json(comparison: Comparison) -> dict[str, object]:
-    """The comparison as plain JSON (``eval compare --json``)."""
-    return comparison.model_dump(mode="json")
+def comparison_json(comparison: Comparison, show_test: bool = False) -> dict[str, object]:
+    """The comparison as plain JSON (``eval compare --json``); test flips only with ``show_test``."""
+    data = comparison.model_dump(mode="json")
+    data["flips"] = [f.model_dump(mode="json") for f in comparison.shown_flips(show_test)]
+    return data
 
 
 @eval_app.command("compare")
@@ -149,6 +162,9 @@ def compare_command(
     seed: Annotated[int, typer.Option(help="bootstrap seed")] = 20240601,
     fields: Annotated[bool, typer.Option("--fields/--types", help="show every field, or types only")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="print the comparison as JSON")] = False,
+    show_test: Annotated[
+        bool, typer.Option("--show-test", help="also list flipped items of the test split (never tune on them)")
+    ] = False,
 ) -> None:
     """Per record type and field: both F1, B − A with a paired bootstrap 95% interval, flipped items."""
     from evals.compare import ALL, compare_runs
@@ -160,7 +176,7 @@ def compare_command(
     except ExtractorError as error:
         raise _fail(error) from error
     if as_json:
-        typer.echo(json.dumps(comparison_json(comparison), ensure_ascii=False))
+        typer.echo(json.dumps(comparison_json(comparison, show_test), ensure_ascii=False))
         return
     console = Console()
     for warning in comparison.warnings:
@@ -184,12 +200,14 @@ def compare_command(
         )
     console.print(table)
     by_item: dict[str, list[str]] = {}
-    for flip in comparison.flips:
+    shown = comparison.shown_flips(show_test)
+    for flip in shown:
         if flip.field != ALL:
             by_item.setdefault(flip.item_id, []).append(f"{flip.field} {flip.a}→{flip.b}")
-    item_flips = [f for f in comparison.flips if f.field == ALL]
+    item_flips = [f for f in shown if f.field == ALL]
+    hidden = sum(1 for f in comparison.flips if f.field == ALL) - len(item_flips)
     # plain lines, never wrapped: item ids are meant to be grepped and copied
-    typer.echo(f"flipped items: {len(item_flips)}")
+    typer.echo(f"flipped items: {len(item_flips)}" + (f" (+ {hidden} of test, --show-test)" if hidden else ""))
     for flip in item_flips:
         typer.echo(f"  {flip.item_id}: {flip.a} → {flip.b}  ({'; '.join(by_item.get(flip.item_id, []))})")
 
@@ -217,13 +235,18 @@ def report_command(
         Path, typer.Option("--output", "-o", help="the HTML file; FILE.md is written next to it")
     ],
     resamples: Annotated[int, typer.Option(min=100, help="bootstrap resamples")] = 1000,
+    show_test: Annotated[
+        bool, typer.Option("--show-test", help="also list items of the test split (never tune on them)")
+    ] = False,
 ) -> None:
     """Write an HTML report (tables, plots) and a Markdown summary of runs."""
     from evals.report import write_report
 
     settings = Settings()
     try:
-        html_path, md_path = write_report(_expand(_store(settings), runs), output, resamples=resamples)
+        html_path, md_path = write_report(
+            _expand(_store(settings), runs), output, resamples=resamples, show_test=show_test
+        )
     except ExtractorError as error:
         raise _fail(error) from error
     _err.print(f"wrote {html_path} and {md_path}")
@@ -307,3 +330,33 @@ def list_command(
             note,
         )
     Console().print(table)
+
+
+@eval_app.command("leaderboard")
+def leaderboard_command(
+    sort: Annotated[
+        str,
+        typer.Option(help="overall, a record type (F1, best first), cost, tokens, calls, seconds or date"),
+    ] = "overall",
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="dev, test or all; repeatable (default: dev and test)")
+    ] = None,
+    resamples: Annotated[int, typer.Option(min=100, help="bootstrap resamples per interval")] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object per entry")] = False,
+) -> None:
+    """Every stored run per split: configuration, F1 per record type with a bootstrap 95%
+    interval, tokens, cost, calls, wall time and date, sorted by the chosen metric."""
+    from evals.leaderboard import leaderboard, render
+
+    settings = Settings()
+    try:
+        entries = leaderboard(
+            _store(settings).recent(), splits=split or ("dev", "test"), sort=sort, resamples=resamples
+        )
+    except ExtractorError as error:
+        raise _fail(error) from error
+    if as_json:
+        for item in entries:
+            typer.echo(json.dumps(item.model_dump(mode="json"), ensure_ascii=False))
+        return
+    typer.echo(render(entries) if entries else f"no runs in {settings.home}; `extractor eval run` makes one")
