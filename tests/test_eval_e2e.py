@@ -31,11 +31,10 @@ from evals.runs import RunRecord, RunStore
 from extractor.document import SourceText, load_report
 from extractor.pipeline import extract
 from extractor.settings import LLMSettings, Settings
-from tests.helpers.gold_oracle import GoldOracle
+from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle
 from tests.llm_server import ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXT_REPORTS = ["000", "001", "002", "004"]  # the gold of text reports (the Shanghai gold is of PDFs)
 
 
 def _settings(server: ScriptedLLMServer, home: Path) -> Settings:

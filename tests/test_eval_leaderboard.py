@@ -27,8 +27,8 @@ from extractor.document import SourceText
 from extractor.llm.prompts import prompts_root
 from extractor.settings import LLMSettings, Settings
 from schemas import NarrativeStatement
+from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle
 from tests.llm_server import Reply, Request, ScriptedLLMServer
-from tests.test_eval_e2e import TEXT_REPORTS, GoldOracle
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGN_RULE = "“减少”“下降”写负数"

@@ -102,3 +102,6 @@ class GoldOracle:
                         self.answered.setdefault((key, index), set()).add(label)
                         answers.append(from_statement(statement))
         return answer_text(NarrativeAnswer(statements=answers).model_dump_json(exclude_none=True))(request)
+
+# The gold of text reports (the Shanghai gold is of PDFs).
+TEXT_REPORTS = ["000", "001", "002", "004"]
