@@ -214,12 +214,16 @@ def _aside(source: SourceText, pending: _Pending | None, number: int) -> bool:
 
 def _add_table(scan: _Scan, table: Table) -> None:
     """Add a table; a body whose id was already read (the table went on over a page
-    break that reprinted its title) is merged into the first when the columns agree."""
+    break that reprinted its title) is merged into the first when the columns agree
+    and no other table came between them."""
     first = next((t for t in scan.tables if t.id == table.id), None)
     if first is None:
         scan.tables.append(table)
         return
-    if [c.key for c in first.columns] == [c.key for c in table.columns]:
+    # A continuation follows its table directly; a body with the same id after other tables
+    # is a second printing (a report bound twice), kept apart so that no sum spans both.
+    follows = scan.tables[-1] is first
+    if follows and [c.key for c in first.columns] == [c.key for c in table.columns]:
         first.rows.extend(table.rows)
         first.line_end = table.line_end
         first.notes = [n for n in first.notes + table.notes if not n.startswith(_TRUNCATED)]
@@ -228,7 +232,8 @@ def _add_table(scan: _Scan, table: Table) -> None:
         if table.status == "present":
             first.status = "present"
         return
-    table.notes.append(f"a second body for {table.id} with other columns")
+    reason = "with other columns" if follows else "after other tables"
+    table.notes.append(f"a second body for {table.id} {reason}")
     table.id = f"{table.id}#{sum(t.id.startswith(table.id) for t in scan.tables) + 1}"
     scan.tables.append(table)
 
