@@ -39,3 +39,13 @@ class LLMError(ExtractorError):
 
 class OutputError(ExtractorError):
     """An output file could not be written."""
+
+
+class NotAReportError(InputError):
+    """The text reads, but holds nothing of a disclosure report (status ``not_a_report``)."""
+
+    status = "not_a_report"
+
+
+class MemoryLimitError(ExtractorError):
+    """One extraction needed more memory than ``EXTRACTOR_MAX_MEMORY_MB`` allows."""

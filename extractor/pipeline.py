@@ -15,6 +15,7 @@ from extractor import __version__
 from extractor.backends import BackendJob, make_backend
 from extractor.document import SourceText
 from extractor.document.identity import describe
+from extractor.errors import NotAReportError
 from extractor.forms import extract_forms, extract_score_tables
 from extractor.narrative import extract_paragraphs
 from extractor.reconcile import reconcile
@@ -31,6 +32,28 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
     """
     with collector_paused():
         return _extract(source, settings, stages)
+
+
+def require_report(result: ExtractionResult) -> None:
+    """Raise :class:`NotAReportError` when the text holds nothing of a disclosure report:
+    no parts, no tables (not even announced ones), no performance forms or score tables,
+    and neither the year nor the kind (预算 budget / 决算 final account) named. The
+    department alone does not count: any organisation named in a text is a candidate."""
+    document = result.document
+    if (
+        document.parts
+        or result.tables
+        or result.performance_forms
+        or result.score_tables
+        or document.kind != "unknown"
+        or document.year is not None
+    ):
+        return
+    raise NotAReportError(
+        f"{document.source_name}: not a disclosure report: no parts (部门概况, 情况说明, …), "
+        "no tables, no performance forms, and no year or 预算/决算 named. Give the text of a "
+        "部门预算/决算公开 report."
+    )
 
 
 @contextmanager

@@ -72,7 +72,12 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="cache, databases, uploads")
     backend: Backend = "rules"
-    max_report_mb: float = Field(default=50.0, gt=0, description="largest report accepted")
+    # From bench/bench_scaling.py: up to ~115 MiB of memory per MiB of report text, so 20 MiB
+    # stays near 2.3 GiB, under the default memory bound below.
+    max_report_mb: float = Field(default=20.0, gt=0, description="largest report accepted (MiB)")
+    max_memory_mb: float = Field(
+        default=4096.0, gt=0, description="address space one extraction process may use (MiB)"
+    )
     llm: LLMSettings = Field(default_factory=LLMSettings, description="language-model client")
     # The HTTP service (extractor.service) and `extractor batch`.
     database_url: str | None = Field(

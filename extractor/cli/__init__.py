@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from extractor.cli import check as _check
@@ -24,4 +26,7 @@ app.add_typer(_eval.eval_app, name="eval")  # run, compare, report, rescore, lis
 
 def main() -> None:
     """Console-script entry point."""
+    # instructor logs "Max retries exceeded. Total attempts: N" when it gives up; the failure
+    # it raises is reported by us (with our own attempt count), so its log line only confuses.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     app()

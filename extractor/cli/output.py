@@ -9,11 +9,45 @@ from pathlib import Path
 from extractor.errors import OutputError
 
 
+def output_target(output: str | None, single: bool, default_dir: Path) -> tuple[Path | None, Path | None]:
+    """(file, folder) the results go to; neither means stdout. One report goes to the file
+    named (or into it when it names a folder); several need a folder: one that exists, or a
+    name ending in '/' (made when missing), so that ``-o two.json`` never becomes a folder."""
+    if output is None:
+        return (None, None) if single else (None, default_dir)
+    path = Path(output)
+    names_folder = output.endswith(("/", os.sep)) or path.is_dir()
+    if names_folder:
+        return None, path
+    if single:
+        return path, None
+    raise OutputError(
+        f"-o {output}: several reports give one JSON file each, so -o must name a folder: "
+        f"an existing one, or end the name with '/' ({output}/) to have it made"
+    )
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read without changing it where /proc tells it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read by setting, then put back at once
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    """Write ``text`` to ``path`` through a temporary file and a rename; the file gets
+    the mode a plain ``open`` would give it (0666 less the umask), not mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)

@@ -213,7 +213,7 @@ class JobWorker:
                     max_workers=self.settings.service_workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=child_init,
-                    initargs=(os.getpid(),),
+                    initargs=(os.getpid(), self.settings),
                 )
             pool = self._pool
         try:
