@@ -182,7 +182,8 @@ def extract_command(
         raise typer.Exit(2)
     single = len(paths) == 1 and not reports[0].is_dir()
     try:
-        out_file, out_dir = output_target(output, single, default_dir=Path("extractions"))
+        folder_in = len(reports) == 1 and reports[0].is_dir()
+        out_file, out_dir = output_target(output, single, Path("extractions"), folder_in)
     except ExtractorError as exc:
         console.print(f"[red]{exc}[/]", highlight=False)
         raise typer.Exit(2) from None

@@ -9,14 +9,18 @@ from pathlib import Path
 from extractor.errors import OutputError
 
 
-def output_target(output: str | None, single: bool, default_dir: Path) -> tuple[Path | None, Path | None]:
+def output_target(
+    output: str | None, single: bool, default_dir: Path, folder_in: bool = False
+) -> tuple[Path | None, Path | None]:
     """(file, folder) the results go to; neither means stdout. One report goes to the file
     named (or into it when it names a folder); several need a folder: one that exists, or a
-    name ending in '/' (made when missing), so that ``-o two.json`` never becomes a folder."""
+    name ending in '/' (made when missing), so that ``-o two.json`` never becomes a folder.
+    A folder given as input may also name its output folder plainly (``-o out``), as long as
+    the name has no file suffix."""
     if output is None:
         return (None, None) if single else (None, default_dir)
     path = Path(output)
-    names_folder = output.endswith(("/", os.sep)) or path.is_dir()
+    names_folder = output.endswith(("/", os.sep)) or path.is_dir() or (folder_in and not path.suffix)
     if names_folder:
         return None, path
     if single:
