@@ -17,6 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich panels print a type beside every option (<bool>, <list[Path]>).
+    rich_markup_mode=None,
 )
 app.command("extract")(_extract.extract_command)
 app.command("check")(_check.check_command)

@@ -79,7 +79,7 @@ def rules_records() -> Records:
 
 def check_command(
     reports: Annotated[
-        list[Path] | None, typer.Argument(help="report text files or folders of them", metavar="[REPORT]...")
+        list[Path] | None, typer.Argument(metavar="REPORT", hidden=True)
     ] = None,
     fail_on: Annotated[
         Literal["error", "warning", "never"] | None,
@@ -91,7 +91,10 @@ def check_command(
     list_rules: Annotated[bool, typer.Option("--rules", help="list the rules and exit")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the findings (or rules) as JSON")] = False,
 ) -> None:
-    """Reconcile reports: every figure against the figures that must agree with it."""
+    """Reconcile reports: every figure against the figures that must agree with it.
+
+    REPORT: report text files, or folders of them (*.txt). Exit 1 when a finding at or
+    above --fail-on is found, 2 when a report could not be read or is not a report."""
     console = Console()
     if list_rules:
         if as_json:

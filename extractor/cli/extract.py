@@ -156,7 +156,8 @@ def run_one(path: Path, settings: Settings) -> Outcome:
 
 
 def extract_command(
-    reports: Annotated[list[Path], typer.Argument(help="report text files or folders of them", metavar="REPORT...")],
+    # Hidden from the argument list (typer would print its type, <list[Path]>); the docstring says it.
+    reports: Annotated[list[Path], typer.Argument(metavar="REPORT", hidden=True)],
     output: Annotated[
         str | None,
         typer.Option(
@@ -173,7 +174,11 @@ def extract_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON on stdout")] = False,
 ) -> None:
-    """Extract tables, performance forms and narrative from reports into JSON."""
+    """Extract tables, performance forms and narrative from reports into JSON.
+
+    REPORT: report text files, or folders of them (*.txt). Exit 0 when every report was
+    extracted whole, 1 when one could not be (or is not a report, or chunks could not be
+    read: see --allow-partial), 2 for usage errors."""
     console = Console(stderr=True)
     settings = Settings() if backend is None else Settings(backend=backend)
     paths = collect_reports(reports)
