@@ -50,7 +50,7 @@ def main() -> None:
     print(f"{args.report.name} repeated; one subprocess per size; cpu = user + system seconds of the child")
     print(f"{'times':>5} {'input MiB':>9} {'wall s':>7} {'cpu s':>7} {'peak MiB':>8} {'output MiB':>10} "
           f"{'findings':>8} {'exit':>4}")
-    rows: list[tuple[int, float, float, int]] = []
+    rows: list[tuple[int, float, int, int]] = []
     with tempfile.TemporaryDirectory(prefix="bench-scaling-") as folder:
         # Start-up: the interpreter and every import, extracting a one-line text.
         tiny = Path(folder) / "start.txt"

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
-from extractor.cli.extract import collect_reports, plural
-from extractor.cli.layout import Field, Records, print_records
+from extractor.cli.extract import collect_reports
+from extractor.cli.layout import Field, Records, plural, print_records
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.memory import cap_memory, memory_exceeded

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from extractor.cli.layout import Field, Records, plural, print_records
 from extractor.errors import ExtractorError
 from extractor.settings import Backend, Settings
 
@@ -53,10 +54,23 @@ def _scores_table(title: str, scores: dict[str, dict[str, float | int]]) -> Rich
     for column in ("record type", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "record type" else "right")
     for name, values in scores.items():
+        # Support 0 (no gold, nothing predicted): n/a, not a 0.0 that reads as a failure.
+        empty = not values["support"]
         table.add_row(
-            name, _f(values["precision"]), _f(values["recall"]), _f(values["f1"]), str(values["support"])
+            name,
+            *("n/a" if empty else _f(values[key]) for key in ("precision", "recall", "f1")),
+            str(values["support"]),
         )
     return table
+
+
+# Below this width the comparison prints one block per scope (a table cuts the scope names).
+_COMPARE_TABLE_WIDTH = 110
+_COMPARE_FIELDS = [
+    Field("scope"), Field("scored", right=True), Field("F1 A", right=True), Field("F1 B", right=True),
+    Field("B − A", right=True), Field("95% interval", right=True), Field("c→w", right=True),
+    Field("w→c", right=True),
+]
 
 
 @eval_app.command("run")
@@ -124,7 +138,7 @@ def _print_run(records: list[RunRecord], result: dict[str, object]) -> None:
         f"model {first.model or '-'}; prompts {first.prompts or '-'}; {usage.calls} calls "
         f"({usage.cached_calls} cached, {usage.failed_calls} failed), tokens {usage.prompt_tokens}"
         f"/{usage.completion_tokens}, cost {usage.cost if usage.cost is not None else '-'}; "
-        f"{first.seconds:.1f} s; {result['failures']} chunk failures"
+        f"{first.seconds:.1f} s; {plural(int(result['failures']), 'chunk failure')}"  # type: ignore[call-overload]
     )
     if len(records) > 1:
         table = RichTable(title=f"spread over {len(records)} repeats (group {first.group_id})")
@@ -165,24 +179,29 @@ def compare_command(
     console = Console()
     for warning in comparison.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
-    table = RichTable(title=f"B = {comparison.run_b} vs A = {comparison.run_a} ({comparison.items} items)")
-    for column in ("scope", "items", "F1 A", "F1 B", "B − A", "95% interval", "c→w", "w→c"):
-        table.add_column(column, justify="left" if column == "scope" else "right", no_wrap=column != "scope")
+    records = Records(
+        f"B = {comparison.run_b} vs A = {comparison.run_a} ({comparison.items} gold items; "
+        "scored: the items with support in the scope)",
+        _COMPARE_FIELDS,
+    )
     for d in comparison.scopes:
         if not d.items or (not fields and d.field != ALL):
             continue
-        style = "red" if d.high < 0 else "green" if d.low > 0 else ""
-        table.add_row(
-            d.scope,
-            str(d.items),
-            _f(d.a_f1),
-            _f(d.b_f1),
-            f"[{style}]{d.difference:+.4f}" if style else f"{d.difference:+.4f}",
-            f"[{d.low:+.4f}, {d.high:+.4f}]",
-            str(d.flips_to_wrong),
-            str(d.flips_to_correct),
+        style = "red" if d.high < 0 else "green" if d.low > 0 else None
+        records.add(
+            [
+                d.scope,
+                str(d.items),
+                _f(d.a_f1),
+                _f(d.b_f1),
+                f"{d.difference:+.4f}",
+                f"[{d.low:+.4f}, {d.high:+.4f}]",
+                str(d.flips_to_wrong),
+                str(d.flips_to_correct),
+            ],
+            style,
         )
-    console.print(table)
+    print_records(console, records, _COMPARE_TABLE_WIDTH)
     by_item: dict[str, list[str]] = {}
     for flip in comparison.flips:
         if flip.field != ALL:

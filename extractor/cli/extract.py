@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.cli.layout import Field, Records, print_records
+from extractor.cli.layout import Field, Records, plural, print_records
 from extractor.cli.output import output_target, write_atomic
 from extractor.document import load_report
 from extractor.errors import ExtractorError, NotAReportError
@@ -110,11 +110,6 @@ def summary_json(outcomes: list[Outcome]) -> list[dict[str, object]]:
             )
         rows.append(row)
     return rows
-
-
-def plural(count: int, word: str) -> str:
-    """``1 error``, ``2 errors``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def notes_text(result: ExtractionResult) -> str:

@@ -40,6 +40,11 @@ class Records:
         self.styles.append(style)
 
 
+def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def print_records(console: Console, records: Records, table_width: int) -> None:
     """A table when the console is at least ``table_width`` wide, else one block per row."""
     if console.width >= table_width:

@@ -20,7 +20,7 @@ from typing import Literal
 
 from extractor.document import load_report
 from extractor.errors import ExtractorError
-from extractor.pipeline import extract
+from extractor.pipeline import extract, require_report
 from extractor.settings import Settings
 
 STATE_FILE = "_batch_state.jsonl"
@@ -103,6 +103,7 @@ def extract_file(path: Path, settings: Settings) -> tuple[str | None, int, str |
     started = datetime.now(UTC)
     try:
         result = extract(load_report(path, settings), settings)
+        require_report(result)
         payload: str | None = result.model_dump_json(indent=2)
         findings, error = len(result.findings), None
     except ExtractorError as exc:
