@@ -163,7 +163,7 @@ def create_extraction(
     limit = int(settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MB upload limit")
+        raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MiB upload limit")
     options = _validated_options(
         JobOptions(backend=backend, narrative_prompt=narrative_prompt, form_prompt=form_prompt), settings
     )
