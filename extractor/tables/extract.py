@@ -57,6 +57,10 @@ class _Scan:
 
     tables: list[Table] = field(default_factory=list)
     announced: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)  # id -> title, line, notes
+    # First body read per id, and bodies kept apart per id: looked up, not searched for, so
+    # that a long report's tables cost linear time.
+    first: dict[str, Table] = field(default_factory=dict)
+    bodies: dict[str, int] = field(default_factory=dict)
 
     def announce(self, pending: _Pending | None) -> None:
         if pending is None:
@@ -216,9 +220,11 @@ def _add_table(scan: _Scan, table: Table) -> None:
     """Add a table; a body whose id was already read (the table went on over a page
     break that reprinted its title) is merged into the first when the columns agree
     and no other table came between them."""
-    first = next((t for t in scan.tables if t.id == table.id), None)
+    first = scan.first.get(table.id)
     if first is None:
         scan.tables.append(table)
+        scan.first[table.id] = table
+        scan.bodies[table.id] = 1
         return
     # A continuation follows its table directly; a body with the same id after other tables
     # is a second printing (a report bound twice), kept apart so that no sum spans both.
@@ -234,7 +240,8 @@ def _add_table(scan: _Scan, table: Table) -> None:
         return
     reason = "with other columns" if follows else "after other tables"
     table.notes.append(f"a second body for {table.id} {reason}")
-    table.id = f"{table.id}#{sum(t.id.startswith(table.id) for t in scan.tables) + 1}"
+    scan.bodies[table.id] += 1
+    table.id = f"{table.id}#{scan.bodies[table.id]}"
     scan.tables.append(table)
 
 

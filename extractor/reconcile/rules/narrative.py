@@ -131,15 +131,34 @@ def completion_pct(ctx: Context, out: Reporter) -> None:
                     narrative_figure(s, "budget_amount", s.budget_amount), f"{s.metric}: completion rate")
 
 
+def _section_instances(ctx: Context) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Paragraph id -> (section path, which printing of that path): a section entered again
+    after other sections (a report bound twice) is another section, so that its amounts are
+    not pooled with the first one's."""
+    instances: dict[str, tuple[tuple[str, ...], int]] = {}
+    entered: dict[tuple[str, ...], int] = {}
+    previous: tuple[str, ...] = ()
+    for paragraph in ctx.result.narratives:
+        path = tuple(paragraph.section_path)
+        if not path:
+            continue
+        if path != previous:
+            entered[path] = entered.get(path, -1) + 1
+            previous = path
+        instances[paragraph.id] = (path, entered[path])
+    return instances
+
+
 def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Figure]]]:
     """For each paragraph, the amounts stated in its section (or its neighbourhood)."""
     order = [p.id for p in ctx.result.narratives]
-    section = {p.id: tuple(p.section_path) for p in ctx.result.narratives}
+    position = {pid: at for at, pid in enumerate(order)}
+    section = _section_instances(ctx)
     amounts: dict[str, list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
     for s in _statements(ctx):
         if s.amount:
             amounts[s.paragraph_id].append((s, narrative_figure(s, "amount", s.amount)))
-    by_section: dict[tuple[str, ...], list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
+    by_section: dict[tuple[tuple[str, ...], int], list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
     for pid in order:
         if section.get(pid):
             by_section[section[pid]].extend(amounts.get(pid, []))
@@ -147,8 +166,8 @@ def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Fi
     for pid in amounts.keys() | {s.paragraph_id for s in _statements(ctx)}:
         if section.get(pid):
             wholes[pid] = by_section[section[pid]]
-        elif pid in order:
-            at = order.index(pid)
+        elif pid in position:
+            at = position[pid]
             wholes[pid] = [item for q in order[max(at - 6, 0): at + 1] for item in amounts.get(q, [])]
         else:
             wholes[pid] = amounts.get(pid, [])
