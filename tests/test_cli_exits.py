@@ -153,3 +153,42 @@ def test_help_shows_no_type_placeholders(tmp_path: Path) -> None:
         done = run(command, "--help", cwd=tmp_path, columns=100)
         assert done.returncode == 0
         assert "<bool>" not in done.stdout and "list[Path]" not in done.stdout, done.stdout
+
+
+def test_eval_help_shows_no_list_placeholders(tmp_path: Path) -> None:
+    for command in (("eval", "run"), ("eval", "report")):
+        done = run(*command, "--help", cwd=tmp_path, columns=100)
+        assert done.returncode == 0
+        assert "list[" not in done.stdout and "<bool>" not in done.stdout, done.stdout
+
+
+def test_eval_compare_at_80_columns_keeps_scope_names(tmp_path: Path) -> None:
+    runs = []
+    for _ in range(2):
+        done = run("eval", "run", "--backend", "rules", "-r", "002", "--json", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout)["run_id"])
+    done = run("eval", "compare", *runs, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "forms.funds.full_year_budget" in lines  # a scope heads its block, whole
+    assert "gold items" in lines[0] + lines[1]
+    assert "scored 23" in done.stdout  # 002: 23 of its 25 gold items score in 'overall'
+
+
+def test_scores_with_no_support_read_n_a() -> None:
+    from rich.console import Console
+
+    from extractor.cli.eval import _scores_table
+
+    table = _scores_table("run", {
+        "overall": {"precision": 1.0, "recall": 0.5, "f1": 0.666667, "support": 3},
+        "score_tables": {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0},
+    })
+    console = Console(width=120, record=True)
+    console.print(table)
+    text = console.export_text()
+    row = next(line for line in text.splitlines() if "score_tables" in line)
+    assert row.count("n/a") == 3 and "0.0000" not in row
+    assert "0.6667" in text

@@ -78,17 +78,19 @@ def run_command(
     backend: Annotated[Backend, typer.Option(help="rules (offline), llm or hybrid")] = "rules",
     prompt: Annotated[
         list[str] | None,
-        typer.Option("--prompt", help="prompt version, NAME=VERSION (narrative=v2); repeatable"),
+        typer.Option("--prompt", metavar="NAME=VERSION", help="prompt version (narrative=v2); repeatable"),
     ] = None,
     model: Annotated[str | None, typer.Option(help="model name (default: EXTRACTOR_LLM_MODEL)")] = None,
     repeats: Annotated[
         int, typer.Option(min=1, help="runs of the configuration, each a fresh set of calls")
     ] = 1,
     report: Annotated[
-        list[str] | None, typer.Option("--report", "-r", help="gold report key (000, 001, …); default: all")
+        list[str] | None,
+        typer.Option("--report", "-r", metavar="KEY", help="gold report key (000, 001, …); repeatable; default: all"),
     ] = None,
     samples: Annotated[
-        list[Path] | None, typer.Option(help="folder holding the sample reports, if not the bundled samples/")
+        list[Path] | None,
+        typer.Option(metavar="FOLDER", help="folder holding the sample reports, if not the bundled samples/"),
     ] = None,
     label: Annotated[str | None, typer.Option(help="a name for the run in lists and reports")] = None,
     as_json: Annotated[
@@ -231,13 +233,16 @@ def _expand(store: RunStore, ids: list[str]) -> list[RunRecord]:
 
 @eval_app.command("report")
 def report_command(
-    runs: Annotated[list[str], typer.Argument(help="run ids or repeat group ids; the first is the baseline")],
+    # Hidden from the argument list (typer would print its type); the docstring says it.
+    runs: Annotated[list[str], typer.Argument(metavar="RUN", hidden=True)],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="the HTML file; FILE.md is written next to it")
     ],
     resamples: Annotated[int, typer.Option(min=100, help="bootstrap resamples")] = 1000,
 ) -> None:
-    """Write an HTML report (tables, plots) and a Markdown summary of runs."""
+    """Write an HTML report (tables, plots) and a Markdown summary of runs.
+
+    RUN: run ids or repeat group ids; the first is the baseline."""
     from evals.report import write_report
 
     settings = Settings()
