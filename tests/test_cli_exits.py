@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from extractor.document import SourceText
+from extractor.settings import Settings
 from tests.conftest import CORPUS, SAMPLES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -192,3 +194,12 @@ def test_scores_with_no_support_read_n_a() -> None:
     row = next(line for line in text.splitlines() if "score_tables" in line)
     assert row.count("n/a") == 3 and "0.0000" not in row
     assert "0.6667" in text
+
+
+def test_streamed_json_is_the_models_json(corpus: dict[str, SourceText], settings: Settings) -> None:
+    from extractor.cli.output import json_chunks
+    from extractor.pipeline import extract
+
+    for source in corpus.values():
+        result = extract(source, settings)
+        assert "".join(json_chunks(result)) == result.model_dump_json(indent=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.cli.layout import Field, Records, plural, print_records
-from extractor.cli.output import output_target, write_atomic
+from extractor.cli.output import json_chunks, output_target, write_atomic
 from extractor.document import load_report
 from extractor.errors import ExtractorError, NotAReportError
 from extractor.memory import cap_memory, memory_exceeded
@@ -222,10 +223,13 @@ def extract_command(
 
 
 def _write(result: ExtractionResult, out_file: Path | None, out_dir: Path | None, path: Path) -> None:
-    payload = result.model_dump_json(indent=2)
+    """The result's JSON, written as a stream (what ``model_dump_json(indent=2)`` gives)."""
     if out_dir is not None:
-        write_atomic(out_dir / f"{path.stem}.json", payload)
+        write_atomic(out_dir / f"{path.stem}.json", json_chunks(result))
     elif out_file is not None:
-        write_atomic(out_file, payload)
+        write_atomic(out_file, json_chunks(result))
     else:
-        typer.echo(payload)
+        for chunk in json_chunks(result):
+            sys.stdout.write(chunk)
+        sys.stdout.write("\n")
+        sys.stdout.flush()

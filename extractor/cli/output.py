@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from extractor.errors import OutputError
 
@@ -45,15 +48,42 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; the file gets
-    the mode a plain ``open`` would give it (0666 less the umask), not mkstemp's 0600."""
+def json_chunks(model: BaseModel) -> Iterator[str]:
+    """``model.model_dump_json(indent=2)`` in pieces, each list of models item by item: the
+    JSON of a large report (several times the size of its text) is never held whole."""
+    opened = False
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
+            body: Iterable[str] = _list_chunks(value)
+        else:
+            alone = model.model_dump_json(indent=2, include={name})
+            if alone == "{}":  # left out (exclude_if)
+                continue
+            body = [alone[alone.index(": ") + 2 : -2]]  # the value in '{\n  "name": VALUE\n}'
+        yield (",\n  " if opened else "{\n  ") + f'"{name}": '
+        opened = True
+        yield from body
+    yield "\n}" if opened else "{}"
+
+
+def _list_chunks(items: list[BaseModel]) -> Iterator[str]:
+    yield "["
+    for index, item in enumerate(items):
+        yield ("," if index else "") + "\n    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
+    yield "\n  ]"
+
+
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string, or its pieces) to ``path`` through a temporary file and a
+    rename; the file gets the mode a plain ``open`` would give it (0666 less the umask), not
+    mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, path)
     except OSError as exc:
         if "tmp" in locals() and Path(tmp).exists():
