@@ -333,18 +333,14 @@ def _unwrap(error: InstructorRetryException, tally: UsageMeter) -> LLMError:
         return cause
     if isinstance(cause, (ValidationError, json.JSONDecodeError)) or error.failed_attempts:
         last = error.failed_attempts[-1].exception if error.failed_attempts else cause
-        return InvalidAnswerError(f"answer still invalid after {_attempts(tally.calls)}: {_short(last)}")
+        return InvalidAnswerError(f"answer still invalid after {tally.calls} attempts: {_short(last)}")
     if isinstance(cause, openai.APITimeoutError):
-        return TransportError(f"timed out after {_attempts(tally.calls)}")
+        return TransportError(f"timed out after {tally.calls} attempts")
     if isinstance(cause, openai.APIStatusError):
-        return TransportError(f"HTTP {cause.status_code} after {_attempts(tally.calls)}: {_short(cause)}")
+        return TransportError(f"HTTP {cause.status_code} after {tally.calls} attempts: {_short(cause)}")
     if isinstance(cause, openai.APIConnectionError):
-        return TransportError(f"connection failed after {_attempts(tally.calls)}: {_short(cause)}")
+        return TransportError(f"connection failed after {tally.calls} attempts: {_short(cause)}")
     return LLMError(f"{type(cause or error).__name__}: {_short(cause or error)}")
-
-
-def _attempts(count: int) -> str:
-    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def _short(error: object, limit: int = 300) -> str:
