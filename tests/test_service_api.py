@@ -171,7 +171,11 @@ def test_csv_export_one_sheet_per_request(alice: httpx.Client, extracted_001: di
         )
     )
     assert report["department"] == "吉林省人民政府办公厅"
-    wrong = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "tables"})
+    tables = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "tables"})
+    assert tables.status_code == 200
+    first = next(csv.reader(io.StringIO(tables.content.decode("utf-8-sig"))))
+    assert first[:3] == ["table", "公开01表", "收入支出决算总表"]
+    wrong = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "pages"})
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "invalid_request"
 
 
