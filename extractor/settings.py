@@ -72,8 +72,8 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="cache, databases, uploads")
     backend: Backend = "rules"
-    # From bench/bench_scaling.py: up to ~115 MiB of memory per MiB of report text, so 20 MiB
-    # stays near 2.3 GiB, under the default memory bound below.
+    # From bench/bench_scaling.py: up to ~75 MiB of memory per MiB of report text, so 20 MiB
+    # stays near 1.5 GiB, well under the default memory bound below.
     max_report_mb: float = Field(default=20.0, gt=0, description="largest report accepted (MiB)")
     max_memory_mb: float = Field(
         default=4096.0, gt=0, description="address space one extraction process may use (MiB)"

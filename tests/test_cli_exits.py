@@ -97,7 +97,7 @@ def test_output_files_follow_the_umask(tmp_path: Path) -> None:
 
 def test_memory_bound_fails_the_report_with_a_reason(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
-    big.write_bytes(CORPUS["001"].read_bytes() * 16)  # needs about 215 MiB (bench/bench_scaling.py)
+    big.write_bytes(CORPUS["001"].read_bytes() * 32)  # needs about 280 MiB (bench/bench_scaling.py)
     done = run("extract", str(big), "-o", str(tmp_path / "big.json"), cwd=tmp_path, EXTRACTOR_MAX_MEMORY_MB="150")
     assert done.returncode == 1
     message = " ".join(done.stderr.split())

@@ -21,12 +21,12 @@ def _upload(client: httpx.Client, name: str, content: bytes) -> str:
 def test_jobs_fail_with_a_reason_and_the_server_lives_on(tmp_path: Path) -> None:
     home = tmp_path / "home"
     key = create_key(home, "limits")
-    # 001 repeated 16 times needs about 215 MiB (bench/bench_scaling.py); 002 about 55 MiB.
+    # 001 repeated 32 times needs about 280 MiB (bench/bench_scaling.py); 002 about 55 MiB.
     server = ServiceProcess(home, EXTRACTOR_MAX_MEMORY_MB="150", EXTRACTOR_SERVICE_WORKERS="1").start()
     try:
         with server.client(key) as client:
             readme = _upload(client, "CONTRIBUTING.md", (REPO / "CONTRIBUTING.md").read_bytes())
-            big = _upload(client, "big.txt", SAMPLE_001.read_bytes() * 16)
+            big = _upload(client, "big.txt", SAMPLE_001.read_bytes() * 32)
             small = _upload(client, SAMPLE_002.name, SAMPLE_002.read_bytes())
             jobs = wait_for_jobs(client, [readme, big, small], timeout=240)
             assert jobs[readme]["status"] == "failed"
