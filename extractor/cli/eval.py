@@ -305,14 +305,11 @@ def list_command(
             }
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    table = RichTable(title=f"evaluation runs ({settings.home})")
-    for column in ("run", "label", "backend", "model", "prompts", "F1", "note"):
-        table.add_column(
-            column,
-            justify="right" if column == "F1" else "left",
-            no_wrap=column in ("run", "backend", "F1"),
-            overflow="fold",
-        )
+    listing = Records(
+        f"evaluation runs ({settings.home})",
+        [Field("run"), Field("label"), Field("backend"), Field("model"), Field("prompts"), Field("F1", right=True),
+         Field("note", long=True)],
+    )
     for r in records:
         note = (
             f"rescored {r.rescored_from}"
@@ -321,7 +318,7 @@ def list_command(
         )
         if r.config.reports != sorted(r.config.reports) or len(r.config.reports) < 4:
             note = f"reports {','.join(r.config.reports)} {note}".strip()
-        table.add_row(
+        listing.add([
             r.run_id,
             r.label or "",
             r.config.backend,
@@ -329,5 +326,5 @@ def list_command(
             ", ".join(f"{k}={v}" for k, v in sorted(r.prompts.items())),
             _f(r.f1),
             note,
-        )
-    Console().print(table)
+        ])
+    print_records(Console(), listing, 110)
