@@ -26,6 +26,7 @@ from extractor.cli.extract import collect_reports
 from extractor.cli.layout import Field, Records, print_records
 from extractor.cli.output import write_atomic
 from extractor.errors import ExtractorError
+from extractor.memory import cap_memory
 from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256, options_key
 from extractor.settings import Backend, Settings
 
@@ -111,7 +112,9 @@ def batch_command(
         with (
             Progress(*columns, console=console) as progress,
             # spawn: the progress display runs a thread, and forking beside threads is unsafe.
-            ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else _Inline() as pool,
+            ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=cap_memory, initargs=(settings,))
+            if jobs > 1
+            else _Inline() as pool,
         ):
             task = progress.add_task("extracting", total=len(todo))
             pending = [(path, sha256, pool.submit(extract_file, path, settings)) for path, sha256 in todo]
