@@ -18,7 +18,7 @@ from tests.conftest import CORPUS, SAMPLES
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, cwd: Path, columns: int = 80, **env: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, columns: int | str = 80, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "EXTRACTOR_HOME": str(cwd / "home"), "COLUMNS": str(columns), **env}
     for name in ("EXTRACTOR_LLM_MODEL", "OPENAI_MODEL", "EXTRACTOR_LLM_BASE_URL"):
         if name not in env:
