@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import typer
 from rich.console import Console
@@ -127,7 +127,7 @@ def batch_command(
                         write_atomic(output / target, payload)
                     except ExtractorError as exc:
                         payload, error = None, str(exc)
-                status: Literal["completed", "failed"] = "completed" if payload is not None else "failed"
+                status = "completed" if payload is not None else "failed"
                 state.record(
                     BatchEntry(
                         sha256=sha256,
