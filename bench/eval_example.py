@@ -1,6 +1,8 @@
-"""Regenerate the example evaluation report, evals/reports/example.{html,md} (offline).
+"""Make the example evaluation report (offline), by default in a temporary folder.
 
-    python bench/eval_example.py [-o evals/reports/example.html] [--resamples 1000]
+    python bench/eval_example.py [--out evals/reports/example.html] [--resamples 1000]
+
+The tracked evals/reports/example.{html,md} are rewritten only when ``--out`` names them.
 
 Two runs of the harness (:func:`evals.harness.run_eval`, what ``extractor eval run``
 calls) over every gold report, in a fresh temporary ``EXTRACTOR_HOME``:
@@ -96,11 +98,16 @@ def print_comparison(comparison: Comparison) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=OUTPUT, help="the HTML file; FILE.md next to it")
+    parser.add_argument(
+        "-o", "--out", "--output", dest="output", type=Path, default=None,
+        help=f"the HTML file, FILE.md next to it (default: a temporary folder; {OUTPUT.relative_to(ROOT)} "
+        "regenerates the tracked example)",
+    )
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples of the report")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="extractor-eval-example-"))
+    output = args.output or home / "example.html"
     clean_environment(home)
     base = Settings()
     store = RunStore.under(base.home)
@@ -132,7 +139,7 @@ def main() -> int:
     comparison = compare_runs(rules, hybrid)
     print_comparison(comparison)
 
-    html_path, md_path = write_report([rules, hybrid], args.output, resamples=args.resamples)
+    html_path, md_path = write_report([rules, hybrid], output, resamples=args.resamples)
     print(f"\nwrote {html_path} and {md_path}")
     print(f"runs kept: EXTRACTOR_HOME={home} extractor eval compare {rules.run_id} {hybrid.run_id}")
     failures = [f for report in hybrid.reports for f in report.failures]

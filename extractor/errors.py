@@ -63,3 +63,13 @@ class TooManyPagesError(PdfError):
 
 class PdfTimeoutError(PdfError):
     """Reading the PDF took longer than ``EXTRACTOR_PDF_TIMEOUT_SECONDS``."""
+
+
+class NotAReportError(InputError):
+    """The text reads, but holds nothing of a disclosure report (status ``not_a_report``)."""
+
+    status = "not_a_report"
+
+
+class MemoryLimitError(ExtractorError):
+    """One extraction needed more memory than ``EXTRACTOR_MAX_MEMORY_MB`` allows."""

@@ -98,8 +98,13 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="cache, databases, uploads")
     backend: Backend = "rules"
-    max_report_mb: float = Field(default=50.0, gt=0, description="largest report accepted")
+    # From bench/bench_scaling.py: up to ~75 MiB of memory per MiB of report text, so 20 MiB
+    # stays near 1.5 GiB, well under the default memory bound below.
+    max_report_mb: float = Field(default=20.0, gt=0, description="largest report accepted (MiB)")
     max_pages: int = Field(default=500, ge=1, description="PDFs with more pages are refused")
+    max_memory_mb: float = Field(
+        default=4096.0, gt=0, description="address space one extraction process may use (MiB)"
+    )
     pdf_timeout_seconds: float = Field(
         default=120.0, gt=0, description="longest the reading of one PDF may take (checked between pages)"
     )

@@ -124,4 +124,4 @@ def test_check_on_a_pdf_names_the_pages_of_its_findings(tmp_path: Path) -> None:
     number = next(line.number for line in source.lines if line.text.startswith("2010301\t行政运行"))
     assert source.geometry is not None
     page = source.geometry.line_pages[number - 1]
-    assert re.search(rf"│ {number}\s+│ {page}\s+│ row_sum", done.stdout), done.stdout
+    assert re.search(rf"│ row_sum\s+│ {number}\s+│ {page}\s+│", done.stdout), done.stdout

@@ -119,7 +119,7 @@ def test_xlsx_export_has_documented_sheets_and_rows(alice: httpx.Client, extract
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(answer.content))
-    assert workbook.sheetnames == ["report", "indicators", "statements", "findings"]
+    assert workbook.sheetnames == ["report", "tables", "indicators", "statements", "findings"]
     report = {row[0]: row[1] for row in workbook["report"].iter_rows(min_row=2, values_only=True)}
     assert report["department"] == "吉林省人民政府办公厅"
     assert report["year"] == 2024
@@ -171,7 +171,11 @@ def test_csv_export_one_sheet_per_request(alice: httpx.Client, extracted_001: di
         )
     )
     assert report["department"] == "吉林省人民政府办公厅"
-    wrong = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "tables"})
+    tables = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "tables"})
+    assert tables.status_code == 200
+    first = next(csv.reader(io.StringIO(tables.content.decode("utf-8-sig"))))
+    assert first[:3] == ["table", "公开01表", "收入支出决算总表"]
+    wrong = alice.get(f"/v1/reports/{report_id}/export.csv", params={"sheet": "pages"})
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "invalid_request"
 
 
@@ -229,7 +233,7 @@ def test_too_large_upload_gets_413(alice: httpx.Client) -> None:
     assert answer.json()["error"]["code"] == "upload_too_large"
     just_over = big[: LIMIT_MB * 1048576 + 10]  # within the multipart slack: refused by the handler
     answer = upload(alice, SAMPLE_004, name="just-over.txt", data=just_over)
-    assert answer.status_code == 413 and "1 MB" in answer.json()["error"]["message"]
+    assert answer.status_code == 413 and "1 MiB" in answer.json()["error"]["message"]
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: the server counts as the bytes come
         yield b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'

@@ -8,7 +8,10 @@ import io
 
 from openpyxl import load_workbook
 
+from extractor.document import SourceText
+from extractor.pipeline import extract
 from extractor.service.exports import SHEETS, to_csv, to_xlsx
+from extractor.settings import Settings
 from schemas import DocumentInfo, ExtractionResult, Finding, Location, NarrativeStatement, RunInfo
 
 
@@ -71,3 +74,29 @@ def test_xlsx_sheets_text_and_numbers() -> None:
     report = {r[0]: r[1] for r in workbook["report"].iter_rows(min_row=2, values_only=True)}
     assert (report["department"], report["findings"], report["finding_errors"]) == ("某某局", 1, 1)
     assert workbook["indicators"].max_row == 1  # header only: no forms
+
+
+def _corpus_001(corpus: dict[str, SourceText], settings: Settings) -> ExtractionResult:
+    return extract(corpus["001"], settings)
+
+
+def test_xlsx_tables_sheet_holds_each_table_as_a_block(corpus: dict[str, SourceText], settings: Settings) -> None:
+    result = _corpus_001(corpus, settings)
+    workbook = load_workbook(io.BytesIO(to_xlsx(result)))
+    assert "tables" in workbook.sheetnames
+    rows = [list(r) for r in workbook["tables"].iter_rows(values_only=True)]
+    # 001 line 109-112: 收入支出决算总表, 一般公共预算财政拨款收入 (行次 1) 17321.91 万元
+    assert rows[0][:7] == ["table", "公开01表", "收入支出决算总表", "unit", "万元", "status", "present"]
+    assert rows[1][:6] == ["code", "name", "row_number", "line", "收入/决算数", "支出/决算数"]
+    assert rows[2][:6] == [None, "一、一般公共预算财政拨款收入", 1, 112, 17321.91, None]
+    assert rows[3][:6] == [None, "一、一般公共服务支出", 14, 112, None, 14260.08]
+    starts = [r[1] for r in rows if r and r[0] == "table"]
+    assert starts == [t.id for t in result.tables]  # every table, in order, one block each
+    assert len(starts) == 9
+
+
+def test_csv_tables_sheet(corpus: dict[str, SourceText], settings: Settings) -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(_corpus_001(corpus, settings), "tables"))))
+    assert rows[0][:3] == ["table", "公开01表", "收入支出决算总表"]
+    assert rows[2][:5] == ["", "一、一般公共预算财政拨款收入", "1", "112", "17321.91"]
+    assert sum(1 for r in rows if r and r[0] == "table") == 9

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from extractor.cli import check as _check
@@ -15,6 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: typer's rich panels print a type beside every option (<bool>, <list[Path]>).
+    rich_markup_mode=None,
 )
 app.command("extract")(_extract.extract_command)
 app.command("check")(_check.check_command)
@@ -24,4 +28,7 @@ app.add_typer(_eval.eval_app, name="eval")  # run, compare, report, rescore, lis
 
 def main() -> None:
     """Console-script entry point."""
+    # instructor logs "Max retries exceeded. Total attempts: N" when it gives up; the failure
+    # it raises is reported by us (with our own attempt count), so its log line only confuses.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     app()

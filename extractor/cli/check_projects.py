@@ -7,8 +7,7 @@ Findings about no project are listed last.
 
 from __future__ import annotations
 
-from rich.table import Table as RichTable
-
+from extractor.cli.layout import Field, Records
 from schemas import ExtractionResult, Finding, Project
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -32,8 +31,11 @@ def project_of(finding: Finding, result: ExtractionResult) -> Project | None:
     return None
 
 
-def project_tables(report: str, findings: list[Finding], result: ExtractionResult) -> list[RichTable]:
-    """One table per project with findings (worst first within it), then the rest."""
+_PROJECT_FIELDS = [Field("line"), Field("severity"), Field("rule"), Field("message", long=True)]
+
+
+def project_records(report: str, findings: list[Finding], result: ExtractionResult) -> list[Records]:
+    """One listing per project with findings (worst first within it), then the rest."""
     groups: dict[str, list[Finding]] = {}
     names: dict[str, str] = {}
     for finding in sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule_id)):
@@ -41,17 +43,15 @@ def project_tables(report: str, findings: list[Finding], result: ExtractionResul
         key = project.id if project is not None else ""
         names[key] = f"{project.id} {project.name}" if project is not None else "no project"
         groups.setdefault(key, []).append(finding)
-    tables: list[RichTable] = []
+    listings: list[Records] = []
     for key in sorted(groups, key=lambda k: (k == "", _number(k))):
         members = groups[key]
-        table = RichTable(title=f"{report}: {names[key]} ({len(members)})", title_justify="left")
-        for column in ("line", "severity", "rule", "message"):
-            table.add_column(column, overflow="fold", no_wrap=column != "message")
+        records = Records(f"{report}: {names[key]} ({len(members)})", _PROJECT_FIELDS)
         for finding in members:
             lines = sorted({loc.line_start for loc in finding.locations if loc.line_start})
-            table.add_row(",".join(str(n) for n in lines[:4]), finding.severity, finding.rule_id, finding.message)
-        tables.append(table)
-    return tables
+            records.add([",".join(str(n) for n in lines[:4]), finding.severity, finding.rule_id, finding.message])
+        listings.append(records)
+    return listings
 
 
 def _number(project_id: str) -> int:

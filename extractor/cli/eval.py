@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from extractor.cli.layout import Field, Records, plural, print_records
 from extractor.errors import ExtractorError
 from extractor.settings import Backend, Settings
 
@@ -53,10 +54,23 @@ def _scores_table(title: str, scores: dict[str, dict[str, float | int]]) -> Rich
     for column in ("record type", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "record type" else "right")
     for name, values in scores.items():
+        # Support 0 (no gold, nothing predicted): n/a, not a 0.0 that reads as a failure.
+        empty = not values["support"]
         table.add_row(
-            name, _f(values["precision"]), _f(values["recall"]), _f(values["f1"]), str(values["support"])
+            name,
+            *("n/a" if empty else _f(values[key]) for key in ("precision", "recall", "f1")),
+            str(values["support"]),
         )
     return table
+
+
+# Below this width the comparison prints one block per scope (a table cuts the scope names).
+_COMPARE_TABLE_WIDTH = 110
+_COMPARE_FIELDS = [
+    Field("scope"), Field("scored", right=True), Field("F1 A", right=True), Field("F1 B", right=True),
+    Field("B − A", right=True), Field("95% interval", right=True), Field("c→w", right=True),
+    Field("w→c", right=True),
+]
 
 
 @eval_app.command("run")
@@ -64,17 +78,19 @@ def run_command(
     backend: Annotated[Backend, typer.Option(help="rules (offline), llm or hybrid")] = "rules",
     prompt: Annotated[
         list[str] | None,
-        typer.Option("--prompt", help="prompt version, NAME=VERSION (narrative=v2); repeatable"),
+        typer.Option("--prompt", metavar="NAME=VERSION", help="prompt version (narrative=v2); repeatable"),
     ] = None,
     model: Annotated[str | None, typer.Option(help="model name (default: EXTRACTOR_LLM_MODEL)")] = None,
     repeats: Annotated[
         int, typer.Option(min=1, help="runs of the configuration, each a fresh set of calls")
     ] = 1,
     report: Annotated[
-        list[str] | None, typer.Option("--report", "-r", help="gold report key (000, 001, …); default: all")
+        list[str] | None,
+        typer.Option("--report", "-r", metavar="KEY", help="gold report key (000, 001, …); repeatable; default: all"),
     ] = None,
     samples: Annotated[
-        list[Path] | None, typer.Option(help="folder holding the sample reports, if not the bundled samples/")
+        list[Path] | None,
+        typer.Option(metavar="FOLDER", help="folder holding the sample reports, if not the bundled samples/"),
     ] = None,
     label: Annotated[str | None, typer.Option(help="a name for the run in lists and reports")] = None,
     as_json: Annotated[
@@ -135,7 +151,7 @@ def _print_run(records: list[RunRecord], result: dict[str, object]) -> None:
         f"model {first.model or '-'}; prompts {first.prompts or '-'}; {usage.calls} calls "
         f"({usage.cached_calls} cached, {usage.failed_calls} failed), tokens {usage.prompt_tokens}"
         f"/{usage.completion_tokens}, cost {usage.cost if usage.cost is not None else '-'}; "
-        f"{first.seconds:.1f} s; {result['failures']} chunk failures"
+        f"{first.seconds:.1f} s; {plural(int(result['failures']), 'chunk failure')}"  # type: ignore[call-overload]
     )
     if len(records) > 1:
         table = RichTable(title=f"spread over {len(records)} repeats (group {first.group_id})")
@@ -181,24 +197,29 @@ def compare_command(
     console = Console()
     for warning in comparison.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
-    table = RichTable(title=f"B = {comparison.run_b} vs A = {comparison.run_a} ({comparison.items} items)")
-    for column in ("scope", "items", "F1 A", "F1 B", "B − A", "95% interval", "c→w", "w→c"):
-        table.add_column(column, justify="left" if column == "scope" else "right", no_wrap=column != "scope")
+    records = Records(
+        f"B = {comparison.run_b} vs A = {comparison.run_a} ({comparison.items} gold items; "
+        "scored: the items with support in the scope)",
+        _COMPARE_FIELDS,
+    )
     for d in comparison.scopes:
         if not d.items or (not fields and d.field != ALL):
             continue
-        style = "red" if d.high < 0 else "green" if d.low > 0 else ""
-        table.add_row(
-            d.scope,
-            str(d.items),
-            _f(d.a_f1),
-            _f(d.b_f1),
-            f"[{style}]{d.difference:+.4f}" if style else f"{d.difference:+.4f}",
-            f"[{d.low:+.4f}, {d.high:+.4f}]",
-            str(d.flips_to_wrong),
-            str(d.flips_to_correct),
+        style = "red" if d.high < 0 else "green" if d.low > 0 else None
+        records.add(
+            [
+                d.scope,
+                str(d.items),
+                _f(d.a_f1),
+                _f(d.b_f1),
+                f"{d.difference:+.4f}",
+                f"[{d.low:+.4f}, {d.high:+.4f}]",
+                str(d.flips_to_wrong),
+                str(d.flips_to_correct),
+            ],
+            style,
         )
-    console.print(table)
+    print_records(console, records, _COMPARE_TABLE_WIDTH)
     by_item: dict[str, list[str]] = {}
     shown = comparison.shown_flips(show_test)
     for flip in shown:
@@ -230,7 +251,8 @@ def _expand(store: RunStore, ids: list[str]) -> list[RunRecord]:
 
 @eval_app.command("report")
 def report_command(
-    runs: Annotated[list[str], typer.Argument(help="run ids or repeat group ids; the first is the baseline")],
+    # Hidden from the argument list (typer would print its type); the docstring says it.
+    runs: Annotated[list[str], typer.Argument(metavar="RUN", hidden=True)],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="the HTML file; FILE.md is written next to it")
     ],
@@ -239,7 +261,9 @@ def report_command(
         bool, typer.Option("--show-test", help="also list items of the test split (never tune on them)")
     ] = False,
 ) -> None:
-    """Write an HTML report (tables, plots) and a Markdown summary of runs."""
+    """Write an HTML report (tables, plots) and a Markdown summary of runs.
+
+    RUN: run ids or repeat group ids; the first is the baseline."""
     from evals.report import write_report
 
     settings = Settings()
@@ -304,14 +328,11 @@ def list_command(
             }
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    table = RichTable(title=f"evaluation runs ({settings.home})")
-    for column in ("run", "label", "backend", "model", "prompts", "F1", "note"):
-        table.add_column(
-            column,
-            justify="right" if column == "F1" else "left",
-            no_wrap=column in ("run", "backend", "F1"),
-            overflow="fold",
-        )
+    listing = Records(
+        f"evaluation runs ({settings.home})",
+        [Field("run"), Field("label"), Field("backend"), Field("model"), Field("prompts"), Field("F1", right=True),
+         Field("note", long=True)],
+    )
     for r in records:
         note = (
             f"rescored {r.rescored_from}"
@@ -320,7 +341,7 @@ def list_command(
         )
         if r.config.reports != sorted(r.config.reports) or len(r.config.reports) < 4:
             note = f"reports {','.join(r.config.reports)} {note}".strip()
-        table.add_row(
+        listing.add([
             r.run_id,
             r.label or "",
             r.config.backend,
@@ -328,8 +349,8 @@ def list_command(
             ", ".join(f"{k}={v}" for k, v in sorted(r.prompts.items())),
             _f(r.f1),
             note,
-        )
-    Console().print(table)
+        ])
+    print_records(Console(), listing, 110)
 
 
 @eval_app.command("leaderboard")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,8 +23,10 @@ from rich.progress import (
 from rich.table import Table as RichTable
 
 from extractor.cli.extract import collect_reports
+from extractor.cli.layout import Field, Records, print_records
 from extractor.cli.output import write_atomic
 from extractor.errors import ExtractorError
+from extractor.memory import cap_memory
 from extractor.run_identity import run_identity
 from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256
 from extractor.settings import Backend, Overrides, Settings, apply_overrides
@@ -69,6 +72,7 @@ def batch_command(
     ] = 1,
     retry_failed: Annotated[bool, typer.Option(help="run again reports that failed before")] = False,
     force: Annotated[bool, typer.Option(help="ignore the state file: extract everything again")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON on stdout")] = False,
 ) -> None:
     """Extract every report of FOLDER into OUTDIR, resuming where a previous run stopped.
 
@@ -105,7 +109,9 @@ def batch_command(
         with (
             Progress(*columns, console=console) as progress,
             # spawn: the progress display runs a thread, and forking beside threads is unsafe.
-            ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else _Inline() as pool,
+            ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=cap_memory, initargs=(settings,))
+            if jobs > 1
+            else _Inline() as pool,
         ):
             task = progress.add_task("extracting", total=len(todo))
             pending = [(path, sha256, pool.submit(extract_file, path, settings)) for path, sha256 in todo]
@@ -138,6 +144,10 @@ def batch_command(
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted[/]; run the same command again to resume ({output / STATE_FILE})")
         raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(json.dumps({**counts, "failures": [{"report": n, "error": e} for n, e in failures]},
+                              ensure_ascii=False, indent=2))
+        raise typer.Exit(1 if failures else 0)
     summary = RichTable(title=f"batch: {folder} -> {output}")
     for column in ("completed", "failed", "skipped (done before)"):
         summary.add_column(column)
@@ -195,7 +205,9 @@ def keys_create(name: Annotated[str, typer.Argument(help="who or what the key is
 
 
 @keys_app.command("list")
-def keys_list() -> None:
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="print the keys as JSON")] = False,
+) -> None:
     """List keys (name, id, prefix, reports, created, revoked); never the secrets."""
     from extractor.service.keys import list_keys
 
@@ -204,19 +216,27 @@ def keys_list() -> None:
         keys = list_keys(store)
     finally:
         store.close()
-    table = RichTable(title="API keys")
-    for column in ("name", "id", "prefix", "reports", "created", "revoked"):
-        table.add_column(column)
+    if as_json:
+        rows = [
+            {"name": k.name, "id": k.id, "prefix": k.prefix, "reports": k.reports,
+             "created": k.created_at.isoformat(timespec="seconds"),
+             "revoked": k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else None}
+            for k in keys
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    records = Records("API keys", [Field(name) for name in ("name", "id", "prefix", "reports", "created", "revoked")])
     for key in keys:
-        table.add_row(
+        records.add([
             key.name,
             key.id,
             key.prefix + "…",
             str(key.reports),
             key.created_at.isoformat(timespec="seconds"),
             key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
-        )
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+        ])
+    # A table when there is room (and always when piped); one block per key on a narrow terminal.
+    print_records(Console(width=200 if not sys.stdout.isatty() else None), records, 110)
 
 
 @keys_app.command("revoke")

@@ -46,8 +46,8 @@ def load_report(path: Path, settings: Settings) -> SourceText:
     size = path.stat().st_size
     if size > settings.max_report_bytes:
         raise ReportTooLargeError(
-            f"{path}: {size / 1048576:.1f} MB is over the {settings.max_report_mb:g} MB limit; "
-            "raise EXTRACTOR_MAX_REPORT_MB if the report is genuine."
+            f"{path}: {size / 1048576:.1f} MiB is over the {settings.max_report_mb:g} MiB limit; "
+            "raise EXTRACTOR_MAX_REPORT_MB if the report is genuine (README: cost per MiB)."
         )
     return read_report(path.read_bytes(), path.name, settings)
 

@@ -106,12 +106,15 @@ class LLMClient:
 
     def __init__(self, settings: LLMSettings) -> None:
         if not settings.model:
-            raise ConfigError("no model configured: set EXTRACTOR_LLM_MODEL (or OPENAI_MODEL)")
+            raise ConfigError(
+                "no model configured: set EXTRACTOR_LLM_MODEL (or OPENAI_MODEL); docs/llm.md shows the "
+                "settings for OpenAI, DeepSeek, Qwen, Ollama, vLLM and llama.cpp"
+            )
         key = settings.api_key.get_secret_value() if settings.api_key else None
         if key is None and settings.base_url is None:
             raise ConfigError(
                 "no API key: set EXTRACTOR_LLM_API_KEY (or OPENAI_API_KEY), or EXTRACTOR_LLM_BASE_URL "
-                "for a local server that needs none"
+                "for a local server that needs none (docs/llm.md)"
             )
         self.settings = settings
         self.model = settings.model

@@ -172,3 +172,41 @@ def candidates(index: FigureIndex, metric: str, primary: bool = False) -> list[F
     if item is not None and name.startswith(_SANGONG_WORDS):
         found.extend(group[item] for _, group in index.sangong if item in group)
     return found
+
+
+@dataclass
+class Printing:
+    """The tables of one printing of the report's table set, and the lines they span."""
+
+    first: int
+    last: int
+    tables: list[Table]
+
+
+def printings(tables: list[Table]) -> list[Printing]:
+    """Split the tables where a table id comes round again after other tables (a report
+    bound twice, or a department's report followed by its units' reports): a statement is
+    judged against the tables of its own printing, and the cost stays linear in the copies."""
+    found: list[Printing] = []
+    seen: set[str] = set()
+    previous = ""
+    for table in sorted(tables, key=lambda t: t.line_start or 0):
+        base = table.id.split("#", 1)[0]
+        line = table.line_start or 0
+        if not found or (base in seen and base != previous):
+            found.append(Printing(first=line, last=table.line_end or line, tables=[]))
+            seen = set()
+        seen.add(base)
+        previous = base
+        found[-1].tables.append(table)
+        found[-1].last = max(found[-1].last, table.line_end or line)
+    return found or [Printing(first=0, last=0, tables=[])]
+
+
+def nearest_printing(found: list[Printing], line: int | None) -> int:
+    """Index of the printing whose lines hold ``line``, else the nearest one (the first
+    when the line is unknown)."""
+    if line is None or len(found) == 1:
+        return 0
+    distances = [max(p.first - line, line - p.last, 0) for p in found]
+    return distances.index(min(distances))

@@ -190,7 +190,7 @@ def accept_upload(request: Request, key_id: str, file: UploadFile, options: JobO
     limit = int(settings.max_upload_mb * 1024 * 1024)
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MB upload limit")
+        raise UploadTooLargeError(f"the file is over the {settings.max_upload_mb:g} MiB upload limit")
     stored = validated_options(options, settings)
     name = _safe_name(file.filename)
     # A scan, a damaged PDF, binary, empty or undecodable -> 422 with the loader's message.

@@ -118,11 +118,11 @@ class UploadLimit:
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
         limit_mb = (self.max_body - UPLOAD_SLACK_BYTES) / 1048576
-        size = f"{length / 1048576:.1f} MB" if length else "the upload"
+        size = f"{length / 1048576:.1f} MiB" if length else "the upload"
         body = json.dumps(
             error_body(
                 "upload_too_large",
-                f"{size} is over the {limit_mb:g} MB upload limit (EXTRACTOR_MAX_UPLOAD_MB)",
+                f"{size} is over the {limit_mb:g} MiB upload limit (EXTRACTOR_MAX_UPLOAD_MB)",
             )
         ).encode()
         await send(

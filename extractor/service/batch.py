@@ -21,7 +21,8 @@ from typing import Literal
 
 from extractor.document import load_report
 from extractor.errors import ExtractorError
-from extractor.pipeline import extract
+from extractor.memory import memory_exceeded
+from extractor.pipeline import extract, require_report
 from extractor.settings import Settings
 
 STATE_FILE = "_batch_state.jsonl"
@@ -98,10 +99,13 @@ def extract_file(path: Path, settings: Settings) -> tuple[str | None, int, str |
     started = datetime.now(UTC)
     try:
         result = extract(load_report(path, settings), settings)
+        require_report(result)
         payload: str | None = result.model_dump_json(indent=2)
         findings, error = len(result.findings), None
     except ExtractorError as exc:
         payload, findings, error = None, 0, str(exc)
+    except MemoryError:
+        payload, findings, error = None, 0, str(memory_exceeded(settings))
     except Exception as exc:  # one broken report must not end the batch
         payload, findings, error = None, 0, f"internal error ({type(exc).__name__}: {exc})"
     return payload, findings, error, (datetime.now(UTC) - started).total_seconds()

@@ -7,6 +7,9 @@ Sheets (and the ``sheet`` values of ``export.csv``):
 - ``indicators``: one row per performance indicator of every form
 - ``statements``: one row per quantitative narrative statement
 - ``findings``: one row per reconciliation finding
+- ``tables``: the fixed tables, one block each: a line with the table's id, title,
+  unit and status, a header line (科目代码, name, 行次, source line, then each
+  column's header path), its rows, and an empty line before the next table
 
 Column names are the schema's field names (English); values are as written
 in the report, numbers stay numbers.
@@ -27,8 +30,8 @@ from openpyxl.utils import get_column_letter
 from schemas import ExtractionResult
 from schemas.fields import STATEMENT_READING_FIELDS
 
-SheetName = Literal["report", "indicators", "statements", "findings"]
-SHEETS: tuple[SheetName, ...] = ("report", "indicators", "statements", "findings")
+SheetName = Literal["report", "tables", "indicators", "statements", "findings"]
+SHEETS: tuple[SheetName, ...] = ("report", "tables", "indicators", "statements", "findings")
 
 Cell = str | int | float | bool | None
 
@@ -188,8 +191,29 @@ def finding_rows(result: ExtractionResult) -> list[list[Cell]]:
     return rows
 
 
+def table_rows(result: ExtractionResult) -> list[list[Cell]]:
+    """One block per table (the tables differ in their columns, so no common header)."""
+    rows: list[list[Cell]] = []
+    for table in result.tables:
+        if rows:
+            rows.append([])
+        rows.append(["table", table.id, table.title, "unit", table.unit, "status", table.status])
+        if table.status == "missing":
+            continue
+        rows.append(["code", "name", "row_number", "line", *("/".join(c.header) or c.key for c in table.columns)])
+        for row in table.rows:
+            values: list[Cell] = [row.code, row.name, row.row_number, row.line]
+            for column in table.columns:
+                cell = row.cells.get(column.key)
+                # The figure as a number; text that is not one (——, 无) stays as printed.
+                values.append(None if cell is None else cell.value if cell.value is not None else cell.text or None)
+            rows.append(values)
+    return rows
+
+
 SHEET_ROWS: dict[str, Callable[[ExtractionResult], list[list[Cell]]]] = {
     "report": report_rows,
+    "tables": table_rows,
     "indicators": indicator_rows,
     "statements": statement_rows,
     "findings": finding_rows,
@@ -217,6 +241,9 @@ def to_xlsx(result: ExtractionResult, review: list[list[Cell]] | None = None) ->
                 # Text like "=合计" must stay text, not become a formula.
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"
+        if name == "tables":  # blocks, not one header row
+            sheet.column_dimensions["B"].width = 40
+            continue
         sheet.freeze_panes = "A2"
         for index, header in enumerate(rows[0], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(50, len(str(header)) + 4))

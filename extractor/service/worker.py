@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from typing import Any
 
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, MemoryLimitError
 from extractor.service.extraction import child_init, ready, run_extraction
 from extractor.service.models import Job, Report, utcnow
 from extractor.service.storage import Store, as_utc
@@ -218,7 +218,7 @@ class JobWorker:
                     max_workers=self.settings.service_workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=child_init,
-                    initargs=(os.getpid(),),
+                    initargs=(os.getpid(), self.settings),
                 )
             pool = self._pool
         try:
@@ -231,6 +231,10 @@ class JobWorker:
                     f"no extraction process started in {PROCESS_START_SECONDS} s"
                 ) from None
             return pool.submit(run_extraction, data, name, settings).result(self.settings.job_timeout_seconds)
+        except MemoryLimitError:
+            # The job fails with its reason; the process that ran out is not trusted with another.
+            self._discard(pool)
+            raise
         except (BrokenProcessPool, FuturesTimeout):
             # A process cannot be stopped alone: the pool goes (other jobs in it are
             # requeued) and the next job gets a fresh one.

@@ -68,6 +68,10 @@ class _Scan:
 
     tables: list[Table] = field(default_factory=list)
     announced: dict[str, tuple[str, int, list[str]]] = field(default_factory=dict)  # id -> title, line, notes
+    # First body read per id, and bodies kept apart per id: looked up, not searched for, so
+    # that a long report's tables cost linear time.
+    first: dict[str, Table] = field(default_factory=dict)
+    bodies: dict[str, int] = field(default_factory=dict)
 
     printed_at: dict[str, int] = field(default_factory=dict)  # id -> the last line its title is printed on
     units: dict[str, str] = field(default_factory=dict)  # id -> the unit printed with its title
@@ -276,12 +280,18 @@ def _aside(source: SourceText, pending: _Pending | None, number: int) -> bool:
 
 def _add_table(scan: _Scan, table: Table) -> None:
     """Add a table; a body whose id was already read (the table went on over a page
-    break that reprinted its title) is merged into the first when the columns agree."""
-    first = next((t for t in scan.tables if t.id == table.id), None)
+    break that reprinted its title) is merged into the first when the columns agree
+    and no other table came between them."""
+    first = scan.first.get(table.id)
     if first is None:
         scan.tables.append(table)
+        scan.first[table.id] = table
+        scan.bodies[table.id] = 1
         return
-    if [c.key for c in first.columns] == [c.key for c in table.columns]:
+    # A continuation follows its table directly; a body with the same id after other tables
+    # is a second printing (a report bound twice), kept apart so that no sum spans both.
+    follows = scan.tables[-1] is first
+    if follows and [c.key for c in first.columns] == [c.key for c in table.columns]:
         first.rows.extend(table.rows)
         first.line_end = table.line_end
         first.notes = [n for n in first.notes + table.notes if not n.startswith(_TRUNCATED)]
@@ -290,8 +300,10 @@ def _add_table(scan: _Scan, table: Table) -> None:
         if table.status == "present":
             first.status = "present"
         return
-    table.notes.append(f"a second body for {table.id} with other columns")
-    table.id = f"{table.id}#{sum(t.id.startswith(table.id) for t in scan.tables) + 1}"
+    reason = "with other columns" if follows else "after other tables"
+    table.notes.append(f"a second body for {table.id} {reason}")
+    scan.bodies[table.id] += 1
+    table.id = f"{table.id}#{scan.bodies[table.id]}"
     scan.tables.append(table)
 
 

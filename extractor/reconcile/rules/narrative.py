@@ -14,7 +14,14 @@ from extractor.numbers import to_wan
 from extractor.reconcile.columns import norm
 from extractor.reconcile.engine import Context, Reporter, rule
 from extractor.reconcile.figures import Figure, form_figure, narrative_figure
-from extractor.reconcile.named import FigureIndex, build_index, candidates, split_metric
+from extractor.reconcile.named import (
+    FigureIndex,
+    build_index,
+    candidates,
+    nearest_printing,
+    printings,
+    split_metric,
+)
 from extractor.reconcile.tolerance import EPSILON, half_unit
 from schemas import NarrativeStatement, PerformanceForm
 
@@ -25,8 +32,12 @@ def _statements(ctx: Context) -> list[NarrativeStatement]:
     return [s for s in ctx.result.narrative_statements if s.grounded]
 
 
-def _index(ctx: Context) -> FigureIndex:
-    return ctx.memo("named_figures", lambda c: build_index(c.tables))
+def _index(ctx: Context, statement: NarrativeStatement) -> FigureIndex:
+    """The figures of the tables printed with the statement (one index per printing)."""
+    found = ctx.memo("printings", lambda c: printings(c.tables))
+    indexes: list[FigureIndex] = ctx.memo("named_figures", lambda c: [build_index(p.tables) for p in found])
+    spans = list(statement.provenance.values())
+    return indexes[nearest_printing(found, spans[0].line_start if spans else None)]
 
 
 def _in_wan(statement: NarrativeStatement, figure: Figure) -> Figure:
@@ -48,8 +59,8 @@ def table_amount(ctx: Context, out: Reporter) -> None:
     table may hold the figure the name really means)."""
     if any(table.status in ("missing", "partial") for table in ctx.result.tables):
         return
-    index = _index(ctx)
     for statement in _statements(ctx):
+        index = _index(ctx, statement)
         found = candidates(index, statement.metric)
         if not found:
             continue
@@ -120,15 +131,34 @@ def completion_pct(ctx: Context, out: Reporter) -> None:
                     narrative_figure(s, "budget_amount", s.budget_amount), f"{s.metric}: completion rate")
 
 
+def _section_instances(ctx: Context) -> dict[str, tuple[tuple[str, ...], int]]:
+    """Paragraph id -> (section path, which printing of that path): a section entered again
+    after other sections (a report bound twice) is another section, so that its amounts are
+    not pooled with the first one's."""
+    instances: dict[str, tuple[tuple[str, ...], int]] = {}
+    entered: dict[tuple[str, ...], int] = {}
+    previous: tuple[str, ...] = ()
+    for paragraph in ctx.result.narratives:
+        path = tuple(paragraph.section_path)
+        if not path:
+            continue
+        if path != previous:
+            entered[path] = entered.get(path, -1) + 1
+            previous = path
+        instances[paragraph.id] = (path, entered[path])
+    return instances
+
+
 def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Figure]]]:
     """For each paragraph, the amounts stated in its section (or its neighbourhood)."""
     order = [p.id for p in ctx.result.narratives]
-    section = {p.id: tuple(p.section_path) for p in ctx.result.narratives}
+    position = {pid: at for at, pid in enumerate(order)}
+    section = _section_instances(ctx)
     amounts: dict[str, list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
     for s in _statements(ctx):
         if s.amount:
             amounts[s.paragraph_id].append((s, narrative_figure(s, "amount", s.amount)))
-    by_section: dict[tuple[str, ...], list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
+    by_section: dict[tuple[tuple[str, ...], int], list[tuple[NarrativeStatement, Figure]]] = defaultdict(list)
     for pid in order:
         if section.get(pid):
             by_section[section[pid]].extend(amounts.get(pid, []))
@@ -136,8 +166,8 @@ def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Fi
     for pid in amounts.keys() | {s.paragraph_id for s in _statements(ctx)}:
         if section.get(pid):
             wholes[pid] = by_section[section[pid]]
-        elif pid in order:
-            at = order.index(pid)
+        elif pid in position:
+            at = position[pid]
             wholes[pid] = [item for q in order[max(at - 6, 0): at + 1] for item in amounts.get(q, [])]
         else:
             wholes[pid] = amounts.get(pid, [])
@@ -151,11 +181,11 @@ def _section_wholes(ctx: Context) -> dict[str, list[tuple[NarrativeStatement, Fi
 def share_pct(ctx: Context, out: Reporter) -> None:
     """占 X% equals the part divided by a whole the prose states nearby. Flagged only when no
     candidate whole fits."""
-    index = _index(ctx)
     wholes = _section_wholes(ctx)
     for s in _statements(ctx):
         if s.share_pct is None or s.amount is None:
             continue
+        index = _index(ctx, s)
         part = _in_wan(s, narrative_figure(s, "amount", s.amount))
         stated = s.share_pct
         share = narrative_figure(s, "share_pct", stated)
@@ -208,17 +238,33 @@ def direction(ctx: Context, out: Reporter) -> None:
                 break
 
 
-def _forms_by_name(ctx: Context) -> list[tuple[str, str | None, PerformanceForm]]:
-    """(project name, implementing unit, form), longest names first."""
-    named = [(norm(f.project_name), norm(f.implementing_unit) if f.implementing_unit else None, f)
-             for f in ctx.result.performance_forms if f.project_name]
-    return sorted([item for item in named if len(item[0]) >= 4], key=lambda item: -len(item[0]))
+_FormsByName = dict[str, list[tuple[str | None, PerformanceForm]]]
 
 
-def _form_named(forms: list[tuple[str, str | None, PerformanceForm]], metric: str) -> PerformanceForm | None:
+def _forms_by_name(ctx: Context) -> _FormsByName:
+    """Project name -> (implementing unit, form) for every named form."""
+    named: _FormsByName = {}
+    for form in ctx.result.performance_forms:
+        name = norm(form.project_name) if form.project_name else ""
+        if len(name) >= 4:
+            unit = norm(form.implementing_unit) if form.implementing_unit else None
+            named.setdefault(name, []).append((unit, form))
+    return named
+
+
+def _form_named(forms: _FormsByName, metric: str) -> PerformanceForm | None:
     """The one form a statement names: project name and implementing unit both in the
     metric (departments run projects of the same name in several units)."""
-    matches = [(name, unit, f) for name, unit, f in forms if name in metric and len(metric) > len(name)]
+    # Look the metric's substrings up rather than every form name in the metric: the cost
+    # follows the statement's length, not the number of forms.
+    longest = max(map(len, forms), default=0)
+    names = {
+        metric[start:end]
+        for start in range(len(metric))
+        for end in range(start + 4, min(len(metric), start + longest) + 1)
+        if end - start < len(metric) and metric[start:end] in forms
+    }
+    matches = [(name, unit, f) for name in names for unit, f in forms[name]]
     with_unit = [f for name, unit, f in matches if unit and unit in metric]
     if len(with_unit) == 1:
         return with_unit[0]
