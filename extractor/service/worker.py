@@ -27,6 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from extractor.errors import ExtractorError, MemoryLimitError
+from extractor.memory import memory_exceeded
 from extractor.service.extraction import child_init, ready, run_extraction
 from extractor.service.models import Job, Report, utcnow
 from extractor.service.storage import Store, as_utc
@@ -235,6 +236,11 @@ class JobWorker:
             # The job fails with its reason; the process that ran out is not trusted with another.
             self._discard(pool)
             raise
+        except MemoryError:
+            # Out of memory outside the extraction itself (passing the bytes in or the JSON
+            # back): the same bound, the same reason.
+            self._discard(pool)
+            raise memory_exceeded(settings) from None
         except (BrokenProcessPool, FuturesTimeout):
             # A process cannot be stopped alone: the pool goes (other jobs in it are
             # requeued) and the next job gets a fresh one.
