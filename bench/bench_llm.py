@@ -51,18 +51,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.llm_server
 
-from extractor.backends import BackendJob, make_backend  # noqa: E402 (after the sys.path entry)
+from extractor.backends import Backend, BackendJob, make_backend  # noqa: E402 (after the sys.path entry)
 from extractor.document import SourceText, load_report  # noqa: E402
 from extractor.forms import extract_forms, extract_score_tables  # noqa: E402
 from extractor.llm.chunks import make_chunks  # noqa: E402
 from extractor.llm.narrative import NarrativeRun, read_narratives  # noqa: E402
 from extractor.narrative import Paragraph, extract_paragraphs  # noqa: E402
 from extractor.pipeline import extract  # noqa: E402
+from extractor.runs import for_each_report  # noqa: E402
 from extractor.settings import LLMSettings, Settings  # noqa: E402
 from extractor.tables import extract_tables  # noqa: E402
 from schemas import ExtractionResult  # noqa: E402
@@ -236,8 +237,13 @@ def fault_run(reports: dict[str, list[Paragraph]], args: argparse.Namespace, hom
 
 
 def extract_reports(sources: list[SourceText], settings: Settings) -> list[ExtractionResult]:
-    """The corpus through the pipeline the way ``extractor extract FOLDER`` runs it."""
-    return [extract(source, settings) for source in sources]
+    """The corpus through the pipeline the way ``extractor extract FOLDER`` runs it:
+    one run, its reports' model calls in one queue."""
+
+    def one(source: SourceText, backend: Backend) -> ExtractionResult:
+        return extract(source, settings, backend=backend)
+
+    return [result for _, result in for_each_report(sources, one, settings)]
 
 
 @dataclass
@@ -248,6 +254,9 @@ class RunPass:
     seconds: float
     durations: list[float]  # seconds each call spent at the server
     concurrency: int
+    in_flight: float  # mean calls at the server between its first arrival and last reply
+    lead: float  # start -> first request at the server
+    tail: float  # last reply -> end
 
     @property
     def ideal(self) -> float:
@@ -263,12 +272,16 @@ class RunPass:
 
 def run_pass(sources: list[SourceText], settings: Settings, pipe: Connection) -> RunPass:
     ask(pipe, "reset")
-    started = time.perf_counter()
+    started, clock = time.perf_counter(), time.monotonic()
     results = extract_reports(sources, settings)
-    seconds = time.perf_counter() - started
-    durations: list[float] = ask(pipe, "durations")  # type: ignore[assignment]
+    seconds, ended = time.perf_counter() - started, time.monotonic()
+    durations = cast(list[float], ask(pipe, "durations"))
+    first_arrival, last_reply = cast(tuple[float, float], ask(pipe, "window"))
+    in_flight, _ = cast(tuple[float, float], ask(pipe, "occupancy"))
     calls = sum(result.run.usage.calls for result in results)
-    return RunPass(calls, seconds, durations, settings.llm.concurrency)
+    return RunPass(
+        calls, seconds, durations, settings.llm.concurrency, in_flight, first_arrival - clock, ended - last_reply
+    )
 
 
 def whole_run(sources: dict[str, SourceText], args: argparse.Namespace, home: Path) -> int:
@@ -295,7 +308,8 @@ def whole_run(sources: dict[str, SourceText], args: argparse.Namespace, home: Pa
             f"({rate / done.ideal:.0%} of ideal {done.ideal:.2f}); latency mean "
             f"{sum(durations) / len(durations):.2f} s, median {statistics.median(durations):.2f} s, "
             f"max {durations[-1]:.2f} s; best possible {done.bound:.2f} s "
-            f"({done.calls / done.bound / done.ideal:.0%} of ideal)"
+            f"({done.calls / done.bound / done.ideal:.0%} of ideal); server: {done.in_flight:.2f} in flight on "
+            f"average; first request after {done.lead:.2f} s, last reply {done.tail:.2f} s before the end"
         )
     shares = sorted(done.calls / done.seconds / done.ideal for done in passes)
     verdict = "ok" if shares[-1] >= RUN_TARGET else "BELOW TARGET"

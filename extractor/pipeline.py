@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from extractor import __version__
-from extractor.backends import BackendJob, make_backend
+from extractor.backends import Backend, BackendJob, make_backend
 from extractor.document import SourceText
 from extractor.document.identity import describe
 from extractor.forms import extract_forms, extract_score_tables
@@ -20,11 +20,18 @@ from extractor.tables import extract_tables
 from schemas import ExtractionResult, Failure, RunInfo
 
 
-def extract(source: SourceText, settings: Settings, stages: dict[str, float] | None = None) -> ExtractionResult:
+def extract(
+    source: SourceText,
+    settings: Settings,
+    stages: dict[str, float] | None = None,
+    backend: Backend | None = None,
+) -> ExtractionResult:
     """Extract tables, performance forms and narrative from one loaded report.
 
     When ``stages`` is given, the seconds spent in each stage (``segment``,
     ``tables``, ``forms``, ``narrative``, ``reconcile``) are added to it.
+    ``backend`` is a run's (:func:`extractor.runs.for_each_report`), shared with
+    the run's other reports; by default the one ``settings`` names, for this report.
     """
     started = time.perf_counter()
     clock = _Clock(stages, started)
@@ -42,7 +49,7 @@ def extract(source: SourceText, settings: Settings, stages: dict[str, float] | N
     claimed += [(s.line_start, s.line_end) for s in score_tables]
     paragraphs = extract_paragraphs(source, claimed)
     job = BackendJob(source=source, paragraphs=paragraphs, forms=forms, tables=tables)
-    read = make_backend(settings).read(job)
+    read = (backend or make_backend(settings)).read(job)
     if read.forms is not None:  # the model re-read the line-flow forms
         forms = read.forms
     failures.extend(read.failures)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, in_order, run_model
+from extractor.llm.call_queue import ModelQueue
 from extractor.llm.recheck import statement_problems
 from extractor.narrative.grounding import NUMERIC_FIELDS
 from extractor.narrative.paragraphs import Paragraph
@@ -39,8 +40,9 @@ class HybridBackend:
 
     name: BackendName = "hybrid"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, queue: ModelQueue | None = None) -> None:
         self.settings = settings
+        self.queue = queue  # the run's queue of model calls; None: each report its own client
 
     def read(self, job: BackendJob) -> BackendResult:
         rules = extract_statements(job.paragraphs)
@@ -49,7 +51,7 @@ class HybridBackend:
         troubled = forms_for_model(job, scope)
         if not hard and not troubled:
             return BackendResult(statements=rules, model=self.settings.llm.model)
-        narrative, result = run_model(job, hard, troubled, self.settings)
+        narrative, result = run_model(job, hard, troubled, self.settings, self.queue)
         replaced = narrative.answered
         statements = [s for s in rules if s.paragraph_id not in replaced]
         statements += [s for s in narrative.statements if s.paragraph_id in replaced]

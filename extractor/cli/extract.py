@@ -10,10 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from extractor.backends import Backend as ReportBackend
 from extractor.cli.output import write_atomic
 from extractor.document import load_report
-from extractor.errors import ExtractorError
+from extractor.errors import ConfigError, ExtractorError
 from extractor.pipeline import extract
+from extractor.runs import for_each_report
 from extractor.settings import Backend, Settings
 from schemas import ExtractionResult
 
@@ -85,29 +87,50 @@ def extract_command(
         raise typer.Exit(2)
     single = len(paths) == 1 and not reports[0].is_dir()
     out_dir = None if single else (output or Path("extractions"))
-    results: list[tuple[Path, ExtractionResult | None, str | None]] = []
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=single,
-    ) as progress:
-        task = progress.add_task("extracting", total=len(paths))
-        for path in paths:
-            progress.update(task, description=f"extracting {path.name}")
-            try:
-                result = extract(load_report(path, settings), settings)
-                payload = result.model_dump_json(indent=2)
-                if out_dir is not None:
-                    write_atomic(out_dir / f"{path.stem}.json", payload)
-                elif output is not None:
-                    write_atomic(output, payload)
-                else:
-                    typer.echo(payload)
-                results.append((path, result, None))
-            except ExtractorError as exc:
-                results.append((path, None, str(exc)))
-            progress.advance(task)
-    console.print(summary_table(results))
-    failed = sum(1 for _, result, _ in results if result is None)
+    results: dict[Path, tuple[ExtractionResult | None, str | None]] = {}
+
+    def extract_one(path: Path, backend: ReportBackend) -> tuple[ExtractionResult | None, str | None]:
+        try:
+            return extract(load_report(path, settings), settings, backend=backend), None
+        except ExtractorError as exc:
+            return None, str(exc)
+
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=single,
+        ) as progress:
+            task = progress.add_task("extracting", total=len(paths))
+            # With a model backend several reports are read at once, their calls in one queue.
+            for path, (result, error) in for_each_report(paths, extract_one, settings):
+                progress.update(task, description=f"extracted {path.name}")
+                results[path] = _written(result, error, path, out_dir, output)
+                progress.advance(task)
+    except ConfigError as exc:  # the model backend is not set up: no report can be read
+        console.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+    ordered = [(path, *results[path]) for path in paths]
+    console.print(summary_table(ordered))
+    failed = sum(1 for _, result, _ in ordered if result is None)
     if failed:
-        console.print(f"[red]{failed} of {len(results)} reports could not be extracted[/]")
+        console.print(f"[red]{failed} of {len(ordered)} reports could not be extracted[/]")
         raise typer.Exit(1)
+
+
+def _written(
+    result: ExtractionResult | None, error: str | None, path: Path, out_dir: Path | None, output: Path | None
+) -> tuple[ExtractionResult | None, str | None]:
+    """The report's outcome once its JSON is written (to the folder, the file or stdout)."""
+    if result is None:
+        return None, error
+    try:
+        payload = result.model_dump_json(indent=2)
+        if out_dir is not None:
+            write_atomic(out_dir / f"{path.stem}.json", payload)
+        elif output is not None:
+            write_atomic(output, payload)
+        else:
+            typer.echo(payload)
+    except ExtractorError as exc:
+        return None, str(exc)
+    return result, None
