@@ -25,9 +25,11 @@ from evals.results import FieldCounts, ScoreReport
 from evals.runs import ReportRun, RunConfig, RunRecord, RunStore
 from evals.scoring import merge_reports, score_report
 from extractor import __version__
+from extractor.backends import Backend as ReportBackend
 from extractor.document import load_report
 from extractor.errors import ConfigError
 from extractor.pipeline import extract
+from extractor.runs import for_each_report
 from extractor.settings import Backend, Settings
 from schemas import DocumentInfo, ExtractionResult, NarrativeStatement, RunInfo, Table, TableRow, Usage
 
@@ -197,13 +199,16 @@ def run_eval(
     bundles = load_bundles(options)
     created = datetime.now(UTC)
     started = time.perf_counter()
-    predictions: dict[str, ExtractionResult] = {}
-    sources: dict[str, str] = {}
-    for bundle in bundles:
-        path = find_source(bundle, options.samples)
-        predictions[bundle.key] = extract(load_report(path, settings), settings)
-        sources[bundle.key] = path.name
-    record = record_run(options, settings, predictions, sources=sources, created=created, group_id=group_id)
+    sources = {bundle.key: find_source(bundle, options.samples) for bundle in bundles}
+
+    def one(key: str, backend: ReportBackend) -> ExtractionResult:
+        return extract(load_report(sources[key], settings), settings, backend=backend)
+
+    # One run: with a model backend the reports' calls share one queue (extractor.runs).
+    finished = dict(for_each_report(list(sources), one, settings))
+    predictions = {key: finished[key] for key in sources}
+    names = {key: path.name for key, path in sources.items()}
+    record = record_run(options, settings, predictions, sources=names, created=created, group_id=group_id)
     record.seconds = round(time.perf_counter() - started, 3)
     if store is not None:
         store.save(record, predictions)

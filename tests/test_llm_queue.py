@@ -6,6 +6,9 @@ the outputs are those of reports read one by one."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,3 +238,55 @@ def test_a_closed_queue_refuses_work(tmp_path: Path) -> None:
             assert queue.run(model_name) == "scripted-model"
         with pytest.raises(LLMError, match="closed"):
             queue.run(model_name)
+
+
+def test_a_run_without_a_model_stops_before_any_report(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
+    env |= {"EXTRACTOR_HOME": str(tmp_path / "home"), "EXTRACTOR_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    folder = Path(__file__).resolve().parent.parent / "samples"
+    done = subprocess.run(
+        [sys.executable, "-m", "extractor", "extract", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "EXTRACTOR_LLM_MODEL" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_with_the_llm_backend_is_one_run(
+    corpus: dict[str, SourceText], reference: Reference, tmp_path: Path
+) -> None:
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in REPORTS:
+        source = corpus[name]
+        (folder / source.name).write_bytes((samples / source.name).read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
+    with ScriptedLLMServer(responder=rules_responder()) as server:
+        env |= {
+            "EXTRACTOR_HOME": str(tmp_path / "home"),
+            "EXTRACTOR_LLM_BASE_URL": server.base_url,
+            "EXTRACTOR_LLM_MODEL": "scripted-model",
+            "EXTRACTOR_LLM_CONCURRENCY": "3",
+            "EXTRACTOR_LLM_CACHE": "false",
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "extractor", "batch", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")],
+            env=env, capture_output=True, text=True, timeout=300,
+        )
+        most = server.max_in_flight
+        owners = [
+            next(name for name, texts in reference.texts.items() if user_text(r) in texts) for r in server.requests
+        ]
+    assert done.returncode == 0, done.stderr
+    assert most == 3
+    # The reports' calls interleave: neither report waited for the other to finish.
+    first, second = owners[0], next(o for o in owners if o != owners[0])
+    assert owners.index(second) < len(owners) - 1 - owners[::-1].index(first)
+    for name, expected in reference.results.items():
+        written = ExtractionResult.model_validate_json((tmp_path / "out" / f"{Path(name).stem}.json").read_text())
+        assert [s.model_dump() for s in written.narrative_statements] == [
+            s.model_dump() for s in expected.narrative_statements
+        ]
+        assert written.run.usage == expected.run.usage
