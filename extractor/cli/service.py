@@ -159,9 +159,9 @@ def batch_command(
 def _extracted(
     todo: list[tuple[Path, str]], settings: Settings, jobs: int
 ) -> Iterator[tuple[tuple[Path, str], FileOutcome]]:
-    """Each (path, sha256) with its outcome, as they finish: in ``jobs`` processes
-    (each with its own queue of model calls), or with one job in this process,
-    where a model backend reads several reports at once through one queue."""
+    """Each (path, sha256) with its outcome: with one job as they finish, a model
+    backend reading several reports at once through one queue of calls; with
+    ``jobs`` processes in order, each report on a client of its own."""
     if jobs == 1:
         yield from for_each_report(todo, lambda item, backend: extract_file(item[0], settings, backend), settings)
         return
