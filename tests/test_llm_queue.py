@@ -57,6 +57,16 @@ def llm_settings(server: ScriptedLLMServer, home: Path, **overrides: Any) -> Set
     return Settings(home=home, backend="llm", llm=LLMSettings(**values))
 
 
+def run_cli(home: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``extractor ARGS`` in a process of its own, with only ``variables`` of the
+    EXTRACTOR_/OPENAI_ environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
+    env |= {"EXTRACTOR_HOME": str(home), **variables}
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
 def comparable(result: ExtractionResult) -> dict[str, Any]:
     """The result without its wall time."""
     return result.model_dump(exclude={"run": {"seconds"}})
@@ -241,12 +251,11 @@ def test_a_closed_queue_refuses_work(tmp_path: Path) -> None:
 
 
 def test_a_run_without_a_model_stops_before_any_report(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
-    env |= {"EXTRACTOR_HOME": str(tmp_path / "home"), "EXTRACTOR_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
     folder = Path(__file__).resolve().parent.parent / "samples"
-    done = subprocess.run(
-        [sys.executable, "-m", "extractor", "extract", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")],
-        env=env, capture_output=True, text=True, timeout=300,
+    done = run_cli(
+        tmp_path / "home",
+        *("extract", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")),
+        EXTRACTOR_LLM_BASE_URL="http://127.0.0.1:9/v1",
     )
     assert done.returncode == 2, done.stderr
     assert "EXTRACTOR_LLM_MODEL" in done.stderr
@@ -272,18 +281,14 @@ def test_a_batch_with_the_llm_backend_is_one_run(
             gate.opened.set()
         return gate(request)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "EXTRACTOR_"))}
     with ScriptedLLMServer(responder=open_on_second, delay=0.05) as server:
-        env |= {
-            "EXTRACTOR_HOME": str(tmp_path / "home"),
-            "EXTRACTOR_LLM_BASE_URL": server.base_url,
-            "EXTRACTOR_LLM_MODEL": "scripted-model",
-            "EXTRACTOR_LLM_CONCURRENCY": "3",
-            "EXTRACTOR_LLM_CACHE": "false",
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "extractor", "batch", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")],
-            env=env, capture_output=True, text=True, timeout=300,
+        done = run_cli(
+            tmp_path / "home",
+            *("batch", str(folder), "--backend", "llm", "-o", str(tmp_path / "out")),
+            EXTRACTOR_LLM_BASE_URL=server.base_url,
+            EXTRACTOR_LLM_MODEL="scripted-model",
+            EXTRACTOR_LLM_CONCURRENCY="3",
+            EXTRACTOR_LLM_CACHE="false",
         )
         most = server.max_in_flight
     assert done.returncode == 0, done.stderr
