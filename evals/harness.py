@@ -27,11 +27,13 @@ from evals.runs import ReportRun, RunConfig, RunRecord, RunStore
 from evals.scoring import merge_reports, score_report
 from evals.splits import SPLITS
 from extractor import __version__
+from extractor.backends import Backend as ReportBackend
 from extractor.document import load_report
 from extractor.errors import ConfigError, InputError
 from extractor.llm.metering import sum_usage
 from extractor.pipeline import extract
 from extractor.run_identity import run_identity
+from extractor.runs import for_each_report
 from extractor.settings import Backend, Overrides, Settings, apply_overrides
 from schemas import DocumentInfo, ExtractionResult, Failure, NarrativeStatement, RunInfo, Table, TableRow
 
@@ -165,25 +167,28 @@ def run_eval(
     bundles = load_bundles(options)
     created = datetime.now(UTC)
     started = time.perf_counter()
-    predictions: dict[str, ExtractionResult] = {}
-    sources: dict[str, str] = {}
-    for bundle in bundles:
-        path = find_source(bundle, options.samples)
-        predictions[bundle.key] = _extract_or_empty(bundle, path, settings)
-        sources[bundle.key] = path.name
-    record = record_run(options, settings, predictions, sources=sources, created=created, group_id=group_id)
+    sources = {bundle.key: find_source(bundle, options.samples) for bundle in bundles}
+
+    def one(key: str, backend: ReportBackend) -> ExtractionResult:
+        return _extract_or_empty(sources[key], settings, backend)
+
+    # One run: with a model backend the reports' calls share one queue (extractor.runs).
+    finished = dict(for_each_report(list(sources), one, settings))
+    predictions = {key: finished[key] for key in sources}
+    names = {key: path.name for key, path in sources.items()}
+    record = record_run(options, settings, predictions, sources=names, created=created, group_id=group_id)
     record.seconds = round(time.perf_counter() - started, 3)
     if store is not None:
         store.save(record, predictions)
     return record
 
 
-def _extract_or_empty(bundle: GoldBundle, path: Path, settings: Settings) -> ExtractionResult:
-    """The extraction of one gold report; a report this build cannot read (a PDF before
-    PDF input exists) scores as an empty extraction with the reason as its failure, so
-    the run reports the gold it could not reach instead of leaving it out."""
+def _extract_or_empty(path: Path, settings: Settings, backend: ReportBackend) -> ExtractionResult:
+    """The extraction of one gold report; a report that cannot be read (a scan, a damaged
+    file) scores as an empty extraction with the reason as its failure, so the run
+    reports the gold it could not reach instead of leaving it out."""
     try:
-        return extract(load_report(path, settings), settings)
+        return extract(load_report(path, settings), settings, backend=backend)
     except InputError as error:
         return ExtractionResult(
             document=DocumentInfo(source_name=path.name, sha256=_sha256(path), encoding="none"),

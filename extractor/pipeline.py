@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from extractor import __version__
-from extractor.backends import BackendJob, make_backend
+from extractor.backends import Backend, BackendJob, make_backend
 from extractor.document import SourceText
 from extractor.document.identity import describe
 from extractor.document.placing import place_spans
@@ -26,15 +26,22 @@ from extractor.tables import extract_tables
 from schemas import ExtractionResult, Failure, RunInfo
 
 
-def extract(source: SourceText, settings: Settings, stages: dict[str, float] | None = None) -> ExtractionResult:
+def extract(
+    source: SourceText,
+    settings: Settings,
+    stages: dict[str, float] | None = None,
+    backend: Backend | None = None,
+) -> ExtractionResult:
     """Extract tables, performance forms and narrative from one loaded report.
 
     When ``stages`` is given, the seconds spent in each stage (``segment``,
     ``tables``, ``forms``, ``narrative``, ``reconcile``, and ``provenance`` for a PDF)
     are added to it.
+    ``backend`` is a run's (:func:`extractor.runs.for_each_report`), shared with
+    the run's other reports; by default the one ``settings`` names, for this report.
     """
     with collector_paused():
-        return _extract(source, settings, stages)
+        return _extract(source, settings, stages, backend)
 
 
 def require_report(result: ExtractionResult) -> None:
@@ -78,7 +85,9 @@ def collector_paused() -> Iterator[None]:
             gc.collect(0)
 
 
-def _extract(source: SourceText, settings: Settings, stages: dict[str, float] | None) -> ExtractionResult:
+def _extract(
+    source: SourceText, settings: Settings, stages: dict[str, float] | None, backend: Backend | None
+) -> ExtractionResult:
     started = time.perf_counter()
     clock = _Clock(stages, started)
     failures: list[Failure] = []
@@ -97,7 +106,7 @@ def _extract(source: SourceText, settings: Settings, stages: dict[str, float] | 
     claimed += [(s.line_start, s.line_end) for s in score_tables]
     paragraphs = extract_paragraphs(source, claimed)
     job = BackendJob(source=source, paragraphs=paragraphs, forms=forms, tables=tables)
-    read = make_backend(settings).read(job)
+    read = (backend or make_backend(settings)).read(job)
     if read.forms is not None:  # the model re-read the line-flow forms
         forms = read.forms
     failures.extend(read.failures)

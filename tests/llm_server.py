@@ -11,6 +11,11 @@ recorded in ``requests``.
 Answers adapt to the request: tool calls when the request carries ``tools``,
 plain JSON content with ``response_format``, a fenced ```json block otherwise,
 so one script serves every instructor mode.
+
+``delay`` adds latency to every reply: a fixed number of seconds, or a
+function of the request (:class:`LogNormalLatency`: a wide, seeded
+distribution, as real endpoints show). ``max_in_flight`` records the most
+requests the server held at once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import random
 import threading
 import time
@@ -133,12 +139,50 @@ def dropped() -> Reply:
     return Reply(drop=True)
 
 
+def _attempt_rng(seed: int, text: str, attempt: int) -> random.Random:
+    """A generator seeded by the seed, a user message and how many times that
+    message came before: what it draws does not depend on the order in which
+    concurrent calls arrive."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return random.Random(f"{seed}|{digest}|{attempt}")
+
+
+class LogNormalLatency:
+    """Seconds a reply takes, drawn from a log-normal distribution with the given
+    median and ``sigma`` (of the logarithm): sigma 1 puts one call in a hundred
+    past ten times the median. Seeded per user message and attempt, so a run
+    sees the same latencies whatever the order its calls arrive in."""
+
+    def __init__(self, median: float, sigma: float, seed: int = 0) -> None:
+        self.median = median
+        self.sigma = sigma
+        self.seed = seed
+        self._seen: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def mean(self) -> float:
+        """The distribution's mean (median · e^(σ²/2))."""
+        return self.median * math.exp(self.sigma**2 / 2)
+
+    def __call__(self, request: Request) -> float:
+        text = user_text(request)
+        with self._lock:
+            attempt = self._seen[text]
+            self._seen[text] += 1
+        return _attempt_rng(self.seed, text, attempt).lognormvariate(math.log(self.median), self.sigma)
+
+
 class ScriptedLLMServer:
     """The server. Use as a context manager; ``base_url`` ends in ``/v1``."""
 
-    def __init__(self, responder: Callable[[Request], Reply] | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        responder: Callable[[Request], Reply] | None = None,
+        delay: float | Callable[[Request], float] = 0.0,
+    ) -> None:
         self.responder = responder
-        self.delay = delay  # added to every reply (benchmarks)
+        self.delay = delay  # added to every reply (benchmarks): seconds, or seconds per request
         self.requests: list[Request] = []
         self.arrivals: list[float] = []  # time.monotonic() of each request
         self.in_flight = 0
@@ -231,7 +275,8 @@ class ScriptedLLMServer:
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 try:
                     reply = server._next_reply(request)
-                    pause = reply.delay + server.delay
+                    added = server.delay(request) if callable(server.delay) else server.delay
+                    pause = reply.delay + added
                     if pause:
                         time.sleep(pause)
                     if reply.drop:
@@ -385,8 +430,7 @@ class FaultyResponder:
         with self._lock:
             attempt = self._seen[text]
             self._seen[text] += 1
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        rng = random.Random(f"{self.seed}|{digest}|{attempt}")
+        rng = _attempt_rng(self.seed, text, attempt)
         fate: Fault = rng.choice(self.FAULTS) if rng.random() < self.rate else "ok"
         with self._lock:
             self.log.append((text, fate, kind))

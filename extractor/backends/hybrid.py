@@ -19,6 +19,7 @@ from extractor.backends.base import BackendJob, BackendResult
 from extractor.backends.model_run import forms_for_model, in_order, run_model
 from extractor.backends.project_run import with_summaries
 from extractor.backends.routing import paragraphs_for_model
+from extractor.llm.call_queue import ModelQueue
 from extractor.narrative.statements import extract_statements
 from extractor.settings import Backend as BackendName
 from extractor.settings import Settings
@@ -30,8 +31,9 @@ class HybridBackend:
 
     name: BackendName = "hybrid"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, queue: ModelQueue | None = None) -> None:
         self.settings = settings
+        self.queue = queue  # the run's queue of model calls; None: each report its own client
 
     def read(self, job: BackendJob) -> BackendResult:
         rules = extract_statements(job.paragraphs)
@@ -40,10 +42,10 @@ class HybridBackend:
         troubled = forms_for_model(job, scope)
         if not hard and not troubled:
             return with_summaries(BackendResult(statements=rules, model=self.settings.llm.model), job,
-                                  self.settings, "incomplete")
-        narrative, result = run_model(job, hard, troubled, self.settings)
+                                  self.settings, "incomplete", self.queue)
+        narrative, result = run_model(job, hard, troubled, self.settings, self.queue)
         replaced = narrative.answered
         statements = [s for s in rules if s.paragraph_id not in replaced]
         statements += [s for s in narrative.statements if s.paragraph_id in replaced]
         result.statements = in_order(statements, job.paragraphs)
-        return with_summaries(result, job, self.settings, "incomplete")
+        return with_summaries(result, job, self.settings, "incomplete", self.queue)

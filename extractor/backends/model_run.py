@@ -1,5 +1,6 @@
 """Running the model readers of one report together: the narrative chunks and
-the chosen forms share one event loop, and their usage adds up."""
+the chosen forms share one client (the run's queue of calls when there is one),
+and their usage adds up."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 
 from extractor.backends.base import BackendJob, BackendResult
 from extractor.forms import is_tabbed_block
+from extractor.llm.call_queue import ModelQueue
 from extractor.llm.client import LLMClient
 from extractor.llm.forms import FormRun, aread_forms
 from extractor.llm.metering import sum_usage
@@ -30,24 +32,29 @@ def forms_for_model(job: BackendJob, scope: str) -> set[int]:
 
 
 def run_model(
-    job: BackendJob, paragraphs: list[Paragraph], forms: set[int], settings: Settings
+    job: BackendJob, paragraphs: list[Paragraph], forms: set[int], settings: Settings, queue: ModelQueue | None
 ) -> tuple[NarrativeRun, BackendResult]:
-    """Ask the model about ``paragraphs`` and the forms starting at ``forms``.
-    The result carries the forms (model-read where asked, None if none was)
-    and the summed usage; its statements are left for the caller to merge."""
+    """Ask the model about ``paragraphs`` and the forms starting at ``forms``,
+    through ``queue`` (the run's, shared with other reports) or, when None, a
+    client of this report's own. The result carries the forms (model-read where
+    asked, None if none was) and the summed usage; its statements are left for
+    the caller to merge."""
 
-    async def both() -> tuple[NarrativeRun, FormRun]:
-        client = LLMClient(settings.llm)  # one client: one bound on the calls in flight
-        try:
-            narrative, form_run = await asyncio.gather(
-                aread_narrative(paragraphs, settings, client, job.tables),
-                aread_forms(job.source, job.forms, forms, settings, client),
-            )
-        finally:
-            await client.close()
+    async def both(client: LLMClient) -> tuple[NarrativeRun, FormRun]:
+        narrative, form_run = await asyncio.gather(
+            aread_narrative(paragraphs, settings, client, job.tables),
+            aread_forms(job.source, job.forms, forms, settings, client),
+        )
         return narrative, form_run
 
-    narrative, form_run = run_sync(both())
+    async def on_own_client() -> tuple[NarrativeRun, FormRun]:
+        client = LLMClient(settings.llm)  # one client: one bound on the calls in flight
+        try:
+            return await both(client)
+        finally:
+            await client.close()
+
+    narrative, form_run = run_sync(on_own_client()) if queue is None else queue.run(both)
     result = BackendResult(
         forms=form_run.forms if form_run.read else None,
         failures=[*narrative.failures, *form_run.failures],

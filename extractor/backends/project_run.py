@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Literal
 
 from extractor.backends.base import BackendJob, BackendResult
+from extractor.llm.call_queue import ModelQueue
 from extractor.llm.metering import sum_usage
 from extractor.llm.narrative import run_sync
 from extractor.llm.project_summaries import Chunk, SummaryRun, aread_summaries, chunk_of
@@ -24,15 +25,21 @@ from schemas import ProjectSummary
 Scope = Literal["all", "incomplete"]
 
 
-def model_summaries(paragraphs: list[Paragraph], settings: Settings, scope: Scope) -> tuple[
-        list[ProjectSummary], SummaryRun]:
-    """The report's per-project summaries, the model's where it answered, in text order."""
+def model_summaries(
+    paragraphs: list[Paragraph], settings: Settings, scope: Scope, queue: ModelQueue | None = None
+) -> tuple[list[ProjectSummary], SummaryRun]:
+    """The report's per-project summaries, the model's where it answered, in text order;
+    the calls go through the run's ``queue`` when given (else a client of their own)."""
     stretches = summary_stretches(paragraphs)
     rules = [read_stretch(stretch, name, kind) for stretch, name, kind in stretches]
     asked = [i for i, s in enumerate(rules) if scope == "all" or (s.score is None and s.budget is None)]
     chunks = [Chunk(stretches[i][0], rules[i].kind) for i in asked]
     extra = [chunk_of(p) for p in irregular_paragraphs(paragraphs)]
-    run = run_sync(aread_summaries([*chunks, *extra], settings))
+    asked_chunks = [*chunks, *extra]
+    if queue is None:
+        run = run_sync(aread_summaries(asked_chunks, settings))
+    else:
+        run = queue.run(lambda client: aread_summaries(asked_chunks, settings, client))
     merged = list(rules)
     for index, answer in zip(asked, run.answers[: len(asked)], strict=True):
         if answer:
@@ -43,10 +50,12 @@ def model_summaries(paragraphs: list[Paragraph], settings: Settings, scope: Scop
     return merged, run
 
 
-def with_summaries(result: BackendResult, job: BackendJob, settings: Settings, scope: Scope) -> BackendResult:
+def with_summaries(
+    result: BackendResult, job: BackendJob, settings: Settings, scope: Scope, queue: ModelQueue | None = None
+) -> BackendResult:
     """``result`` with the per-project summaries the model read added (usage, prompts and
     failures summed into it)."""
-    summaries, run = model_summaries(job.paragraphs, settings, scope)
+    summaries, run = model_summaries(job.paragraphs, settings, scope, queue)
     result.project_summaries = summaries
     result.failures.extend(run.failures)
     result.usage = sum_usage([result.usage, run.usage])

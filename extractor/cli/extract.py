@@ -12,12 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from extractor.backends import Backend as ReportBackend
 from extractor.cli.layout import Field, Records, plural, print_records
 from extractor.cli.output import json_chunks, output_target, write_atomic
 from extractor.document import load_report
-from extractor.errors import ExtractorError, NotAReportError
+from extractor.errors import ConfigError, ExtractorError, NotAReportError
 from extractor.memory import cap_memory, memory_exceeded
 from extractor.pipeline import extract, require_report
+from extractor.runs import for_each_report
 from extractor.settings import Backend, Overrides, Settings, apply_overrides
 from schemas import ExtractionResult
 
@@ -138,11 +140,12 @@ def failed_chunks_message(outcomes: list[Outcome]) -> str:
     )
 
 
-def run_one(path: Path, settings: Settings) -> Outcome:
-    """Load, extract and check one report; a typed error becomes the outcome's reason."""
+def run_one(path: Path, settings: Settings, backend: ReportBackend | None = None) -> Outcome:
+    """Load, extract and check one report (with a run's ``backend`` when given); a typed
+    error becomes the outcome's reason."""
     try:
         source = load_report(path, settings)
-        result = extract(source, settings)
+        result = extract(source, settings, backend=backend)
         require_report(result)
     except NotAReportError as exc:
         return Outcome(path, error=str(exc), status=exc.status)
@@ -202,25 +205,35 @@ def extract_command(
         console.print("[red]--json prints the summary on stdout[/]: give -o FILE for the extraction")
         raise typer.Exit(2)
     cap_memory(settings)
-    outcomes: list[Outcome] = []
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=single,
-    ) as progress:
-        task = progress.add_task("extracting", total=len(paths))
-        for path in paths:
-            progress.update(task, description=f"extracting {path.name}")
-            outcome = run_one(path, settings)
-            if outcome.result is not None:
-                try:
-                    _write(outcome.result, out_file, out_dir, path)
-                    if text_out is not None and outcome.text is not None:
-                        write_atomic(text_out if single else text_out / f"{path.stem}.txt", outcome.text)
-                except ExtractorError as exc:
-                    outcome = Outcome(path, error=str(exc), status="failed")
-            outcome.text = None  # written: not kept for the whole folder
-            outcomes.append(outcome)
-            progress.advance(task)
+    finished: dict[Path, Outcome] = {}
+
+    def extract_one(path: Path, backend: ReportBackend) -> Outcome:
+        outcome = run_one(path, settings, backend)
+        if outcome.result is not None:
+            try:
+                _write(outcome.result, out_file, out_dir, path)
+                if text_out is not None and outcome.text is not None:
+                    write_atomic(text_out if single else text_out / f"{path.stem}.txt", outcome.text)
+            except ExtractorError as exc:
+                outcome = Outcome(path, error=str(exc), status="failed")
+        outcome.text = None  # written: not kept for the whole folder
+        return outcome
+
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=single,
+        ) as progress:
+            task = progress.add_task("extracting", total=len(paths))
+            # With a model backend several reports are read at once, their calls in one queue.
+            for path, outcome in for_each_report(paths, extract_one, settings):
+                progress.update(task, description=f"extracted {path.name}")
+                finished[path] = outcome
+                progress.advance(task)
+    except ConfigError as exc:  # the model backend is not set up: no report can be read
+        console.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+    outcomes = [finished[path] for path in paths]
     if as_json:
         typer.echo(json.dumps(summary_json(outcomes), ensure_ascii=False, indent=2))
     else:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -25,16 +25,15 @@ from rich.table import Table as RichTable
 from extractor.cli.extract import collect_reports
 from extractor.cli.layout import Field, Records, print_records
 from extractor.cli.output import write_atomic
-from extractor.errors import ExtractorError
+from extractor.errors import ConfigError, ExtractorError
 from extractor.memory import cap_memory
 from extractor.run_identity import run_identity
-from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, extract_file, file_sha256
+from extractor.runs import for_each_report
+from extractor.service.batch import STATE_FILE, BatchEntry, BatchState, FileOutcome, extract_file, file_sha256
 from extractor.settings import Backend, Overrides, Settings, apply_overrides
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy: imported only by the commands that use it
     from extractor.service.storage import Store
-
-T = TypeVar("T")
 
 keys_app = typer.Typer(help="API keys of the HTTP service.", no_args_is_help=True)
 
@@ -106,18 +105,10 @@ def batch_command(
         TimeRemainingColumn(),
     )
     try:
-        with (
-            Progress(*columns, console=console) as progress,
-            # spawn: the progress display runs a thread, and forking beside threads is unsafe.
-            ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=cap_memory, initargs=(settings,))
-            if jobs > 1
-            else _Inline() as pool,
-        ):
+        with Progress(*columns, console=console) as progress:
             task = progress.add_task("extracting", total=len(todo))
-            pending = [(path, sha256, pool.submit(extract_file, path, settings)) for path, sha256 in todo]
-            for path, sha256, future in pending:
-                progress.update(task, description=f"extracting {path.name}")
-                payload, findings, error, seconds = future.result()
+            for (path, sha256), (payload, findings, error, seconds) in _extracted(todo, settings, jobs):
+                progress.update(task, description=f"extracted {path.name}")
                 target = f"{path.stem}.json"
                 if payload is not None:
                     try:
@@ -141,6 +132,9 @@ def batch_command(
                 if error:
                     failures.append((path.name, error))
                 progress.advance(task)
+    except ConfigError as exc:  # the model backend is not set up: no report can be read
+        console.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted[/]; run the same command again to resume ({output / STATE_FILE})")
         raise typer.Exit(130) from None
@@ -159,19 +153,21 @@ def batch_command(
         raise typer.Exit(1)
 
 
-class _Inline:
-    """A stand-in for a process pool that runs each call when submitted (``--jobs 1``)."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        future: Future[T] = Future()
-        future.set_result(fn(*args))
-        return future
+def _extracted(
+    todo: list[tuple[Path, str]], settings: Settings, jobs: int
+) -> Iterator[tuple[tuple[Path, str], FileOutcome]]:
+    """Each (path, sha256) with its outcome: with one job as they finish, a model
+    backend reading several reports at once through one queue of calls; with
+    ``jobs`` processes in order, each report on a client of its own."""
+    if jobs == 1:
+        yield from for_each_report(todo, lambda item, backend: extract_file(item[0], settings, backend), settings)
+        return
+    # spawn: the progress display runs a thread, and forking beside threads is unsafe.
+    spawn = get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=spawn, initializer=cap_memory, initargs=(settings,)) as pool:
+        pending = [(item, pool.submit(extract_file, item[0], settings)) for item in todo]
+        for item, future in pending:
+            yield item, future.result()
 
 
 def _store(console: Console) -> Store:

@@ -5,5 +5,6 @@ against the source.
 
 Entry points: :func:`extractor.llm.narrative.read_narrative` (one report),
 :func:`extractor.llm.narrative.read_narratives` (several sharing one client),
-:func:`extractor.llm.forms.aread_forms`.
+:func:`extractor.llm.forms.aread_forms`; :class:`extractor.llm.call_queue.ModelQueue`
+(one queue for every model call of a run over several reports).
 """

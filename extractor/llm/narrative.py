@@ -6,9 +6,11 @@ not in the paragraph comes out ``grounded=False``, never silently kept. A
 chunk that fails for good becomes a :class:`~schemas.Failure` with its span
 and the run goes on; a chunk whose answer was cut off is split in two and
 each half asked again (a smaller prompt, never a bigger one); so is a chunk
-the server refuses as longer than the model's context. Once every chunk is
-back, the statements go through the reconciliation checks of
-:mod:`extractor.llm.recheck`, and each one that fails is asked about once more.
+the server refuses as longer than the model's context. As soon as a chunk's
+answer is back and grounded, its statements go through the reconciliation
+checks of :mod:`extractor.llm.recheck` (each judges one statement, against the
+tables at most), and each one that fails is asked about once more: a follow-up
+waits for its own chunk only, never for the rest of the report.
 """
 
 from __future__ import annotations
@@ -97,12 +99,12 @@ async def aread_narrative(
         return run
     own = client is None
     reader = _Reader(settings, template, meter, {p.model.id: p for p in paragraphs}, client)
+    if followup is not None:
+        reader.rechecker = Rechecker(settings, followup, reader.client, reader.cache, meter, reader.paragraphs)
+        reader.tables = tables
     try:
         outcomes = await asyncio.gather(*(reader.read(chunk) for chunk in chunks))
         statements = [s for found, _ in outcomes for s in found]
-        if followup is not None:
-            rechecker = Rechecker(settings, followup, reader.client, reader.cache, meter, reader.paragraphs)
-            statements = await rechecker.recheck(statements, tables)
     finally:
         reader.close()
         if own:
@@ -117,7 +119,8 @@ async def aread_narrative(
 
 
 class _Reader:
-    """Reads chunks with one client, one cache and one meter."""
+    """Reads chunks with one client, one cache and one meter; with a
+    ``rechecker``, follows each chunk's answer up on its own."""
 
     def __init__(
         self,
@@ -134,6 +137,8 @@ class _Reader:
         self.client = client if client is not None else LLMClient(settings.llm)
         self.cache = ResponseCache(cache_path(settings.home)) if settings.llm.cache else None
         self.failed_paragraphs: set[str] = set()
+        self.rechecker: Rechecker | None = None
+        self.tables: Sequence[Table] = ()
 
     def close(self) -> None:
         if self.cache is not None:
@@ -158,7 +163,10 @@ class _Reader:
             return [], [self._failure(chunk, error)]
         # Grounding is pure CPU; in a worker thread the event loop keeps
         # sending requests and reading answers between the GIL's switches.
-        return await asyncio.to_thread(self._ground, answer), []
+        statements = await asyncio.to_thread(self._ground, answer)
+        if self.rechecker is not None:
+            statements = await self.rechecker.recheck(statements, self.tables)
+        return statements, []
 
     async def _split(
         self, chunk: Chunk, error: TruncatedAnswerError | PromptTooLongError

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from extractor.backends import Backend
 from extractor.document import load_report
 from extractor.errors import ExtractorError
 from extractor.memory import memory_exceeded
@@ -94,11 +95,15 @@ class BatchState:
         self.entries[entry.sha256] = entry
 
 
-def extract_file(path: Path, settings: Settings) -> tuple[str | None, int, str | None, float]:
-    """Extract one file: (JSON or None, findings count, error, seconds). Picklable for a process pool."""
+FileOutcome = tuple[str | None, int, str | None, float]  # JSON or None, findings, error, seconds
+
+
+def extract_file(path: Path, settings: Settings, backend: Backend | None = None) -> FileOutcome:
+    """Extract one file: (JSON or None, findings count, error, seconds), with a
+    run's ``backend`` when given. Picklable for a process pool."""
     started = datetime.now(UTC)
     try:
-        result = extract(load_report(path, settings), settings)
+        result = extract(load_report(path, settings), settings, backend=backend)
         require_report(result)
         payload: str | None = result.model_dump_json(indent=2)
         findings, error = len(result.findings), None
