@@ -63,7 +63,8 @@ def test_chunk_failures_exit_1_unless_allow_partial(tmp_path: Path) -> None:
 
 def test_no_model_configured_points_at_the_docs(tmp_path: Path) -> None:
     done = run("extract", "--backend", "llm", str(CORPUS["002"]), "-o", str(tmp_path / "x.json"), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2  # a setting missing: a usage error, found before any report is read
+    assert not (tmp_path / "x.json").exists()
     message = " ".join(done.stderr.split())
     assert "no model configured: set EXTRACTOR_LLM_MODEL" in message
     assert "docs/llm.md" in message
