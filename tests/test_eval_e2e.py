@@ -30,26 +30,15 @@ from evals.harness import EvalOptions, find_source, run_eval
 from evals.runs import RunRecord, RunStore
 from extractor.document import SourceText, load_report
 from extractor.pipeline import extract
-from extractor.settings import LLMSettings, Settings
-from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle
+from extractor.settings import Settings
+from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle, oracle_settings
 from tests.llm_server import ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _settings(server: ScriptedLLMServer, home: Path) -> Settings:
-    llm = LLMSettings(
-        base_url=server.base_url,
-        api_key="test-key",
-        model="gold-oracle",
-        mode="tools",
-        timeout=10.0,
-        max_retries=1,
-        backoff_initial=0.01,
-        backoff_max=0.05,
-        cache=True,
-    )
-    return Settings(home=home, backend="llm", llm=llm)
+    return oracle_settings(server.base_url, home, cache=True)
 
 
 @dataclass

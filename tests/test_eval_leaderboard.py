@@ -25,9 +25,9 @@ from evals.leaderboard import leaderboard, render
 from evals.runs import RunStore
 from extractor.document import SourceText
 from extractor.llm.prompts import prompts_root
-from extractor.settings import LLMSettings, Settings
+from extractor.settings import Settings
 from schemas import NarrativeStatement
-from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle
+from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle, oracle_settings
 from tests.llm_server import Reply, Request, ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,18 +72,7 @@ def _prompts(tmp: Path) -> Path:
 
 
 def _settings(server: ScriptedLLMServer, home: Path, prompts: Path) -> Settings:
-    llm = LLMSettings(
-        base_url=server.base_url,
-        api_key="test-key",
-        model="gold-oracle",
-        mode="tools",
-        timeout=10.0,
-        max_retries=1,
-        backoff_initial=0.01,
-        backoff_max=0.05,
-        prompts_dir=prompts,
-    )
-    return Settings(home=home, backend="llm", llm=llm)
+    return oracle_settings(server.base_url, home, prompts_dir=prompts)
 
 
 def test_worse_prompt_version_scores_lower_with_an_interval_excluding_zero(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from evals.gold_io import GoldBundle, GoldStatement, gold_keys, load_gold
 from extractor.document import SourceText
 from extractor.llm.answers import NarrativeAnswer, from_statement
 from extractor.narrative.grounding import find_quote
 from extractor.narrative.paragraphs import Paragraph
+from extractor.settings import LLMSettings, Settings
 from schemas import NarrativeParagraph, NarrativeStatement, Span
 from tests.llm_server import Reply, Request, answer_text
 
@@ -105,3 +108,12 @@ class GoldOracle:
 
 # The gold of text reports (the Shanghai gold is of PDFs).
 TEXT_REPORTS = ["000", "001", "002", "004"]
+
+
+def oracle_settings(server_url: str, home: Path, **llm: Any) -> Settings:
+    """Settings of an ``llm`` run against the scripted gold-oracle server (fast retries)."""
+    values: dict[str, Any] = {
+        "base_url": server_url, "api_key": "test-key", "model": "gold-oracle", "mode": "tools", "timeout": 10.0,
+        "max_retries": 1, "backoff_initial": 0.01, "backoff_max": 0.05, **llm,
+    }
+    return Settings(home=home, backend="llm", llm=LLMSettings(**values))
