@@ -284,9 +284,15 @@ def score_statements(
 _LEADING_ZERO = re.compile(r"(?<!\d)0+(\d)")
 
 
+# What a title prints before the table's role: its year (2025年, 2024年度), the level that
+# compiles it (部门, 单位, 预算单位) and 本年. Two printings of one table differ there only.
+_TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?)?(?:本年度?)?(?:预算单位|单位|部门)?")
+
+
 def table_key(table_id: str) -> str:
-    """A table id folded for comparison: 公开01表 == 公开1表 == 公开 01 表."""
-    return _LEADING_ZERO.sub(r"\1", fold_text(table_id))
+    """A table id or title folded for comparison: 公开01表 == 公开1表 == 公开 01 表, and
+    2025年部门收入预算总表 == 部门收入预算总表 == 收入预算总表 (the role the title names)."""
+    return _TITLE_PREFIX.sub("", _LEADING_ZERO.sub(r"\1", fold_text(table_id)))
 
 
 def header_path(key: str) -> tuple[str, ...]:
