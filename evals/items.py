@@ -162,10 +162,11 @@ def table_row_items(
     aligned = align_table_rows(gold, predicted, lines_comparable)
     labels = _unique([f"{r.table_id}/{r.name}{'/' + r.side if r.side else ''} @{r.line}" for r in gold])
     items: list[ItemScore] = []
-    for index, row in enumerate(gold):
+    for index, gold_row in enumerate(gold):
         score = TypeScore(record_type="table_rows")
-        _score_row(score, row, *aligned.pairs.get(index, (None, None)))
-        items.append(_item(report, "table_rows", labels[index], score, split_of(report, "table_rows", row.line, tuned)))
+        _score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
+        split = split_of(report, "table_rows", gold_row.line, tuned)
+        items.append(_item(report, "table_rows", labels[index], score, split))
     if complete:
         buckets = {split: TypeScore(record_type="table_rows") for split in SPLITS}
         for table, row in aligned.extra:

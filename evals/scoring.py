@@ -387,8 +387,8 @@ def score_table_rows(
     aligned = align_table_rows(gold, predicted, lines_comparable)
     extra = aligned.extra if complete else []
     score.records["rows"] = _record_counts(len(gold), len(aligned.pairs) + len(extra), len(aligned.pairs), complete)
-    for index, row in enumerate(gold):
-        _score_row(score, row, *aligned.pairs.get(index, (None, None)))
+    for index, gold_row in enumerate(gold):
+        _score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
     for table, row in extra:
         _score_extra_row(score, table, row)
     return score
