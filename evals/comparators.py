@@ -14,8 +14,9 @@ from collections import Counter
 
 from extractor.numbers import UNIT_TO_WAN
 
-# Two figures agree when they differ by at most this (in 万元 for amounts, in
-# points for percentages): the reports print two decimals.
+# Two figures agree when they differ by at most this, in the coarser of their two units
+# (points for percentages): the reports print two decimals in their own unit, so 元
+# tables agree to half a fen, and a figure in 万元 against one in 元 to 50 元.
 NUMBER_TOLERANCE = 0.005
 # Long text (goals, reasons, deviation analyses) counts as correct from this
 # character-level F1 on. 0.8 forgives a dropped clause or a different join of
@@ -96,11 +97,13 @@ def numbers_equal(
     predicted_unit: str | None = None,
     tolerance: float = NUMBER_TOLERANCE,
 ) -> bool:
-    """Equal within ``tolerance`` after both are brought to the same unit."""
+    """Equal within ``tolerance`` of the coarser unit after both are brought to 万元
+    (58845.28 元 and 58845.29 元 differ; 1.35 万元 and 13,500.00 元 agree)."""
     g = to_base_unit(gold, gold_unit)
     p = to_base_unit(predicted, predicted_unit)
-    # The small epsilon keeps 0.005 itself inside the tolerance despite binary floats.
-    return abs(g - p) <= tolerance + 1e-9
+    coarser = max(to_base_unit(1.0, gold_unit), to_base_unit(1.0, predicted_unit))
+    # The small epsilon keeps the tolerance itself inside despite binary floats.
+    return abs(g - p) <= tolerance * coarser + 1e-9 * coarser
 
 
 def short_equal(gold: str, predicted: str) -> bool:

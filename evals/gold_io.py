@@ -67,6 +67,13 @@ class GoldBundle(BaseModel):
     statements: list[GoldStatement] = Field(default_factory=list)
     table_rows: list[GoldTableRow] = Field(default_factory=list)
 
+    @property
+    def lines_comparable(self) -> bool:
+        """True when the gold's line numbers are the lines the extractor reads (a text
+        source). A PDF's gold numbers the lines of ``pdftotext -layout``; the extractor's
+        own reading of the PDF numbers them differently, so its lines align nothing."""
+        return not (self.source or "").lower().endswith(".pdf")
+
 
 def gold_keys(gold_dir: Path = GOLD_DIR) -> list[str]:
     """The report keys that have gold (from ``index.json``)."""

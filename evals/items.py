@@ -26,21 +26,20 @@ from evals.results import FieldCounts, TypeScore
 from evals.scoring import (
     FORM_FIELDS,
     FORM_MIN_SIMILARITY,
-    ROW_MIN_SIMILARITY,
     STATEMENT_FIELDS,
     STATEMENT_MIN_SIMILARITY,
     _form_similarity,
-    _row_similarity,
+    _score_extra_row,
     _score_row,
     _score_sublists,
     _statement_similarity,
+    align_table_rows,
     counted_extras,
     score_fields,
     score_identity,
-    table_key,
 )
 from evals.splits import SPLITS, LineRange, Split, split_of, statement_anchor
-from schemas import ExtractionResult, NarrativeStatement, PerformanceForm, Table, TableRow
+from schemas import ExtractionResult, NarrativeStatement, PerformanceForm, Table
 
 UNMATCHED = "(predictions without gold)"
 
@@ -151,34 +150,30 @@ def statement_items(
 
 
 def table_row_items(
-    report: str, gold: Sequence[GoldTableRow], predicted: Sequence[Table], tuned: Sequence[LineRange] = ()
+    report: str,
+    gold: Sequence[GoldTableRow],
+    predicted: Sequence[Table],
+    tuned: Sequence[LineRange] = (),
+    complete: bool = False,
+    lines_comparable: bool = True,
 ) -> list[ItemScore]:
-    """One item per gold row, as :func:`evals.scoring.score_table_rows` counts them."""
-    rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
-    for table in predicted:
-        for key in {table_key(table.id), table_key(table.title)}:
-            rows_by_table.setdefault(key, []).extend((table, row) for row in table.rows)
-    by_table: dict[str, list[int]] = {}
-    for index, row in enumerate(gold):
-        by_table.setdefault(table_key(row.table_id), []).append(index)
+    """One item per gold row, as :func:`evals.scoring.score_table_rows` counts them; with
+    complete gold, the predicted rows without gold in one bucket item per split."""
+    aligned = align_table_rows(gold, predicted, lines_comparable)
     labels = _unique([f"{r.table_id}/{r.name}{'/' + r.side if r.side else ''} @{r.line}" for r in gold])
-    scores: dict[int, TypeScore] = {}
-    for key, indices in by_table.items():
-        candidates = rows_by_table.get(key, [])
-        gold_rows = [gold[i] for i in indices]
-        pairs, _, _ = align(gold_rows, candidates, lambda g, c: _row_similarity(g, c[1]), ROW_MIN_SIMILARITY)
-        matched = dict(pairs)
-        for position, index in enumerate(indices):
-            score = TypeScore(record_type="table_rows")
-            if position in matched:
-                _score_row(score, gold[index], *candidates[matched[position]])
-            else:
-                _score_row(score, gold[index], None, None)
-            scores[index] = score
-    return [
-        _item(report, "table_rows", labels[i], scores[i], split_of(report, "table_rows", gold[i].line, tuned))
-        for i in range(len(gold))
-    ]
+    items: list[ItemScore] = []
+    for index, gold_row in enumerate(gold):
+        score = TypeScore(record_type="table_rows")
+        _score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
+        split = split_of(report, "table_rows", gold_row.line, tuned)
+        items.append(_item(report, "table_rows", labels[index], score, split))
+    if complete:
+        buckets = {split: TypeScore(record_type="table_rows") for split in SPLITS}
+        for table, row in aligned.extra:
+            # the row's own line: of the extractor's reading, the only numbering it has
+            _score_extra_row(buckets[split_of(report, "table_rows", row.line, tuned)], table, row)
+        items += [_item(report, "table_rows", _bucket_label(s), b, s) for s, b in buckets.items()]
+    return items
 
 
 def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemScore]:
@@ -205,7 +200,14 @@ def item_scores(bundle: GoldBundle, extraction: ExtractionResult) -> list[ItemSc
             tuned.get("statements", []),
         )
     if bundle.table_rows:
-        items += table_row_items(bundle.key, bundle.table_rows, extraction.tables, tuned.get("table_rows", []))
+        items += table_row_items(
+            bundle.key,
+            bundle.table_rows,
+            extraction.tables,
+            tuned.get("table_rows", []),
+            complete.get("table_rows", False),
+            bundle.lines_comparable,
+        )
     if bundle.identity:
         split = split_of(bundle.key, "identity", 1, tuned.get("identity", []))
         score = score_identity(bundle.identity, extraction.document)

@@ -284,9 +284,15 @@ def score_statements(
 _LEADING_ZERO = re.compile(r"(?<!\d)0+(\d)")
 
 
+# What a title prints before the table's role: its year (2025年, 2024年度), the level that
+# compiles it (部门, 单位, 预算单位) and 本年. Two printings of one table differ there only.
+_TITLE_PREFIX = re.compile(r"^(?:\d{4}年度?)?(?:本年度?)?(?:预算单位|单位|部门)?")
+
+
 def table_key(table_id: str) -> str:
-    """A table id folded for comparison: 公开01表 == 公开1表 == 公开 01 表."""
-    return _LEADING_ZERO.sub(r"\1", fold_text(table_id))
+    """A table id or title folded for comparison: 公开01表 == 公开1表 == 公开 01 表, and
+    2025年部门收入预算总表 == 部门收入预算总表 == 收入预算总表 (the role the title names)."""
+    return _TITLE_PREFIX.sub("", _LEADING_ZERO.sub(r"\1", fold_text(table_id)))
 
 
 def header_path(key: str) -> tuple[str, ...]:
@@ -304,41 +310,97 @@ def header_matches(gold_key: str, pred_key: str, pred_side: str | None = None) -
     return gold_path == pred_path or gold_path[1:] == pred_path or pred_path[1:] == gold_path
 
 
-def _row_similarity(gold: GoldTableRow, pred: TableRow) -> float:
-    """Name, line and shared columns: two 总计 rows on one line (收入 and 支出 side of a
-    two-sided table) are told apart by their columns."""
-    if not gold.name:  # a row printed without a label (公开09表): known by line and columns
+def _row_similarity(gold: GoldTableRow, pred: TableRow, lines_comparable: bool = True) -> float:
+    """Name, anchor and shared columns. The anchor is what the table itself prints where the
+    gold has it, the 科目编码 (code); else the row's line, when the gold numbers the lines the
+    extractor reads (a text report: two 总计 rows on one line, the 收入 and 支出 side of a
+    two-sided table, are then told apart by their columns). A PDF's gold numbers the lines of
+    ``pdftotext -layout``, not of the extractor's reading: there name and columns decide."""
+    if not gold.name:  # a row printed without a label (公开09表): known by anchor and columns
         name = 1.0
     else:
         name = 1.0 if short_equal(gold.name, pred.name) else char_f1(gold.name, pred.name)
+    if gold.code:
+        anchor = float(bool(pred.code) and short_equal(gold.code, pred.code or ""))
+    else:
+        anchor = float(lines_comparable and gold.line == pred.line)
     keys = [k for k in gold.cells if any(header_matches(k, p, pred.side) for p in pred.cells)]
     columns = len(keys) / len(gold.cells) if gold.cells else 0.0
-    return 0.5 * name + 0.2 * float(gold.line == pred.line) + 0.3 * columns
+    return 0.5 * name + 0.2 * anchor + 0.3 * columns
 
 
-def score_table_rows(gold: Sequence[GoldTableRow], predicted: Sequence[Table]) -> TypeScore:
-    """Score labeled table rows (gold covers only some rows, e.g. totals: predicted rows
-    without gold are not counted). Cells are matched by normalised header path."""
-    score = TypeScore(record_type="table_rows")
-    rows_by_table: dict[str, list[tuple[Table, TableRow]]] = {}
+PredictedRow = tuple[Table, TableRow]
+
+
+@dataclass
+class RowAlignment:
+    """Gold rows paired with predicted rows: ``pairs`` maps a gold row's index to its
+    predicted row; ``lost`` are gold rows without one; ``extra`` the predicted rows that
+    answer for no gold row (every table, also those the gold does not name)."""
+
+    pairs: dict[int, PredictedRow]
+    lost: list[int]
+    extra: list[PredictedRow]
+
+
+def align_table_rows(
+    gold: Sequence[GoldTableRow], predicted: Sequence[Table], lines_comparable: bool = True
+) -> RowAlignment:
+    """Align gold rows to predicted rows table by table: a table is known by its number
+    (公开01表) or the role its title names (:func:`table_key`), its rows by
+    :func:`_row_similarity`."""
+    rows_by_table: dict[str, list[PredictedRow]] = {}
     for table in predicted:
         # tables without a printed number (三公 tables of a budget, ...) are known by their title
         for key in {table_key(table.id), table_key(table.title)}:
             rows_by_table.setdefault(key, []).extend((table, row) for row in table.rows)
-    by_table: dict[str, list[GoldTableRow]] = {}
-    for row in gold:
-        by_table.setdefault(table_key(row.table_id), []).append(row)
-    for key, gold_rows in by_table.items():
+    by_table: dict[str, list[int]] = {}
+    for index, row in enumerate(gold):
+        by_table.setdefault(table_key(row.table_id), []).append(index)
+    result = RowAlignment(pairs={}, lost=[], extra=[])
+    for key, indices in by_table.items():
         candidates = rows_by_table.get(key, [])
         pairs, lost, _ = align(
-            gold_rows, candidates, lambda g, c: _row_similarity(g, c[1]), ROW_MIN_SIMILARITY
+            [gold[i] for i in indices],
+            candidates,
+            lambda g, c: _row_similarity(g, c[1], lines_comparable),
+            ROW_MIN_SIMILARITY,
         )
-        _merge_records(score, "rows", _record_counts(len(gold_rows), len(pairs), len(pairs), False))
-        for gi, pi in pairs:
-            _score_row(score, gold_rows[gi], *candidates[pi])
-        for gi in lost:
-            _score_row(score, gold_rows[gi], None, None)
+        result.pairs.update((indices[gi], candidates[pi]) for gi, pi in pairs)
+        result.lost.extend(indices[gi] for gi in lost)
+    matched = {id(row) for _, row in result.pairs.values()}
+    result.extra = [(table, row) for table in predicted for row in table.rows if id(row) not in matched]
+    result.lost.sort()
+    return result
+
+
+def score_table_rows(
+    gold: Sequence[GoldTableRow],
+    predicted: Sequence[Table],
+    complete: bool = False,
+    lines_comparable: bool = True,
+) -> TypeScore:
+    """Score labeled table rows. Partial gold (e.g. total rows only) leaves predicted rows
+    without gold uncounted; complete gold (every row of every table) counts their figures
+    as spurious. Cells are matched by normalised header path."""
+    score = TypeScore(record_type="table_rows")
+    aligned = align_table_rows(gold, predicted, lines_comparable)
+    extra = aligned.extra if complete else []
+    score.records["rows"] = _record_counts(len(gold), len(aligned.pairs) + len(extra), len(aligned.pairs), complete)
+    for index, gold_row in enumerate(gold):
+        _score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
+    for table, row in extra:
+        _score_extra_row(score, table, row)
     return score
+
+
+def _score_extra_row(score: TypeScore, table: Table, pred: TableRow) -> None:
+    """A predicted row no gold row answers for, in a report whose rows are all labelled."""
+    label = f"{table.title}/{pred.name}@{pred.line}"
+    score_fields(score, label, (FieldSpec("code", "short", _attr("code")),), None, pred)
+    for key, cell in pred.cells.items():
+        if cell.value is not None:
+            _count_cell(score, f"{label}/{key}", None, table.unit, cell.value, table.unit, matched=True)
 
 
 def _score_row(score: TypeScore, gold: GoldTableRow, table: Table | None, pred: TableRow | None) -> None:
@@ -437,7 +499,12 @@ def score_report(gold_bundle: GoldBundle, extraction: ExtractionResult) -> Score
             sections,
         )
     if gold_bundle.table_rows:
-        report.types["table_rows"] = score_table_rows(gold_bundle.table_rows, extraction.tables)
+        report.types["table_rows"] = score_table_rows(
+            gold_bundle.table_rows,
+            extraction.tables,
+            complete.get("table_rows", False),
+            gold_bundle.lines_comparable,
+        )
     if gold_bundle.identity:
         report.types["identity"] = score_identity(gold_bundle.identity, extraction.document)
     return report

@@ -131,6 +131,12 @@ def test_numbers_within_tolerance_and_units() -> None:
     assert numbers_equal(1.5, 15000, "亿元", "万元")
     assert not numbers_equal(100, 100, "万元", "元")
     assert numbers_equal(95.0, 95.0, "%", "%")
+    # 元 tables print fen: compared to half a fen, not to half a 万元-cent (50 元)
+    assert not numbers_equal(22118861.34, 22118861.0, "元", "元")
+    assert numbers_equal(22118861.34, 22118861.344, "元", "元")
+    # across units, the coarser unit's rounding: 1.35 万元 stands for 13,450–13,550 元
+    assert numbers_equal(1.35, 13549.0, "万元", "元")
+    assert not numbers_equal(1.35, 13551.0, "万元", "元")
 
 
 def test_short_strings_fold_nfkc_and_punctuation() -> None:
@@ -298,6 +304,17 @@ def test_header_paths_match_without_space_and_top_prefix() -> None:
     assert table_key("公开01表") == table_key("公开1表") == table_key("公开 01 表")
 
 
+def test_table_key_is_the_role_the_title_names() -> None:
+    # gold titles as printed, the reader's titles without the year, its ids without the level
+    assert table_key("2025年部门收入预算总表") == table_key("部门收入预算总表") == table_key("收入预算总表")
+    assert table_key("2026年预算单位财务收支预算总表") == table_key("财务收支预算总表")
+    assert table_key("单位“三公”经费和机关运行经费预算表") == table_key("2025年部门“三公”经费和机关运行经费预算表")
+    assert table_key("2024年度本年一般公共预算支出表") == table_key("一般公共预算支出表")
+    # the role stays: income is not expenditure, 基本支出 of a 部门预算经济分类 table keeps its 部门
+    assert table_key("2025年部门收入预算总表") != table_key("部门支出预算总表")
+    assert table_key("部门一般公共预算基本支出部门预算经济分类预算表").endswith("部门预算经济分类预算表")
+
+
 def test_table_rows_cells_units_and_nulls() -> None:
     row = TableRow(
         name="本年收入合计",
@@ -383,6 +400,64 @@ def test_unlabelled_row_and_table_known_by_title() -> None:
     assert score.fields["cells"].correct == 1
     other = Table(id="sangong", title="政府性基金预算支出表", rows=[row])
     assert score_table_rows(gold, [other]).fields["cells"].missed == 1
+
+
+def _coded(name: str, code: str | None, line: int, value: float) -> TableRow:
+    return TableRow(name=name, code=code, line=line, cells={"支出预算/合计": Cell(value=value, text=str(value))})
+
+
+def test_pdf_gold_rows_align_by_code_not_by_another_tools_lines() -> None:
+    """A PDF's gold numbers the lines of ``pdftotext -layout``; the reader numbers its own.
+    Two 行政运行 rows (of 财政事务 and of 司法) are told apart by their 科目编码 even where the
+    reader's line numbers happen to be the gold's lines swapped."""
+    gold = [
+        GoldTableRow(
+            table_id="2026年预算单位支出预算总表",
+            name="行政运行",
+            code="2010601",
+            line=40,
+            cells={"支出预算/合计": Cell(value=10.0, text="10.00")},
+            unit="元",
+        ),
+        GoldTableRow(
+            table_id="2026年预算单位支出预算总表",
+            name="行政运行",
+            code="2040601",
+            line=41,
+            cells={"支出预算/合计": Cell(value=20.0, text="20.00")},
+            unit="元",
+        ),
+    ]
+    predicted = [_coded("行政运行", "2040601", 40, 20.0), _coded("行政运行", "2010601", 41, 10.0)]
+    table = Table(id="支出预算总表", title="预算单位支出预算总表", unit="元", rows=predicted)
+    for lines_comparable in (True, False):
+        score = score_table_rows(gold, [table], complete=True, lines_comparable=lines_comparable)
+        assert score.fields["cells"].correct == 2 and score.fields["code"].correct == 2
+    # without codes, a PDF gold's line says nothing: the rows match by name and columns
+    uncoded = [row.model_copy(update={"code": None, "line": 900}) for row in gold[:1]]
+    score = score_table_rows(uncoded, [table.model_copy(update={"rows": predicted[1:]})], lines_comparable=False)
+    assert score.records["rows"].matched == 1 and score.fields["cells"].correct == 1
+
+
+def test_complete_table_gold_counts_rows_without_gold() -> None:
+    gold = [
+        GoldTableRow(
+            table_id="预算单位支出预算总表",
+            name="合计",
+            line=50,
+            cells={"支出预算/合计": Cell(value=30.0, text="30.00")},
+            unit="元",
+        )
+    ]
+    rows = [_coded("合计", None, 7, 30.0), _coded("幻行", "2990101", 6, 5.0)]
+    stray = Table(id="其他表", title="某某表", unit="元", rows=[_coded("另一行", None, 9, 1.0)])
+    table = Table(id="支出预算总表", title="2026年预算单位支出预算总表", unit="元", rows=rows)
+    partial = score_table_rows(gold, [table, stray])
+    assert partial.fields["cells"].spurious == 0 and partial.records["rows"].spurious == 0
+    complete = score_table_rows(gold, [table, stray], complete=True, lines_comparable=False)
+    assert complete.records["rows"].spurious == 2  # the stray row and the table the gold lacks
+    assert complete.fields["cells"].correct == 1 and complete.fields["cells"].spurious == 2
+    assert complete.fields["code"].spurious == 1
 
 
 # --- aggregate -------------------------------------------------------------------------------

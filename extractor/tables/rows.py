@@ -25,6 +25,10 @@ class RowsResult:
     unreadable: list[str] = field(default_factory=list)
 
 
+# Words an empty table prints where its first row would stand (无 = none).
+_NONE_WORDS = frozenset({"无", "无数据"})
+
+
 def parse_rows(source: SourceText, layout: Layout, body: list[RawRow]) -> RowsResult:
     """Parse the data rows of a table (the rows after its header)."""
     result = RowsResult()
@@ -162,7 +166,9 @@ def _segment_row(
             values[key] = _value_cell(source, cell, key, result)
         else:
             values[key] = Cell(value=None, text="")
-    printed = any(cell.text for cell in values.values())
+    printed = any(cell.text and cell.text not in _NONE_WORDS for cell in values.values())
+    # A line holding only 无 (printed in the code column of an empty table, read into a value
+    # column) says the table has no rows; it is not one.
     if code is None and name_cell is None and not printed and row_number is None:
         return None
     return TableRow(
