@@ -77,13 +77,13 @@ def _pdf(lines: list[str]) -> bytes:
     return ruled_report_pdf(lines, Layout(running_head=f"{DEPARTMENT}2025年部门预算"))
 
 
-def _source(rendering: str, settings: Settings, lines: list[str] | None = None) -> SourceText:
-    lines = lines if lines is not None else _lines()
+def _source(rendering: str, settings: Settings, plant: tuple[str, str] = ("", "")) -> SourceText:
+    """The report in one rendering, with ``plant`` (old, new) replaced in its text."""
     if rendering == "pdf":
-        return read_pdf_report(_pdf(lines), "report.pdf", settings)
-    if rendering == "txt":
-        return decode_report(("\n".join(lines) + "\n").encode("utf-8"), "report.txt")
-    return decode_report((DATA / f"report.{rendering}.txt").read_bytes(), f"report.{rendering}.txt")
+        return read_pdf_report(_pdf([line.replace(*plant) for line in _lines()]), "report.pdf", settings)
+    name = "report.txt" if rendering == "txt" else f"report.{rendering}.txt"
+    text = (DATA / name).read_text(encoding="utf-8").replace(*plant)
+    return decode_report(text.encode("utf-8"), name)
 
 
 def _indicators(form: PerformanceForm) -> list[tuple[object, ...]]:
@@ -93,7 +93,8 @@ def _indicators(form: PerformanceForm) -> list[tuple[object, ...]]:
     return [(i.level1, i.level2, i.level3, i.target, parsed(i.target_parsed), i.weight) for i in form.indicators]
 
 
-RENDERINGS = ("txt", "pdf")
+# txt: tab-separated; pdf: the ruled PDF read back; layout: `pdftotext -layout` of that PDF.
+RENDERINGS = ("txt", "pdf", "layout")
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
@@ -121,8 +122,8 @@ def test_the_subtitle_year_and_the_new_labels_leave_no_warning(settings: Setting
     assert [f.warnings for f in forms] == [[], [], []]
 
 
-def _fund_findings(rendering: str, settings: Settings, lines: list[str] | None = None) -> list[Finding]:
-    result = extract(_source(rendering, settings, lines), settings)
+def _fund_findings(rendering: str, settings: Settings, plant: tuple[str, str] = ("", "")) -> list[Finding]:
+    result = extract(_source(rendering, settings, plant), settings)
     return [f for f in result.findings if f.rule_id == "form.fund_sum"]
 
 
@@ -137,8 +138,8 @@ def test_funds_arithmetic_is_silent_on_consistent_and_rounded_forms(rendering: s
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
 def test_funds_arithmetic_fires_on_a_planted_error(rendering: str, settings: Settings) -> None:
-    lines = [line.replace("13,200,000.00", "13,100,000.00") for line in _lines()]
-    errors = [f for f in _fund_findings(rendering, settings, lines) if f.severity == "error"]
+    planted = ("13,200,000.00", "13,100,000.00")  # 其中：财政拨款 of the first form
+    errors = [f for f in _fund_findings(rendering, settings, planted) if f.severity == "error"]
     assert len(errors) == 1
     assert "公共绿地养护管理" in errors[0].message
     assert (errors[0].stated, errors[0].expected) == (13560000.0, 13460000.0)
