@@ -117,9 +117,26 @@ def test_every_target_form_is_read(rendering: str, settings: Settings) -> None:
         assert form.total_score is None
 
 
+def test_pdftotext_default_rendering_gives_the_head_funds_and_goals(settings: Settings) -> None:
+    """pdftotext without -layout prints the ruled table one cell per line, in column order:
+    the forms, their head, funds (each amount on a line of its own below its label) and
+    goals are read; the indicator rows are not reliable there and are not asserted."""
+    forms, failures = extract_forms(_source("flow", settings))
+    assert failures == []
+    assert [f.project_name for f in forms] == list(EXPECTED)
+    for form in forms:
+        _, funds, goal, _ = EXPECTED[form.project_name or ""]
+        assert form.kind == "target"
+        assert form.title == "财政项目支出绩效目标填报表"
+        assert form.department == DEPARTMENT
+        assert [(r.kind, r.full_year_budget) for r in form.funds] == funds
+        assert form.goals.expected == goal
+
+
 def test_the_subtitle_year_and_the_new_labels_leave_no_warning(settings: Settings) -> None:
-    forms, _ = extract_forms(_source("txt", settings))
-    assert [f.warnings for f in forms] == [[], [], []]
+    for rendering in ("txt", "layout"):
+        forms, _ = extract_forms(_source(rendering, settings))
+        assert [f.warnings for f in forms] == [[], [], []], rendering
 
 
 def _fund_findings(rendering: str, settings: Settings, plant: tuple[str, str] = ("", "")) -> list[Finding]:
@@ -127,7 +144,7 @@ def _fund_findings(rendering: str, settings: Settings, plant: tuple[str, str] = 
     return [f for f in result.findings if f.rule_id == "form.fund_sum"]
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("rendering", [*RENDERINGS, "flow"])
 def test_funds_arithmetic_is_silent_on_consistent_and_rounded_forms(rendering: str, settings: Settings) -> None:
     findings = _fund_findings(rendering, settings)
     # 1,333,333.33 + 666,666.67 = 2,000,000.00 exactly: nothing. 0.67 + 0.34 = 1.01 against a
@@ -136,7 +153,7 @@ def test_funds_arithmetic_is_silent_on_consistent_and_rounded_forms(rendering: s
     assert [f.stated for f in findings if f.severity == "info"] == [1.0]
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("rendering", [*RENDERINGS, "flow"])
 def test_funds_arithmetic_fires_on_a_planted_error(rendering: str, settings: Settings) -> None:
     planted = ("13,200,000.00", "13,100,000.00")  # 其中：财政拨款 of the first form
     errors = [f for f in _fund_findings(rendering, settings, planted) if f.severity == "error"]

@@ -235,19 +235,11 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
     a guess and is warned about."""
     header_parts: list[str] = []
     columns: list[str] | None = None
-    for line in lines:
-        key = compact(line.text)
-        if key.startswith(("其中", "项目资金", "资金情况")):  # what _ROW_PREFIX matches begins so
-            key = _ROW_PREFIX.sub("", key)
-        # One startswith over every label first: most lines of the block are none of them.
-        label = (
-            next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
-            if key.startswith(_FUND_LABEL_TEXTS)
-            else None
-        )
+    for position, line in enumerate(lines):
+        label = _fund_label(line)
         if label is None:
             if columns is None and not head_fields.LABEL_IN_LINE.match(line.text.strip()):
-                header_parts.append(key)
+                header_parts.append(_fund_key(line))
             continue
         if columns is None:
             columns = _fund_columns("".join(header_parts), form.kind)
@@ -260,6 +252,8 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
             if token.start >= at + len(text)
             and (is_empty_cell(token.text) or try_amount(token.text) is not None)
         ]
+        if not figures and form.kind == "target":
+            figures = _amount_below(lines, position)
         row = FundRow(kind=kind, label=text, provenance={"label": source.span(line.number, at, at + len(text))})
         for field, (token, value) in zip(_place_figures(columns, len(figures)), figures, strict=False):
             if field == "weight" or value is None:
@@ -270,13 +264,41 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
                 )
                 continue
             setattr(row, field, value)
-            row.provenance[field] = source.span(line.number, token.start, token.end)
+            row.provenance[field] = source.span(token.line, token.start, token.end)
         amounts = [column for column in columns if column not in ("weight", "score")]
         if len(figures) not in (len(columns), len(amounts)) and any(value for _, value in figures):
             form.warnings.append(
                 f"funds row {text}: {len(figures)} figures for {len(columns)} columns, placed from the left"
             )
         form.funds.append(row)
+
+
+def _fund_key(line: Line) -> str:
+    """The line compacted, without the block's label or 其中 before a funds row's label."""
+    key = compact(line.text)
+    if key.startswith(("其中", "项目资金", "资金情况")):  # what _ROW_PREFIX matches begins so
+        key = _ROW_PREFIX.sub("", key)
+    return key
+
+
+def _fund_label(line: Line) -> tuple[str, FundRowKind] | None:
+    """The funds row a line starts (年度资金总额, 其中：财政拨款, …), or None."""
+    key = _fund_key(line)
+    if not key.startswith(_FUND_LABEL_TEXTS):  # one look first: most lines are no label
+        return None
+    return next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
+
+
+def _amount_below(lines: list[Line], position: int) -> list[tuple[Token, float | None]]:
+    """A target form's one amount printed on a line of its own below its label (pdftotext's
+    default rendering prints a ruled table one cell per line), before the next funds row."""
+    for line in lines[position + 1 :]:
+        if _fund_label(line) is not None:
+            return []
+        tokens = tokenize_line(line)
+        if len(tokens) == 1 and try_amount(tokens[0].text) is not None:
+            return [(tokens[0], try_amount(tokens[0].text))]
+    return []
 
 
 def _place_figures(columns: list[str], count: int) -> list[str]:

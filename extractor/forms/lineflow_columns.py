@@ -40,7 +40,8 @@ def fold_target_columns(tokens: list[Token], headers: list[str]) -> list[Token]:
             token = Token(token.line, token.start, after.end, token.text + after.text)
             index += 1
             after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if unit and is_value_start(token) and after is not None and after.line == token.line and _UNIT.match(after.text):
+        same_line = after is not None and after.line == token.line
+        if unit and same_line and after is not None and is_value_start(token) and _UNIT.match(after.text):
             token = Token(token.line, token.start, after.end, token.text + after.text)
             index += 1
         folded.append(token)
