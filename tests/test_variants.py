@@ -104,6 +104,8 @@ CASES = [
     pytest.param("000", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-lineflow"),
     # The Shanghai title of a target form: 财政项目支出绩效目标填报表.
     pytest.param("002", [("项目支出绩效目标表", "财政项目支出绩效目标填报表")], ALL_PARTS, id="form-title-filled-in"),
+    # Its goal label: 项目总目标 for 年度绩效目标.
+    pytest.param("002", [("年度绩效 目标", "项目总目标")], ALL_PARTS, id="form-goal-project-total"),
     pytest.param("004", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-markdown"),
 ]
 

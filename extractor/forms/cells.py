@@ -103,12 +103,18 @@ def _header_field(name: str) -> str | None:
         return "weight"
     if "实际" in name or "完成值" in name or "完成情况" in name:
         return "actual"
+    # Target forms of some provinces print the target over three columns:
+    # 指标性质 (≥ / = / 定性), 指标值 and 度量单位 (计量单位).
+    if name == "指标性质":
+        return "nature"
+    if name in ("度量单位", "计量单位", "单位"):
+        return "unit"
     if "指标值" in name or "目标值" in name:
         return "target"
     return None
 
 
-_VALUE_FIELDS = ("level3", "target", "actual", "weight", "score", "deviation_reason", "check")
+_VALUE_FIELDS = ("level3", "target", "actual", "weight", "score", "deviation_reason", "check", "nature", "unit")
 
 
 def best_reading(cols: dict[str, int], cells: list[Cell], labels: set[int]) -> tuple[int, dict[str, Cell]]:

@@ -47,6 +47,12 @@ def title_kind(text: str) -> FormKind | None:
     return "self_evaluation" if match.group("kind") == "自评" else "target"
 
 
+def title_start(text: str) -> int:
+    """Where the title starts in a title line: after a sentence that a PDF reader
+    joined before it (``…填报表见下。财政项目支出绩效目标填报表``), else 0."""
+    return text.rfind("。") + 1
+
+
 def is_boundary(source: SourceText, number: int) -> bool:
     """True for a line that ends any form: a part heading or a Markdown heading."""
     if number in part_lines(source):

@@ -19,6 +19,8 @@ import statistics
 from extractor.document import Line, SourceText
 from extractor.errors import InputError
 from extractor.forms import head_fields, vocabulary
+from extractor.forms.detect import title_kind, title_start
+from extractor.forms.lineflow_columns import UNIT_HEADERS, fold_target_columns
 from extractor.forms.lineflow_goals import read_goals, read_single_goal
 from extractor.forms.lineflow_tokens import (
     NAME_SLACK,
@@ -53,6 +55,7 @@ _FUND_LABELS: tuple[tuple[str, FundRowKind], ...] = (
     ("资金总额", "annual_total"),
     ("当年财政拨款", "current_year_appropriation"),
     ("财政拨款", "current_year_appropriation"),
+    ("财政资金", "current_year_appropriation"),
     ("上年结转资金", "carryover"),
     ("上年结转", "carryover"),
     ("其他资金", "other"),
@@ -69,17 +72,22 @@ _FUND_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _FUND_LABEL_TEXTS = tuple(text for text, _ in _FUND_LABELS)
 # 其中：当年财政拨款; 项目资金（万元） 年度资金总额 (the block's label printed on its first row)
-_ROW_PREFIX = re.compile(r"^(?:其中[:：]?|(?:项目资金|资金情况)(?:[(（]万元[)）])?)")
+_ROW_PREFIX = re.compile(r"^(?:其中[:：]?|(?:项目资金|资金情况)(?:[(（]万?元[)）])?)")
 _DEFAULT_FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed", "execution_rate")
+_COLUMN_SLACK = 2  # characters a wrapped value may stand off its column
+# Pieces of a line separated by two spaces or more: cells side by side.
+_PIECE = re.compile(r"\S+(?: \S+)*")
 # A line that reads "key value" (项目负责人 张三) ends the wrap of the value above.
 _OTHER_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]?\s+\S")
 _SECTION_AFTER_FIELDS = re.compile(
-    r"^(资金情况|项目资金|年度资金|当年财政|预算执行|预期目标|年度总体|年度绩效目标|年度目标|总体目标|绩效指标|一级指)"
+    r"^(资金情况|项目资金|年度资金|当年财政|预算执行|预期目标|年度总体|年度绩效目标|年度目标|项目总目标|总体目标|绩效指标|一级指)"
 )
 _GOALS_HEADER = re.compile(r"^预期目标")
 # Target forms print one text under 年度目标 / 年度总体目标, no 预期 / 实际 pair.
-_SINGLE_GOAL_HEADER = re.compile(r"^(年度总体目标|年度绩效目标|年度目标|总体目标)")
+_SINGLE_GOAL_HEADER = re.compile(r"^(年度总体目标|年度绩效目标|项目总目标|年度目标|总体目标)")
 _INDICATORS_HEADER = re.compile(r"^(绩效指标|一级指)")
+# A section heading of the report (六、其他说明) after the indicator table ends the form.
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 _TOTAL = re.compile(r"^(总分|合计|总计)$")
 _SCORE_WORDS = {"分值": "weight", "权重": "weight", "得分": "score", "自评得分": "score"}
 _ACTUAL_HEADER = re.compile(r"实际|完成值")
@@ -91,12 +99,13 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     ``first`` is the title line) of a line-flow report."""
     if not 1 <= first <= last <= len(source.lines):
         raise InputError(f"form lines {first}..{last} are outside the report (1..{len(source.lines)})")
-    lines = [line for line in source.lines[first - 1 : last] if not line.blank]
+    lines = _before_next_section([line for line in source.lines[first - 1 : last] if not line.blank])
     if not lines:
         raise InputError(f"form lines {first}..{last} hold no text; pass the block starting at its title")
     title = compact(lines[0].text)
+    title = title[title_start(title) :]
     form = PerformanceForm(
-        kind="target" if "目标表" in title else "self_evaluation",
+        kind=title_kind(lines[0].text) or ("target" if "目标表" in title else "self_evaluation"),
         title=title,
         line_start=lines[0].number,
         line_end=lines[-1].number,
@@ -123,6 +132,18 @@ def parse_lineflow_form(source: SourceText, first: int, last: int) -> Performanc
     return form
 
 
+def _before_next_section(lines: list[Line]) -> list[Line]:
+    """The form's lines up to a section heading after its indicator table (六、其他说明):
+    the report's text goes on there, not the form."""
+    seen_indicators = False
+    for index, line in enumerate(lines):
+        key = compact(line.text)
+        if seen_indicators and _SECTION.match(key):
+            return lines[:index]
+        seen_indicators = seen_indicators or bool(_INDICATORS_HEADER.match(key))
+    return lines
+
+
 def _find(keys: list[str], pattern: re.Pattern[str], begin: int) -> int | None:
     """The first line from ``begin`` that, alone or joined with the next few
     (``绩`` ``效`` ``指`` ``标``: a label printed one character per line), matches."""
@@ -139,9 +160,13 @@ def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -
     """项目名称 / 主管部门 / 实施单位; a value may wrap onto lines without a key."""
     current: str | None = None
     labels: dict[str, str] = {}
+    columns: list[tuple[int, str]] = []  # where each value of the last labelled line starts
     for line in lines:
         matches = list(head_fields.LABEL_IN_LINE.finditer(line.text))
         if not matches:
+            if current is not None and len(columns) > 1 and _under_columns(line, columns):
+                _wrap_by_columns(source, line, columns, form)
+                continue
             if _OTHER_FIELD.match(line.text.strip()):
                 current = None  # 项目负责人 张三 and the like: not a wrapped value
             if current is not None and line.text.strip():
@@ -157,10 +182,30 @@ def _read_fields(source: SourceText, lines: list[Line], form: PerformanceForm) -
             value = line.text[match.end() : end]
             start = match.end() + len(value) - len(value.lstrip())
             stop = match.end() + len(value.rstrip())
+            if index == 0:
+                columns = []
+            columns.append((start, current))
             if stop > start:
                 _extend_field(form, current, line.text[start:stop], source.span(line.number, start, stop))
     if form.department is not None:
         form.department = head_fields.without_code(form.department, labels.get("department", ""))
+
+
+def _under_columns(line: Line, columns: list[tuple[int, str]]) -> bool:
+    """True when every piece of the line starts where a value of the line above starts."""
+    starts = {start for start, _ in columns}
+    pieces = list(_PIECE.finditer(line.text))
+    return bool(pieces) and all(
+        any(abs(piece.start() - start) <= _COLUMN_SLACK for start in starts) for piece in pieces
+    )
+
+
+def _wrap_by_columns(source: SourceText, line: Line, columns: list[tuple[int, str]], form: PerformanceForm) -> None:
+    """A line continuing several values printed side by side (主管部门 … 实施单位 …, both
+    wrapped): each piece goes to the value whose column it starts nearest to."""
+    for piece in _PIECE.finditer(line.text):
+        field = min(columns, key=lambda column: abs(column[0] - piece.start()))[1]  # _under_columns: near one
+        _extend_field(form, field, piece.group(), source.span(line.number, piece.start(), piece.end()))
 
 
 def _extend_field(form: PerformanceForm, field: str, text: str, span: Span) -> None:
@@ -190,19 +235,11 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
     a guess and is warned about."""
     header_parts: list[str] = []
     columns: list[str] | None = None
-    for line in lines:
-        key = compact(line.text)
-        if key.startswith(("其中", "项目资金", "资金情况")):  # what _ROW_PREFIX matches begins so
-            key = _ROW_PREFIX.sub("", key)
-        # One startswith over every label first: most lines of the block are none of them.
-        label = (
-            next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
-            if key.startswith(_FUND_LABEL_TEXTS)
-            else None
-        )
+    for position, line in enumerate(lines):
+        label = _fund_label(line)
         if label is None:
             if columns is None and not head_fields.LABEL_IN_LINE.match(line.text.strip()):
-                header_parts.append(key)
+                header_parts.append(_fund_key(line))
             continue
         if columns is None:
             columns = _fund_columns("".join(header_parts), form.kind)
@@ -215,6 +252,8 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
             if token.start >= at + len(text)
             and (is_empty_cell(token.text) or try_amount(token.text) is not None)
         ]
+        if not figures and form.kind == "target":
+            figures = _amount_below(lines, position)
         row = FundRow(kind=kind, label=text, provenance={"label": source.span(line.number, at, at + len(text))})
         for field, (token, value) in zip(_place_figures(columns, len(figures)), figures, strict=False):
             if field == "weight" or value is None:
@@ -225,13 +264,41 @@ def _read_funds(source: SourceText, lines: list[Line], form: PerformanceForm) ->
                 )
                 continue
             setattr(row, field, value)
-            row.provenance[field] = source.span(line.number, token.start, token.end)
+            row.provenance[field] = source.span(token.line, token.start, token.end)
         amounts = [column for column in columns if column not in ("weight", "score")]
         if len(figures) not in (len(columns), len(amounts)) and any(value for _, value in figures):
             form.warnings.append(
                 f"funds row {text}: {len(figures)} figures for {len(columns)} columns, placed from the left"
             )
         form.funds.append(row)
+
+
+def _fund_key(line: Line) -> str:
+    """The line compacted, without the block's label or 其中 before a funds row's label."""
+    key = compact(line.text)
+    if key.startswith(("其中", "项目资金", "资金情况")):  # what _ROW_PREFIX matches begins so
+        key = _ROW_PREFIX.sub("", key)
+    return key
+
+
+def _fund_label(line: Line) -> tuple[str, FundRowKind] | None:
+    """The funds row a line starts (年度资金总额, 其中：财政拨款, …), or None."""
+    key = _fund_key(line)
+    if not key.startswith(_FUND_LABEL_TEXTS):  # one look first: most lines are no label
+        return None
+    return next(((text, kind) for text, kind in _FUND_LABELS if key.startswith(text)), None)
+
+
+def _amount_below(lines: list[Line], position: int) -> list[tuple[Token, float | None]]:
+    """A target form's one amount printed on a line of its own below its label (pdftotext's
+    default rendering prints a ruled table one cell per line), before the next funds row."""
+    for line in lines[position + 1 :]:
+        if _fund_label(line) is not None:
+            return []
+        tokens = tokenize_line(line)
+        if len(tokens) == 1 and try_amount(tokens[0].text) is not None:
+            return [(tokens[0], try_amount(tokens[0].text))]
+    return []
 
 
 def _place_figures(columns: list[str], count: int) -> list[str]:
@@ -250,7 +317,7 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
     # A target form prints 指标值 and 权重 but no 实际完成值: one value per row.
     paired = form.kind != "target" or any(_ACTUAL_HEADER.search(word) for word in headers)
     extras = _extra_columns(headers, paired)
-    body = tokens[start:]
+    body = fold_target_columns(tokens[start:], headers)
     stop = next((index for index, token in enumerate(body) if _TOTAL.match(token.text)), None)
     if stop is not None:
         _read_total(source, body[stop:], form)
@@ -276,21 +343,21 @@ def _read_indicators(source: SourceText, first: int, last: int, form: Performanc
             if level == 1:
                 current1 = item
                 level1_labels[item.name] = item
-                if current2 is not None and _parent(current2.name, 2) != item.name:
+                if current2 is not None and _parent(current2.name, 2, item) != item.name:
                     current2 = None
             else:
                 current2 = item
                 for indicator in waiting:
-                    if indicator.level1 in (None, _parent(item.name, 2)):
+                    if indicator.level1 in (None, _parent(item.name, 2, current1)):
                         _set_level(indicator, "level2", item.name, item, source)
-                        parent = _parent(item.name, 2)
+                        parent = _parent(item.name, 2, current1)
                         _set_level(indicator, "level1", parent, level1_labels.get(parent or ""), source)
                 waiting = [indicator for indicator in waiting if indicator.level2 is None]
             continue
         for shape in split_rows(item, len(extras), width, readers[id(item)]):
             indicator = _indicator(source, item, shape, extras)
             if current2 is not None:
-                parent = _parent(current2.name, 2)
+                parent = _parent(current2.name, 2, current1)
                 _set_level(indicator, "level2", current2.name, current2, source)
                 _set_level(indicator, "level1", parent, level1_labels.get(parent or ""), source)
             else:
@@ -319,6 +386,8 @@ def _extra_columns(headers: list[str], paired: bool = True) -> list[str]:
         return []
     extras: list[str] = []
     for word in headers[after + 1 :]:
+        if word in UNIT_HEADERS:
+            continue  # folded into the value (fold_target_columns)
         if word not in _SCORE_WORDS:
             break
         extras.append(_SCORE_WORDS[word])
@@ -375,11 +444,15 @@ def _level(label: Label, current1: Label | None, following: list[Label | list[To
     return 2 if current1 is not None and current1.name == "产出指标" else 1
 
 
-def _parent(name: str, level: int) -> str | None:
+def _parent(name: str, level: int, block: Label | None = None) -> str | None:
+    """The level-1 indicator of a label: the block it stands in when that block holds
+    it (社会效益指标 under 效果指标), else its usual parent."""
     if level == 1:
         return name
     if name == "成本指标":
         return "产出指标"
+    if block is not None and name in vocabulary.HIERARCHY.get(block.name, ()):
+        return block.name
     return vocabulary.parent_of(name)
 
 

@@ -19,7 +19,7 @@ __all__ = ["read_goals", "read_single_goal"]
 
 # Labels of the goals block left in the text among the goal lines.
 _GOAL_LABELS = frozenset(
-    {"年度总体目标", "年度总体", "总体目标", "目标", "预期目标", "实际完成情况", "预期目标实际完成情况"}
+    {"年度总体目标", "年度总体", "总体目标", "项目总目标", "目标", "预期目标", "实际完成情况", "预期目标实际完成情况"}
 )
 
 
@@ -62,7 +62,7 @@ def _side_by_side(lines: list[Line]) -> tuple[list[_Piece], list[_Piece]] | None
 
 
 # The label a target form prints before its goal, spaces removed (年度绩效目标, 年度目标 …).
-_SINGLE_GOAL_LABEL = re.compile(r"^(?:年度总体目标|年度绩效目标|年度目标|总体目标)")
+_SINGLE_GOAL_LABEL = re.compile(r"^(?:年度总体目标|年度绩效目标|项目总目标|年度目标|总体目标)")
 
 
 def read_single_goal(source: SourceText, lines: list[Line], form: PerformanceForm) -> None:

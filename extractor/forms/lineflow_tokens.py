@@ -97,6 +97,9 @@ _HEADER_WORDS = frozenset(
         "偏差原因",
         "改进措施",
         "校验得分",
+        "指标性质",
+        "度量单位",
+        "计量单位",
         "分值",
         "权重",
         "得分",
@@ -375,6 +378,9 @@ class RowReader:
                 end -= 1
                 figures += 1
             value = next((i for i in range(start + 1, end) if is_value_start(tokens[i])), None)
+            if value is None and not self.extras and line_start == start and end - 1 > start:
+                # No 权重 column: a words target (``显著``) is the last cell of the name's line.
+                value = end - 1
             if value is not None or (figures and figures == self.extras):
                 target = value if value is not None else end - 1
                 if target <= start:

@@ -25,8 +25,8 @@ from extractor.forms.cells import (
     row_cells,
     tidy,
 )
-from extractor.forms.detect import compact, title_kind
-from extractor.forms.targets import parse_target
+from extractor.forms.detect import compact, title_kind, title_start
+from extractor.forms.targets import joined_target, parse_target
 from extractor.numbers import is_empty_cell, try_amount
 from schemas import FormKind, FundRow, Indicator, PerformanceForm, Span
 from schemas.forms import FundRowKind
@@ -34,7 +34,7 @@ from schemas.forms import FundRowKind
 _FUND_ROWS: tuple[tuple[FundRowKind, re.Pattern[str]], ...] = (
     ("annual_total", re.compile(r"资金?总[额和计]")),
     ("carryover", re.compile(r"上年结转|结转资金")),
-    ("current_year_appropriation", re.compile(r"财政拨款")),
+    ("current_year_appropriation", re.compile(r"财政拨款|^(?:其中[:：])?财政资金$")),
     ("other", re.compile(r"^其他资金|^其他$")),
 )
 _FUND_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -44,11 +44,13 @@ _FUND_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("execution_rate", re.compile(r"执行率")),
     ("score", re.compile(r"得分")),
 )
-# A character every match of the _FUND_ROWS / _FUND_FIELDS patterns holds (总 结 拨 其;
+# A character every match of the _FUND_ROWS / _FUND_FIELDS patterns holds (总 结 拨 其 财;
 # 年 预 执 实 决 得): a cell without one is not searched five times.
-_FUND_ROW_HINT = re.compile("[总结拨其]")
+_FUND_ROW_HINT = re.compile("[总结拨其财]")
 _FUND_FIELD_HINT = re.compile("[年预执实决得]")
-_GOALS = re.compile(r"^(年度总体目标|年度总目标|年度绩效目标|总体目标|年度目标)")
+_GOALS = re.compile(r"^(年度总体目标|年度总目标|年度绩效目标|项目总目标|总体目标|年度目标)")
+# The year printed under a title: （2025年度）.
+_YEAR_LINE = re.compile(r"^[（(]\d{4}年度?[）)]$")
 _EXPECTED = re.compile(r"^(预期目标|年度预期目标)$")
 _ACTUAL = re.compile(r"^(实际完成情况|实际完成|完成情况)$")
 _TOTAL = re.compile(r"^(总分|合计|总计)$")
@@ -90,10 +92,12 @@ def parse_tabbed_form(
 ) -> PerformanceForm:
     """Parse the tab-separated form on lines ``first`` (its title) to ``last``."""
     title_line = source.line(first)
+    start = title_start(title_line.text)
     title = " ".join(c.text for c in row_cells(title_line) if c.text)
+    title = title[title_start(title) :]
     kind = kind or title_kind(title_line.text) or "self_evaluation"
     form = PerformanceForm(kind=kind, title=title, line_start=first, line_end=last)
-    form.provenance["title"] = source.span(first, 0, len(title_line.text.rstrip()))
+    form.provenance["title"] = source.span(first, start, len(title_line.text.rstrip()))
     state = _Form(source, form)
     section = "head"
     for number in range(first + 1, last + 1):
@@ -114,6 +118,8 @@ def parse_tabbed_form(
             continue
         if section == "done":
             form.warnings.append(f"line {number}: text after the 总分 row ignored: {line.text.strip()[:40]}")
+            continue
+        if section == "head" and _YEAR_LINE.match(compact(line.text)):
             continue
         if _head_line(state, number, cells):
             section = "head"
@@ -294,6 +300,7 @@ def _indicator_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         # 三级指标; with no other name on the row it is the name.
         labels = vocabulary.labels_in([c.text if i not in aliases else "" for i, c in enumerate(cells)])
         shift, values = best_reading(state.indicator_cols, cells, set(labels.used))
+    labels = _cost_under_output(state, cells, labels)
     row = _Row(
         number,
         values,
@@ -312,6 +319,20 @@ def _indicator_line(state: _Form, number: int, cells: list[Cell]) -> bool:
         row.values = {"level3": min(row.values.values(), key=lambda c: c.col)}
     state.rows.append(row)
     return False
+
+
+def _cost_under_output(state: _Form, cells: list[Cell], labels: vocabulary.RowLabels) -> vocabulary.RowLabels:
+    """成本指标 alone in the 二级指标 column, in the 产出指标 block (its level-1 cell merged
+    with the rows above), is the level-2 成本指标 of the older hierarchy, not a new block."""
+    at = labels.one_at
+    if labels.one != "成本指标" or labels.two is not None or at is None:
+        return labels
+    if cells[at].col != state.indicator_cols.get("level2"):
+        return labels
+    above = next((row.one[0] for row in reversed(state.rows) if row.one is not None), None)
+    if above != "产出指标":
+        return labels
+    return vocabulary.RowLabels(two="成本指标", two_at=at)
 
 
 def _continues(row: _Row, previous: _Row) -> bool:
@@ -398,12 +419,16 @@ def _indicator(
     }
     for name, more in row.more.items():
         pieces.setdefault(name, []).extend(more)
+    columns: dict[str, tuple[str, Span]] = {}  # 指标性质 / 度量单位: read into the target
     for name, parts in pieces.items():
         spans = [state.span(number, piece) for number, piece in parts]  # made once, used twice
         span = spans[0]
         for other in spans[1:]:
             span = span.merge(other)
         text = "".join(piece.text for _, piece in parts)
+        if name in ("nature", "unit"):
+            columns[name] = (tidy(text), span)
+            continue
         item.provenance[name] = span
         if name == "level3":
             item.level3 = tidy(text)
@@ -417,6 +442,11 @@ def _indicator(
             if amount is None and not is_empty_cell(text):
                 state.form.warnings.append(f"line {row.line}: {name} is not a number: {text!r}")
             setattr(item, name, amount)
+    if item.target is not None and columns:
+        nature, unit = columns.get("nature"), columns.get("unit")
+        item.target = joined_target(nature[0] if nature else None, item.target, unit[0] if unit else None)
+        for _, span in columns.values():
+            item.provenance["target"] = item.provenance["target"].merge(span)
     if item.target is not None:
         item.target_parsed = parse_target(item.target)
     if item.actual is not None:

@@ -110,6 +110,16 @@ def parse_target(text: str) -> ParsedTarget | None:
     return ParsedTarget(comparator=comparator, number=number, unit=unit)
 
 
+def joined_target(nature: str | None, value: str, unit: str | None) -> str:
+    """A target printed over three columns (指标性质 ``≥``, 指标值 ``36500``, 度量单位 ``吨``)
+    as one text, ``≥36500吨``. A 指标性质 that is no comparator (定性, 正向) is left out:
+    it says what kind of indicator it is, not how the value compares."""
+    symbol = (nature or "").strip()
+    leading, rest = _leading_comparator(symbol)
+    prefix = symbol if leading is not None and not rest else ""
+    return f"{prefix}{value.strip()}{(unit or '').strip()}"
+
+
 def is_target(text: str) -> bool:
     """True when :func:`parse_target` reads a quantity in ``text``."""
     return _read(text) is not None

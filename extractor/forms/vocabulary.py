@@ -19,6 +19,9 @@ HIERARCHY: dict[str, tuple[str, ...]] = {
     "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
     "满意度指标": ("服务对象满意度指标",),
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
+    # Shanghai's forms name the outcome block 效果指标 (effect) and put satisfaction
+    # under it; listed last so that a level-2 label alone still implies 效益指标.
+    "效果指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"),
 }
 
 _ALIASES: dict[str, str] = {
@@ -96,8 +99,12 @@ def resolve_levels(
     """
     count = len(labels)
     level1: list[str | None] = []
+    block: str | None = None  # the level-1 label printed last
     for one, two in labels:
-        parent = parent_of(two) if two else None
+        block = one or block
+        # A level-2 label alone belongs to the block above when that block holds it
+        # (社会效益指标 under 效果指标), else to its usual parent.
+        parent = (block if block and two in HIERARCHY.get(block, ()) else parent_of(two)) if two else None
         level1.append(one or parent)
     anchors1 = [i for i in range(count) if level1[i] is not None]
     source1: list[int | None] = [i if level1[i] is not None else None for i in range(count)]
