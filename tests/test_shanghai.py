@@ -198,3 +198,19 @@ def test_text_rendering_tables(extracted, settings: Settings, name: str, renderi
     assert {t.status for t in tables.values()} <= {"present", "partial", "empty"}
     assert {i: t.unit for i, t in tables.items() if t.status == "empty"} == {
         i: t.unit for i, t in pdf.items() if t.status == "empty"}
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("name", ["putuo_czj_2024_final", "putuo_shgzb_2024_final"])
+def test_final_account_parts(extracted, settings: Settings, name: str, rendering: str) -> None:
+    """The four parts of a final account, after the 目录, from every rendering and no
+    "looks truncated" warning: putuo_shgzb_2024_final heads its tables part (page 5) with
+    the title alone, 中共上海市普陀区委社会工作部2024年度部门决算表, where the 目录 lists
+    第二部分 …; pdftotext breaks 第一部分 / its title and …决算情况 / 说明 over lines."""
+    document = _result(extracted, settings, name, rendering).document
+    assert document.warnings == []
+    assert [p.role for p in document.parts] == ["overview", "tables", "explanation", "glossary"]
+    tables_part = document.parts[1].title.replace(" ", "")
+    department = IDENTITY[name][0]
+    assert tables_part.endswith(f"{department}2024年度部门决算表")
+    assert tables_part.startswith("第二部分") == (name == "putuo_czj_2024_final")
