@@ -214,3 +214,11 @@ def test_final_account_parts(extracted, settings: Settings, name: str, rendering
     department = IDENTITY[name][0]
     assert tables_part.endswith(f"{department}2024年度部门决算表")
     assert tables_part.startswith("第二部分") == (name == "putuo_czj_2024_final")
+
+
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_no_rounding_finding_where_every_printed_cent_agrees(extracted, settings: Settings, name: str) -> None:
+    """24,606,775.35 against its parts' sum 24,606,775.35 (putuo_qzfb_2025_budget): a float
+    sum of 元 amounts is off by a few 1e-9, which is no rounding difference of the report."""
+    findings = _result(extracted, settings, name, "pdf").findings
+    assert [f.message for f in findings if f.difference is not None and abs(f.difference) < 0.005] == []
