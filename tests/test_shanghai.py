@@ -222,3 +222,33 @@ def test_no_rounding_finding_where_every_printed_cent_agrees(extracted, settings
     sum of 元 amounts is off by a few 1e-9, which is no rounding difference of the report."""
     findings = _result(extracted, settings, name, "pdf").findings
     assert [f.message for f in findings if f.difference is not None and abs(f.difference) < 0.005] == []
+
+
+# Every warning, and every info that is no rounding difference, each a true finding on the
+# report read from its PDF (checked on the rendered page):
+# - czj_2024_final p.21: 财政拨款收入支出总计0.3万元 (公开04表: 2,961.68); 一般公共服务支出
+#   2106.66万元 "占71.73%" of 2940.05 (71.65%; the four shares then add to 100.07%).
+# - czj_2025_budget: 887.36万元 for 职业年金缴费 (its tables: 873,617.00 元).
+# - fuliyuan_2024_unit_budget p.6: 社会福利事业单位 738.66万元, where its 一般公共预算支出功能
+#   分类预算表 (p.11) prints 6,964,796 元 (the other four items agree with their rows).
+# - sfj_2026_budget p.8: "方面的支出。。2025年" (item 5 of 财政拨款支出主要内容).
+# - wanli_2024_budget p.31: the 三公 table printed with figures under its 本表为空表 note.
+PDF_FINDINGS = {
+    "putuo_czj_2024_final": {("narrative.table_amount", 0.3), ("narrative.share_pct", 71.73)},
+    "putuo_czj_2025_budget": {("narrative.table_amount", 887.36)},
+    "putuo_fuliyuan_2024_unit_budget": {("narrative.table_amount", 738.66)},
+    "putuo_sfj_2026_budget": {("editorial.repeated_punctuation", None)},
+    "putuo_wanli_2024_budget": {("editorial.empty_note_with_figures", None)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(IDENTITY))
+def test_every_warning_and_info_is_the_reports_own(extracted, settings: Settings, name: str) -> None:
+    """No false alarm below ``error`` either: putuo_shgzb_2024_final's 决算数小于预算数 is
+    right against its 全年预算 321.02 (its 年初预算 is 0), and the budgets' 目录 lines
+    ending in leader dots ("五、部门预算表 ……" / "1.2025年部门财务收支预算总表 ……") are
+    two entries, so no table is "not listed in the contents"."""
+    findings = _result(extracted, settings, name, "pdf").findings
+    found = {(f.rule_id, f.stated) for f in findings if f.severity == "warning"
+             or (f.severity == "info" and f.classification != "rounding")}
+    assert found == PDF_FINDINGS.get(name, set())
