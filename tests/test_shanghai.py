@@ -15,7 +15,7 @@ from extractor.document import load_report
 from extractor.pipeline import extract
 from extractor.reconcile.columns import total_row, value_columns
 from extractor.settings import Settings
-from schemas import ExtractionResult, Table
+from schemas import ExtractionResult, Finding, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = ROOT / "samples" / "shanghai"
@@ -148,15 +148,19 @@ def test_split_codes_are_joined(extracted, settings: Settings) -> None:
 @pytest.mark.parametrize("name", sorted(IDENTITY))
 def test_no_error_but_the_reports_own(extracted, settings: Settings, name: str, rendering: str) -> None:
     """Zero ``error`` findings that are not errors of the report itself."""
-    findings = _result(extracted, settings, name, rendering).findings
-    errors = {(f.rule_id, f.message.split(":")[0].rsplit(" / ", 1)[0] if f.rule_id != "cross_table.basic_split"
-               else f.message.split(" vs ")[0]) for f in findings if f.severity == "error"}
+    errors = _error_keys(_result(extracted, settings, name, rendering).findings)
     if rendering == "txt":  # pdftotext's default rendering: bodies one cell per line, not reconciled
         assert errors == set()
         return
     assert errors <= TRUE_ERRORS.get(name, set())
     if rendering == "pdf":
         assert errors == TRUE_ERRORS.get(name, set())
+
+
+def _error_keys(findings: list[Finding]) -> set[tuple[str, str]]:
+    """Each error as (rule, what it concerns): the table and row, or the compared totals."""
+    return {(f.rule_id, f.message.split(":")[0].rsplit(" / ", 1)[0] if f.rule_id != "cross_table.basic_split"
+             else f.message.split(" vs ")[0]) for f in findings if f.severity == "error"}
 
 
 def test_true_narrative_errors_are_found(extracted, settings: Settings) -> None:
@@ -252,3 +256,37 @@ def test_every_warning_and_info_is_the_reports_own(extracted, settings: Settings
     found = {(f.rule_id, f.stated) for f in findings if f.severity == "warning"
              or (f.severity == "info" and f.classification != "rounding")}
     assert found == PDF_FINDINGS.get(name, set())
+
+
+# The 11 true errors of putuo_sfj_2026_unit_budget, by rendering. The PDF finds all 11.
+# pdftotext -layout finds 9: the 财务收支预算总表 (two sides, 预算数 over 合计 and 基本支出 over
+# 人员经费 / 公用经费) is read `partial` there (figures not placed in columns: a known limit),
+# so its two row sums are not checked. The default rendering prints each cell on its own line:
+# its tables are `partial` or a single value column, so no sum is checked and none is found.
+LAYOUT_MISSES = {
+    ("table.row_sum", "财务收支预算总表 / 一、公共安全支出"),
+    ("table.row_sum", "财务收支预算总表 / 支出总计"),
+}
+
+
+def test_unit_budget_errors_by_rendering(extracted, settings: Settings) -> None:
+    name = "putuo_sfj_2026_unit_budget"
+    found = {r: _error_keys(_result(extracted, settings, name, r).findings) for r in RENDERINGS}
+    assert found["pdf"] == TRUE_ERRORS[name]
+    assert found["layout.txt"] == TRUE_ERRORS[name] - LAYOUT_MISSES
+    assert found["txt"] == set()
+    tables = {t.id: t for t in _result(extracted, settings, name, "layout.txt").tables}
+    assert tables["财务收支预算总表"].status == "partial"
+
+
+@pytest.mark.parametrize("name", ["putuo_sfj_2026_budget", "putuo_sfj_2026_unit_budget", "putuo_wanli_2025_budget"])
+def test_layout_header_over_its_columns(extracted, settings: Settings, name: str) -> None:
+    """pdftotext -layout prints 支出预算 on one line, the split code's 功能分类科目编码 on the
+    next, then 功能分类科目名称 合计 基本支出 项目支出 and 类 款 项: the columns are named as
+    from the PDF (支出预算/合计, …), not 列1, 列2, … or a template's names."""
+    layout = {t.id: t for t in _result(extracted, settings, name, "layout.txt").tables}
+    pdf = {t.id: t for t in _result(extracted, settings, name, "pdf").tables}
+    for table_id in ("支出预算总表", "一般公共预算支出功能分类预算表", "一般公共预算基本支出部门预算经济分类预算表"):
+        assert [c.key for c in layout[table_id].columns] == [c.key for c in pdf[table_id].columns], table_id
+        assert [[c.value for c in r.cells.values()] for r in layout[table_id].rows] == [
+            [c.value for c in r.cells.values()] for r in pdf[table_id].rows], table_id
