@@ -246,16 +246,24 @@ PDF_FINDINGS = {
 }
 
 
+@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("name", sorted(IDENTITY))
-def test_every_warning_and_info_is_the_reports_own(extracted, settings: Settings, name: str) -> None:
+def test_every_warning_and_info_is_the_reports_own(extracted, settings: Settings, name: str,
+                                                   rendering: str) -> None:
     """No false alarm below ``error`` either: putuo_shgzb_2024_final's 决算数小于预算数 is
     right against its 全年预算 321.02 (its 年初预算 is 0), and the budgets' 目录 lines
     ending in leader dots ("五、部门预算表 ……" / "1.2025年部门财务收支预算总表 ……") are
-    two entries, so no table is "not listed in the contents"."""
-    findings = _result(extracted, settings, name, "pdf").findings
+    two entries, so no table is "not listed in the contents". From pdftotext's text the
+    narrative amounts whose tables are read `partial` there (0.3, 887.36, 738.66) go unchecked."""
+    findings = _result(extracted, settings, name, rendering).findings
     found = {(f.rule_id, f.stated) for f in findings if f.severity == "warning"
              or (f.severity == "info" and f.classification != "rounding")}
-    assert found == PDF_FINDINGS.get(name, set())
+    expected = PDF_FINDINGS.get(name, set())
+    if rendering == "pdf":
+        assert found == expected
+    else:
+        assert found <= expected
+        assert {f for f in expected if f[0] != "narrative.table_amount"} <= found
 
 
 # The 11 true errors of putuo_sfj_2026_unit_budget, by rendering. The PDF finds all 11.
