@@ -105,11 +105,24 @@ def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_
         index += 1
     if not body or not header:
         return None  # a flow body is always announced by its header
+    if _cell_per_line(source, body):
+        return None  # no row can be told from the next: left to be reported unplaced
     widest = max(len(_split(source, i, False)[2]) for i in body)
     shape = column_shape([source.lines[i].text for i in header], role_of(Table(id=table_id, title=title)), widest)
     if shape is None:
         return None
     return _read_rows(source, shape, header, body)
+
+
+def _cell_per_line(source: SourceText, body: list[int]) -> bool:
+    """True when most lines of ``body`` hold one lone figure: a text export without layout
+    printed each cell on its own line (a row's name, then each of its figures), so figures
+    cannot be put back in their rows and columns."""
+    lone = 0
+    for index in body:
+        code, words, figures = _split(source, index, False)
+        lone += code is None and not words and len(figures) == 1
+    return lone * 2 > len(body)
 
 
 def _repeats_header(source: SourceText, header: list[int], index: int) -> bool:
