@@ -301,23 +301,21 @@ def test_layout_header_over_its_columns(extracted, settings: Settings, name: str
 
 
 # Known limits of pdftotext's text: tables read `present` whose cells are not the PDF's. The
-# two-sided 财务收支预算总表 (-layout) is read as one column; the 三公 tables' three-row
-# headers (-layout) and some bodies (default) give columns 列N over shifted figures; the
-# default rendering's 收入支出决算总表 / 财政拨款收入支出决算总表 lose their sides and
-# fuliyuan's -layout function table one of its three columns. Each needs the PDF.
+# 三公 tables' three-row headers (-layout) and some bodies (default) give columns 列N over
+# shifted figures; the default rendering's 收入支出决算总表 / 财政拨款收入支出决算总表 lose
+# their sides and fuliyuan's -layout function table one of its three columns. Each needs the
+# PDF. (The two-sided 财务收支预算总表, whose -layout header does not show its sides, is left
+# `partial` rather than read as one column.)
 TEXT_MISREAD = {
     ("putuo_czj_2024_final", "txt"): {"公开01表", "公开06表"},
     ("putuo_czj_2024_final", "layout.txt"): {"公开09表"},
     ("putuo_czj_2025_budget", "txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_czj_2025_budget", "layout.txt"): {"财务收支预算总表", "三公经费和机关运行经费预算表"},
+    ("putuo_czj_2025_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
     ("putuo_fuliyuan_2024_unit_budget", "txt"): {"三公经费和机关运行经费预算表"},
     ("putuo_fuliyuan_2024_unit_budget", "layout.txt"): {"一般公共预算支出功能分类预算表"},
-    ("putuo_qzfb_2025_budget", "layout.txt"): {"财务收支预算总表", "三公经费和机关运行经费预算表"},
+    ("putuo_qzfb_2025_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
     ("putuo_qzfb_2025_unit_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_sfj_2026_budget", "layout.txt"): {"财务收支预算总表"},
     ("putuo_shgzb_2024_final", "txt"): {"公开04表"},
-    ("putuo_wanli_2024_budget", "layout.txt"): {"财务收支预算总表"},
-    ("putuo_wanli_2025_budget", "layout.txt"): {"财务收支预算总表"},
 }
 
 
