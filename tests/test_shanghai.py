@@ -7,11 +7,14 @@ Every value asserted here was read off the rendered page (pdftoppm -png), and ev
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from extractor.document import load_report
+from extractor.document.identity import describe
+from extractor.document.segment import toc_end
 from extractor.pipeline import extract
 from extractor.reconcile.columns import total_row, value_columns
 from extractor.settings import Settings
@@ -337,3 +340,20 @@ def test_text_tables_read_present_hold_the_pdfs_cells(extracted, settings: Setti
         if not same:
             misread.add(table.id)
     assert misread == TEXT_MISREAD.get((name, rendering), set())
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+@pytest.mark.parametrize("name", sorted(n for n in IDENTITY if "budget" in n))
+def test_budget_contents_are_not_taken_for_parts(settings: Settings, name: str, rendering: str) -> None:
+    """A Shanghai budget numbers its 目录 entries (一、部门主要职能 ……, 五、部门预算表 ……, 1.…)
+    and heads its body without them (上海市…主要职能, 名词解释): the contents end at their last
+    entry, before the body's first heading, and no part is read off a contents line."""
+    source = load_report(_path(name, rendering), settings)
+    end = toc_end(source)
+    body = next(line.number for line in source.lines if line.text.strip().endswith("主要职能")
+                and not line.text.strip().startswith("一、"))
+    last_entry = max(line.number for line in source.lines[:body]
+                     if re.match(r"^\s*[六七]、", line.text))
+    assert last_entry <= end < body
+    assert describe(source).parts == []
+    assert describe(source).warnings == []

@@ -224,8 +224,43 @@ def _contents_end(source: SourceText, parts: Sequence[PartHeading]) -> int:
     for part in parts[1:]:
         if part.numeral == first.numeral and part.key == first.key:
             return part.line - 1
-    toc = next((line.number for line in source.lines if "录" in line.text and _TOC.match(line.text)), 0)
-    return toc if toc and toc < first.line else 0
+    toc = next((line.number for line in source.lines[: first.line] if "录" in line.text and _toc_heading(source, line)),
+               0)
+    return _contents_block_end(source, toc) if toc and toc < first.line else 0
+
+
+def _toc_heading(source: SourceText, line: Line) -> bool:
+    """目录 on ``line``, or its last character there under a 目 printed alone above it
+    (pdftotext spaces the heading's two characters onto two lines)."""
+    if _TOC.match(line.text):
+        return True
+    if line.text.strip() != "录":
+        return False
+    above = next((source.line(n) for n in range(line.number - 1, max(line.number - 4, 0), -1)
+                  if not source.line(n).blank), None)
+    return above is not None and above.text.strip() == "目"
+
+
+def _contents_block_end(source: SourceText, toc: int) -> int:
+    """The last line of the contents that follow the 目录 heading on line ``toc``: its
+    entries are numbered (一、 / 1.) or end in leader dots ("五、部门预算表 ……"); the first
+    line that is neither (the body's first heading or sentence) ends them. A report whose
+    body heads its parts without their numerals ("名词解释", "上海市…局主要职能") repeats no
+    contents entry, so this is where its contents end."""
+    last = toc
+    for line in source.lines[toc : toc + _CONTENTS_LINES]:
+        text = line.text.strip()
+        if not text:
+            continue
+        if not (_LEADERS.search(text) or _ITEM.match(text) or _ENTRY.match(text)) or "。" in text:
+            break
+        last = line.number
+    return last
+
+
+_CONTENTS_LINES = 200  # no contents runs longer: the search stays cheap on any text
+_LEADERS = re.compile(r"(?:…|[.·．]{4,})\s*\d*$")
+_ENTRY = re.compile(r"^\d{1,2}\s*[、.．]\s*\d{4}年")  # "4．2024年预算单位财政拨款收支预算总表"
 
 
 def find_parts(source: SourceText) -> list[ReportPart]:
