@@ -332,3 +332,11 @@ def test_what_the_page_prints_is_read_as_printed_even_a_wrong_code() -> None:
     assert [_page(source, line.number) for line in rows] == [9, 11]
     for line in rows:
         assert source.line(line.number - 1).text == "210\t11\t\t行政事业单位医疗\t503,724\t503,724\t"
+
+
+def test_contents_entries_ending_in_leader_dots_are_lines_of_their_own(czj_2025: SourceText) -> None:
+    # Page 2, the 目录: "五、部门预算表 ……" runs its dots to the margin and "1. 2025年部门财务收支
+    # 预算总表 ……" follows, indented: two entries, not one wrapped paragraph.
+    entries = [line.text for line in czj_2025.lines if "……" in line.text and _page(czj_2025, line.number) == 2]
+    assert len(entries) == 16
+    assert [entry.split(" ")[0] for entry in entries[4:6]] == ["五、部门预算表", "1.2025年部门财务收支预算总表"]

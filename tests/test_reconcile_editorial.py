@@ -132,7 +132,9 @@ def test_zeroed_total_is_an_error(settings: Settings) -> None:
     line = _line_of(BUDGET, "合计       96282213.44   25741666.44")
     found = _findings(settings, BUDGET, [("合计       96282213.44   25741666.44", "合计       0.00   25741666.44")])
     errors = [f for f in found if f.severity == "error"]
-    assert {f.rule_id for f in errors} == {"table.column_total", "cross_table.within_total"}
+    # the 支出预算总表's 合计 0.00 against its rows, against 基本支出 + 项目支出 on its own row,
+    # and against the 收支总表's total
+    assert {f.rule_id for f in errors} == {"table.column_total", "table.row_sum", "cross_table.within_total"}
     assert all(f.classification == "report_error" for f in errors)
     assert {f.locations[0].line_start for f in errors} == {line}
 

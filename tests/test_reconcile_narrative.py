@@ -173,3 +173,19 @@ def test_budget_verdict_follows_its_own_item() -> None:
     assert [(f.rule_id, f.classification, f.stated, f.expected) for f in found] == [
         ("narrative.budget_verdict", "semantic", 19.86, 0.0)
     ]
+
+
+def test_budget_verdict_against_the_full_year_budget() -> None:
+    """putuo_shgzb_2024_final page 18: 年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元 …
+    决算数小于预算数: the verdict weighs the outturn against the full-year budget, not the
+    年初预算 the statement holds; flipped to 大于 it is wrong."""
+    text = ("一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，"
+            "完成年初预算的95.89%。决算数小于预算数的主要原因：人员经费支出数小于预算数。")
+    paragraphs = [NarrativeParagraph(id="p272", text=text, span=Span(line_start=272, line_end=272, char_start=0,
+                                                                      char_end=1))]
+    item = statement("一般公共预算财政拨款支出", paragraph="p272", amount=307.82, budget_amount=0.0, evidence={
+        "budget_amount": "年初预算为0万元", "amount": "支出决算为307.82万元", "completion_pct": "完成年初预算的95.89%"})
+    assert run(item, paragraphs=paragraphs) == []
+    flipped = paragraphs[0].model_copy(update={"text": text.replace("决算数小于预算数", "决算数大于预算数")})
+    found = run(item, paragraphs=[flipped])
+    assert [(f.rule_id, f.stated, f.expected) for f in found] == [("narrative.budget_verdict", 307.82, 321.02)]

@@ -107,6 +107,19 @@ CASES = [
     # Its goal label: 项目总目标 for 年度绩效目标.
     pytest.param("002", [("年度绩效 目标", "项目总目标")], ALL_PARTS, id="form-goal-project-total"),
     pytest.param("004", [(r"第([一二三四五六])部分\s*", r"\1、")], ALL_PARTS, id="parts-enumerated-markdown"),
+    # Part headings as the Shanghai final accounts print them (putuo_shgzb_2024_final): the
+    # tables part headed by its title alone in the body (the contents keep 第二部分), and
+    # headings a text tool broke over lines: 第一部分 / 部门概况, …决算情况 / 说明.
+    pytest.param(
+        "001",
+        [
+            (r"^第二部分 (2024 年度部门决算表\n\n一、)", r"\1"),
+            (r"^第一部分 ", "第一部分\n\n"),
+            (r"^(第三部分 2024 年度部门决算情况)(说明)", r"\1\n\2"),
+        ],
+        ALL_PARTS,
+        id="parts-bare-title-and-broken-headings",
+    ),
 ]
 
 
@@ -123,6 +136,7 @@ def test_variant_extracts_the_same(
     for part in parts:
         assert _values(variant[part]) == _values(original[part]), part
     assert _identity(variant) == _identity(original)
+    assert variant["document"].get("warnings") == original["document"].get("warnings")
 
 
 def _identity(extraction: dict[str, Any]) -> tuple[Any, ...]:

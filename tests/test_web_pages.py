@@ -197,7 +197,8 @@ def test_downloads_carry_the_decisions(server: ServiceProcess, keys: dict[str, s
 def test_annotated_pdf_greys_or_leaves_out_dismissed_findings(server: ServiceProcess, keys: dict[str, str]) -> None:
     import pypdfium2 as pdfium  # the annotated PDF is read back as a reader would
 
-    pdf = SAMPLES / "shanghai" / "putuo_qzfb_2025_budget.pdf"
+    # putuo_czj_2024_final's findings are its own errors (tests/test_shanghai.py), boxed on their pages
+    pdf = SAMPLES / "shanghai" / "putuo_czj_2024_final.pdf"
     with server.client(keys["alice"]) as api:
         accepted = api.post("/v1/extractions", files={"file": (pdf.name, pdf.read_bytes(), "application/pdf")}).json()
         wait_for_jobs(api, [accepted["job_id"]])

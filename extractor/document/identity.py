@@ -74,7 +74,9 @@ def _missing_parts(source: SourceText) -> list[str]:
     headings = part_headings(source)
     present = {h.key for h in headings if h.line > end}
     missing = [h.title for h in headings if h.line <= end and h.key not in present]
-    if not missing:
+    if not missing or not present:
+        # a body that prints none of the listed headings (a budget heading its parts
+        # "名词解释", "上海市…局主要职能") cannot show by its headings where it stops
         return []
     listed = "、".join(dict.fromkeys(re.sub(r"\s+", " ", title) for title in missing))
     return [

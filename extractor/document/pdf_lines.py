@@ -21,6 +21,9 @@ _BLOCK_START = re.compile(
     r"|\d{1,2}[、.．](?!\d)|[-•●]\s)"
 )
 _ASCII_WORD = re.compile(r"[A-Za-z]")
+# A contents (目录) entry ends in leader dots (and its page number): the entry is complete
+# though the dots run to the margin ("五、部门预算表 ……" / "1.2025年部门财务收支预算总表 ……").
+_LEADER_END = re.compile(r"(?:…|[.·．]{3,})\s*\d*\s*$")
 _MARGIN_LINES = 3  # a page's text margins are read from at least this many lines
 
 
@@ -159,7 +162,7 @@ def join_paragraphs(lines: list[TextLine]) -> list[TextLine]:
             and abs((line.x0 + line.x1) - (last.x0 + last.x1)) <= 4 * height
             and line.x0 > left + 2 * height
         )
-        continues = similar and (wrapped or centred)
+        continues = similar and (wrapped or centred) and not _LEADER_END.search(last.text)
         if continues:
             run.append(line)
         else:

@@ -11,9 +11,10 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractor.document.source import SourceText
+from extractor.document.source import Line, SourceText
 from schemas import ReportPart
 
 _PART = re.compile(r"^\s*第\s*([一二三四五六七八九十]+)\s*部\s*分\s*(.*)$")
@@ -115,16 +116,95 @@ def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
     for line in source.lines:
         match = _PART.match(line.text) if "部" in line.text else None
         if match:
-            title = line.text.split("\t")[0].strip()
-            found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
+            title, key = _broken_title(source, line.number, match.group(2))
+            found.append(PartHeading(line.number, match.group(1), title, key))
     if found:
-        return tuple(found)
+        return tuple(_with_unnumbered_parts(source, found))
     for line in source.lines:
         match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
         if match and names_a_part(match.group(2)):
             title = re.sub(r"^#+\s*", "", line.text.split("\t")[0].strip())
             found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
     return tuple(found)
+
+
+def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]:
+    """The title and key of the part heading on line ``number``, ``rest`` being what
+    follows its 第X部分. Text tools break a heading over lines: 第一部分 alone and
+    the title on the next line; a title's last word (说明) on a line of its own."""
+    pieces = [source.line(number).text.split("\t")[0].strip()]
+    key = _title_key(rest)
+    following = _next_printed(source, number)
+    if not key and following and _continues_title(following.text):
+        pieces.append(following.text.strip())
+        key = _title_key(following.text)
+        following = _next_printed(source, following.number)
+    if key and part_role(key) == "other" and following and _continues_title(following.text):
+        joined = key + _title_key(following.text)
+        if len(joined) - len(key) <= _TAIL_CHARS and part_role(joined) != "other":
+            pieces.append(following.text.strip())
+            key = joined
+    return " ".join(pieces), key
+
+
+_TAIL_CHARS = 4  # the broken-off end of a title (说明, 决算表) is a word, not a line of prose
+_TITLE_CHARS = 40
+
+
+def _next_printed(source: SourceText, number: int) -> Line | None:
+    """The next line holding text, within the blank lines a text tool puts around a heading."""
+    for following in range(number + 1, min(number + 4, len(source.lines) + 1)):
+        line = source.line(following)
+        if not line.blank:
+            return line
+    return None
+
+
+def _continues_title(text: str) -> bool:
+    """True for a line that can be (the rest of) a part's title: short, no numbering,
+    no sentence, not another part heading."""
+    stripped = text.split("\t")[0].strip()
+    return (
+        0 < len(stripped) <= _TITLE_CHARS
+        and not _PART.match(stripped)
+        and not _ITEM.match(stripped)
+        and not _SENTENCE_MARK.search(stripped)
+    )
+
+
+def _with_unnumbered_parts(source: SourceText, found: list[PartHeading]) -> list[PartHeading]:
+    """``found`` and the parts the contents list that the body heads by their title
+    alone ("中共…社会工作部2024年度部门决算表" for 第二部分 中共…部门决算表): each is
+    looked for between the body headings of its neighbours in the contents."""
+    end = _contents_end(source, found)
+    contents = [h for h in found if h.line <= end]
+    body = {h.key: h.line for h in found if h.line > end}
+    added: list[PartHeading] = []
+    for index, entry in enumerate(contents):
+        if entry.key in body or len(entry.key) < _TAIL_CHARS:
+            continue
+        before = [body[h.key] for h in contents[:index] if h.key in body]
+        after = [body[h.key] for h in contents[index + 1 :] if h.key in body]
+        first, last = max(before, default=end) + 1, min(after, default=len(source.lines) + 1) - 1
+        heading = _bare_title(source, entry.key, first, last)
+        if heading is not None:
+            added.append(PartHeading(heading[0], entry.numeral, heading[1], entry.key))
+    return sorted([*found, *added], key=lambda h: h.line)
+
+
+def _bare_title(source: SourceText, key: str, first: int, last: int) -> tuple[int, str] | None:
+    """The first line in [first, last] printing ``key`` alone (or broken over two lines)."""
+    for number in range(first, last + 1):
+        text = source.line(number).text
+        head = _title_key(text) if key[0] in text else ""
+        if not head or not key.startswith(head):
+            continue
+        if head == key:
+            return number, text.strip()
+        following = _next_printed(source, number)
+        if following is not None and head + _title_key(following.text) == key:
+            return number, f"{text.strip()} {following.text.strip()}"
+    return None
 
 
 def toc_end(source: SourceText) -> int:
@@ -134,15 +214,53 @@ def toc_end(source: SourceText) -> int:
 
 
 def _toc_end(source: SourceText) -> int:
-    parts = part_headings(source)
+    return _contents_end(source, part_headings(source))
+
+
+def _contents_end(source: SourceText, parts: Sequence[PartHeading]) -> int:
     if not parts:
         return 0
     first = parts[0]
     for part in parts[1:]:
         if part.numeral == first.numeral and part.key == first.key:
             return part.line - 1
-    toc = next((line.number for line in source.lines if "录" in line.text and _TOC.match(line.text)), 0)
-    return toc if toc and toc < first.line else 0
+    toc = next((line.number for line in source.lines[: first.line] if "录" in line.text and _toc_heading(source, line)),
+               0)
+    return _contents_block_end(source, toc) if toc and toc < first.line else 0
+
+
+def _toc_heading(source: SourceText, line: Line) -> bool:
+    """目录 on ``line``, or its last character there under a 目 printed alone above it
+    (pdftotext spaces the heading's two characters onto two lines)."""
+    if _TOC.match(line.text):
+        return True
+    if line.text.strip() != "录":
+        return False
+    above = next((source.line(n) for n in range(line.number - 1, max(line.number - 4, 0), -1)
+                  if not source.line(n).blank), None)
+    return above is not None and above.text.strip() == "目"
+
+
+def _contents_block_end(source: SourceText, toc: int) -> int:
+    """The last line of the contents that follow the 目录 heading on line ``toc``: its
+    entries are numbered (一、 / 1.) or end in leader dots ("五、部门预算表 ……"); the first
+    line that is neither (the body's first heading or sentence) ends them. A report whose
+    body heads its parts without their numerals ("名词解释", "上海市…局主要职能") repeats no
+    contents entry, so this is where its contents end."""
+    last = toc
+    for line in source.lines[toc : toc + _CONTENTS_LINES]:
+        text = line.text.strip()
+        if not text:
+            continue
+        if not (_LEADERS.search(text) or _ITEM.match(text) or _ENTRY.match(text)) or "。" in text:
+            break
+        last = line.number
+    return last
+
+
+_CONTENTS_LINES = 200  # no contents runs longer: the search stays cheap on any text
+_LEADERS = re.compile(r"(?:…|[.·．]{4,})\s*\d*$")
+_ENTRY = re.compile(r"^\d{1,2}\s*[、.．]\s*\d{4}年")  # "4．2024年预算单位财政拨款收支预算总表"
 
 
 def find_parts(source: SourceText) -> list[ReportPart]:

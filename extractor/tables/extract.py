@@ -141,6 +141,12 @@ def _unread(source: SourceText, table_id: str, title: str, line: int, printed: i
         # listed, then its title printed with no figure under it and no note saying why
         return Table(id=table_id, title=title, status="empty", line_start=printed, line_end=printed,
                      notes=[f"printed at line {printed} without a figure"])
+    if printed > line:
+        # a header and a figure or two (a 三公 table of zeros but one 0.95), one cell per line
+        return Table(id=table_id, title=title, status="partial", line_start=printed, line_end=printed, notes=[
+            f"title printed at line {printed} over {unplaced} figure line(s) that could not be placed in "
+            "columns (a text export without layout prints one cell per line): extract from the PDF"
+        ])
     return Table(id=table_id, title=title, status="missing",
                  notes=[f"announced at line {line} but no table body follows", *notes])
 

@@ -42,6 +42,7 @@ _MAX_HEADER = 6
 _MAX_WORDS = 60  # characters of words on a row line; narrative is longer
 _MAX_PLACEMENTS = 20000  # combinations tried for one row before calling it ambiguous
 _FLOW_NOTE = "read from line flow (cells separated by spaces, empty cells not printed)"
+_ITEM_NAME = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.．、]\D)")  # 一、财政拨款收入 / 1. 一般公共预算
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,42 @@ def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_
         index += 1
     if not body or not header:
         return None  # a flow body is always announced by its header
+    if _cell_per_line(source, body):
+        return None  # no row can be told from the next: left to be reported unplaced
     widest = max(len(_split(source, i, False)[2]) for i in body)
     shape = column_shape([source.lines[i].text for i in header], role_of(Table(id=table_id, title=title)), widest)
     if shape is None:
         return None
+    if len(shape.sides) == 1 and not shape.grouped and _two_entries_per_row(source, body):
+        return None  # a 收入 | 支出 table whose header did not show its sides: not placed
     return _read_rows(source, shape, header, body)
+
+
+def _cell_per_line(source: SourceText, body: list[int]) -> bool:
+    """True when most lines of ``body`` hold one lone figure: a text export without layout
+    printed each cell on its own line (a row's name, then each of its figures), so figures
+    cannot be put back in their rows and columns."""
+    lone = 0
+    for index in body:
+        code, words, figures = _split(source, index, False)
+        lone += code is None and not words and len(figures) == 1
+    return lone * 2 > len(body)
+
+
+def _two_entries_per_row(source: SourceText, body: list[int]) -> bool:
+    """True when most rows with figures print a second name after them ("一、财政拨款收入
+    189,767,551 一、一般公共服务支出 3,296,600"): two sides, which one column cannot hold."""
+    rows = two = 0
+    for index in body:
+        entries = _entries(_tokens(source.lines[index].text), False)
+        if any(figures for _, _, figures in entries):
+            rows += 1
+            # a name, its figures, then another name (split codes "204 06 01" are no name), or two
+            # numbered names on one line ("二、事业收入 五、文化旅游体育与传媒支出 200,000")
+            named = [t for _, words, _ in entries for t in words if _ITEM_NAME.match(t.text)]
+            two += len(named) >= 2 or (
+                bool(entries[0][1] and entries[0][2]) and any(words for _, words, _ in entries[1:]))
+    return two * 2 > rows
 
 
 def _repeats_header(source: SourceText, header: list[int], index: int) -> bool:

@@ -13,7 +13,11 @@ from extractor.tables.header import ENUMERATED
 from extractor.tables.roles import Role
 
 # Header words that name the label columns, not a value column.
-_LABELS = re.compile(r"^(?:项目|科目|科目代码|科目编码|科目名称|功能分类科目|行次|栏次|代码|编码|名称|收入|支出)$")
+_LABELS = re.compile(
+    r"^(?:项目|科目|科目代码|科目编码|科目名称|功能分类科目|行次|栏次|代码|编码|名称|收入|支出|类|款|项"
+    # 功能分类科目编码 / 部门经济分类科目名称: the split code's and the name's columns.
+    r"|(?:部门)?(?:功能|经济|部门经济|部门预算经济|政府预算经济)分类科目(?:代码|编码|名称)?)$"
+)
 _TEMPLATE_NOTE = "column names from the national template ({role}): the header words do not map one to one"
 _GENERIC_NOTE = "column names generic (列N): neither the header words nor a template map onto the columns"
 _HEADER_NOTE = "column names from the header"
@@ -107,11 +111,24 @@ def column_shape(texts: list[str], role: Role, widest: int) -> Shape | None:
         count = widest - (1 if rownum else 0)
     if len(lines_with_words) == 1 and len(lines_with_words[0]) == count:
         return Shape([lines_with_words[0]], [None], rownum, False, [_HEADER_NOTE])
+    grouped = _under_one_heading(lines_with_words, count)
+    if grouped is not None:
+        return Shape([grouped], [None], rownum, False, [_HEADER_NOTE])
     for template in _TEMPLATES.get(role, []):
         if len(template) == count:
             return Shape([template], [None], rownum, False, [_TEMPLATE_NOTE.format(role=role)])
     generic = [f"列{i + 1}" for i in range(count)]
     return Shape([generic], [None], rownum, False, [_GENERIC_NOTE])
+
+
+def _under_one_heading(lines: list[list[str]], count: int) -> list[str] | None:
+    """"支出预算" over "合计 基本支出 项目支出": the last line naming ``count`` columns, each
+    under the single-word headings printed above it (支出预算/合计, …); None for any other
+    header."""
+    if count < 2 or len(lines) < 2 or len(lines[-1]) != count or any(len(words) != 1 for words in lines[:-1]):
+        return None
+    prefix = "/".join(words[0] for words in lines[:-1])
+    return [f"{prefix}/{word}" for word in lines[-1]]
 
 
 def _words(text: str) -> list[str]:

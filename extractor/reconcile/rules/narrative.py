@@ -314,6 +314,35 @@ def _verdict_after(text: str, start: int) -> tuple[str, int] | None:
     return relation, start + match.start()
 
 
+# "年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元": the 决算数小于预算数 that
+# follows compares the outturn with the full-year (adjusted) budget, which the statement's
+# budget_amount (the first budget named) does not hold.
+_FULL_YEAR_BUDGET = re.compile(
+    r"(?:全年预算|调整后预算|调整预算)数?(?:为|是)?\s*(?P<value>\d[\d,]*(?:\.(?P<decimals>\d+))?)\s*(?P<unit>万元|元)"
+)
+
+
+def _full_year_budget(text: str, s: NarrativeStatement, verdict_at: int) -> tuple[float, float] | None:
+    """The full-year budget (value, rounding error) stated between the statement's first
+    budget and its verdict, in the statement's unit; None when there is none."""
+    quote = s.evidence.get("budget_amount")
+    start = text.find(quote) if quote else -1
+    if start < 0:
+        return None
+    for match in _FULL_YEAR_BUDGET.finditer(text, start, verdict_at):
+        if s.unit is None or match.group("unit") == s.unit:
+            decimals = len(match.group("decimals") or "")
+            return float(match.group("value").replace(",", "")), half_unit(decimals)
+    return None
+
+
+def _verdict_wrong(relation: str, amount: float, amount_error: float, budget: float, budget_error: float) -> bool:
+    gap = amount - budget
+    tolerance = amount_error + budget_error + EPSILON
+    return ((relation == ">" and gap < -tolerance) or (relation == "<" and gap > tolerance)
+            or (relation == "=" and abs(gap) > tolerance))
+
+
 def _statement_end(text: str, s: NarrativeStatement) -> int | None:
     """Where the statement's budget / amount / completion quotes end in its paragraph
     (quotes repeat across items, so they are found in sequence)."""
@@ -350,15 +379,15 @@ def budget_verdict(ctx: Context, out: Reporter) -> None:
         found = _verdict_after(text, at) if at is not None else None
         if found is None:
             continue
-        relation, _ = found
+        relation, verdict_at = found
         amount, budget = narrative_figure(s, "amount", s.amount), narrative_figure(s, "budget_amount", s.budget_amount)
         if relation == "=":  # 大于 / 小于 reveal a change in one direction only
             out.note(amount, budget)
-        gap = s.amount - s.budget_amount
-        tolerance = amount.error + budget.error + EPSILON
-        wrong = ((relation == ">" and gap < -tolerance) or (relation == "<" and gap > tolerance)
-                 or (relation == "=" and abs(gap) > tolerance))
-        if wrong:
-            words = {">": "决算数大于预算数", "<": "决算数小于预算数", "=": "决算数等于预算数"}[relation]
-            out.flag(f"{s.metric}: the text says {words} but 决算 {s.amount:g} vs 预算 {s.budget_amount:g}",
-                     [amount, budget], classification="semantic", stated=s.amount, expected=s.budget_amount)
+        # The verdict weighs the outturn against the full-year budget when the text states one.
+        full_year = _full_year_budget(text, s, verdict_at)
+        judged, error = full_year or (s.budget_amount, budget.error)
+        if not _verdict_wrong(relation, s.amount, amount.error, judged, error):
+            continue
+        words = {">": "决算数大于预算数", "<": "决算数小于预算数", "=": "决算数等于预算数"}[relation]
+        out.flag(f"{s.metric}: the text says {words} but 决算 {s.amount:g} vs 预算 {judged:g}",
+                 [amount, budget], classification="semantic", stated=s.amount, expected=judged)
