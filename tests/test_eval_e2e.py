@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from evals.runs import RunRecord, RunStore
 from extractor.document import SourceText, load_report
 from extractor.pipeline import extract
 from extractor.settings import Settings
+from tests.helpers.cli import run_cli
 from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle, oracle_settings
 from tests.llm_server import ScriptedLLMServer
 
@@ -165,16 +164,8 @@ def test_repeats_through_the_cli_are_fresh_calls(perfect: Perfect, tmp_path: Pat
     }
 
     def run(*args: str) -> dict[str, object]:
-        command = [sys.executable, "-m", "extractor", "eval", "run", "--backend", "llm", "--report", "004"]
-        done = subprocess.run(
-            [*command, "--model", "gold-oracle", "--json", *args],
-            check=False,
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        command = ["eval", "run", "--backend", "llm", "--report", "004", "--model", "gold-oracle", "--json"]
+        done = run_cli(*command, *args, cwd=tmp_path, env=env)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 

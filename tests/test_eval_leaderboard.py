@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from extractor.document import SourceText
 from extractor.llm.prompts import prompts_root
 from extractor.settings import Settings
 from schemas import NarrativeStatement
+from tests.helpers.cli import run_cli
 from tests.helpers.gold_oracle import TEXT_REPORTS, GoldOracle, oracle_settings
 from tests.llm_server import Reply, Request, ScriptedLLMServer
 
@@ -120,15 +120,7 @@ def test_leaderboard_cli_json_and_text(tmp_path: Path) -> None:
     env |= {"EXTRACTOR_HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "COLUMNS": "80"}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "extractor", "eval", *args],
-            check=False,
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_cli("eval", *args, cwd=tmp_path, env=env)
 
     assert run("run", "--backend", "rules", "--report", "001", "--label", "one").returncode == 0
     done = run("leaderboard", "--json", "--split", "dev", "--split", "test")
@@ -152,15 +144,7 @@ def test_leaderboard_cli_json_and_text(tmp_path: Path) -> None:
 def test_run_json_scores_per_split(tmp_path: Path, split: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
     env |= {"EXTRACTOR_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "extractor", "eval", "run", "--backend", "rules", "--report", "002", "--json"],
-        check=False,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("eval", "run", "--backend", "rules", "--report", "002", "--json", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     scores = json.loads(done.stdout)["splits"][split]
     assert scores["forms"]["items"] > 0 and 0.0 < scores["forms"]["f1"] <= 1.0
