@@ -9,8 +9,9 @@ complete; they are gathered in one bucket item per report and record type, so
 two runs over the same gold always have the same item ids.
 
 The alignment is the scorer's own (same similarity functions and thresholds,
-imported from :mod:`evals.scoring`), run once per list, then each aligned pair
-is scored into its item's :class:`~evals.results.TypeScore`.
+imported from :mod:`evals.scoring` and :mod:`evals.table_rows`), run once per
+list, then each aligned pair is scored into its item's
+:class:`~evals.results.TypeScore`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from evals.alignment import align
+from evals.field_scoring import score_fields
 from evals.gold_io import GoldBundle, GoldTableRow
 from evals.results import FieldCounts, TypeScore
 from evals.scoring import (
@@ -29,16 +31,13 @@ from evals.scoring import (
     STATEMENT_FIELDS,
     STATEMENT_MIN_SIMILARITY,
     _form_similarity,
-    _score_extra_row,
-    _score_row,
     _score_sublists,
     _statement_similarity,
-    align_table_rows,
     counted_extras,
-    score_fields,
     score_identity,
 )
 from evals.splits import SPLITS, LineRange, Split, split_of, statement_anchor
+from evals.table_rows import align_table_rows, score_extra_row, score_row
 from schemas import ExtractionResult, NarrativeStatement, PerformanceForm, Table
 
 UNMATCHED = "(predictions without gold)"
@@ -157,21 +156,21 @@ def table_row_items(
     complete: bool = False,
     lines_comparable: bool = True,
 ) -> list[ItemScore]:
-    """One item per gold row, as :func:`evals.scoring.score_table_rows` counts them; with
+    """One item per gold row, as :func:`evals.table_rows.score_table_rows` counts them; with
     complete gold, the predicted rows without gold in one bucket item per split."""
     aligned = align_table_rows(gold, predicted, lines_comparable)
     labels = _unique([f"{r.table_id}/{r.name}{'/' + r.side if r.side else ''} @{r.line}" for r in gold])
     items: list[ItemScore] = []
     for index, gold_row in enumerate(gold):
         score = TypeScore(record_type="table_rows")
-        _score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
+        score_row(score, gold_row, *aligned.pairs.get(index, (None, None)))
         split = split_of(report, "table_rows", gold_row.line, tuned)
         items.append(_item(report, "table_rows", labels[index], score, split))
     if complete:
         buckets = {split: TypeScore(record_type="table_rows") for split in SPLITS}
         for table, row in aligned.extra:
             # the row's own line: of the extractor's reading, the only numbering it has
-            _score_extra_row(buckets[split_of(report, "table_rows", row.line, tuned)], table, row)
+            score_extra_row(buckets[split_of(report, "table_rows", row.line, tuned)], table, row)
         items += [_item(report, "table_rows", _bucket_label(s), b, s) for s, b in buckets.items()]
     return items
 

@@ -7,15 +7,8 @@ import pytest
 from evals.comparators import char_f1, fold_text, numbers_equal, short_equal, text_equal
 from evals.gold_io import GoldBundle, GoldStatement, GoldTableRow
 from evals.results import ScoreReport
-from evals.scoring import (
-    header_matches,
-    merge_reports,
-    score_forms,
-    score_report,
-    score_statements,
-    score_table_rows,
-    table_key,
-)
+from evals.scoring import merge_reports, score_forms, score_report, score_statements
+from evals.table_rows import header_matches, score_table_rows, table_key
 from schemas import (
     Cell,
     Column,

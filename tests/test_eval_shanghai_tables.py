@@ -15,7 +15,8 @@ import pytest
 
 from evals.gold_io import load_gold
 from evals.harness import find_source
-from evals.scoring import align_table_rows, score_report
+from evals.scoring import score_report
+from evals.table_rows import align_table_rows
 from extractor.document import load_report
 from extractor.pipeline import extract
 from extractor.settings import Settings
