@@ -254,13 +254,14 @@ def _bare_title(source: SourceText, key: str, first: int, last: int) -> tuple[in
 def _titled_by(text: str, head: str, key: str, core: str) -> bool:
     """True when ``head`` is a part's heading naming ``core`` after a prefix: a short
     line, no sentence, no figure, no list numbering."""
-    if not head.endswith(core) or len(head) > _TITLE_CHARS or len(core) < _TAIL_CHARS:
+    tables = names_tables_part(key)
+    if not head.endswith(core) or len(head) > _TITLE_CHARS or (len(core) < _TAIL_CHARS and not tables):
         return False
     stripped = text.split("\t")[0].strip()
     if _SENTENCE_MARK.search(stripped) or _FIGURE.search(stripped) or _ITEM.match(stripped) or _PART.match(stripped):
         return False
     prefix = head[: len(head) - len(core)]
-    return not names_tables_part(key) or bool(_TABLES_PREFIX.match(prefix))
+    return not tables or bool(_TABLES_PREFIX.match(prefix))
 
 
 def toc_end(source: SourceText) -> int:
