@@ -349,7 +349,8 @@ def test_text_tables_read_present_hold_the_pdfs_cells(extracted, settings: Setti
 _OVERVIEW = ("主要职能", "机构设置")
 BUDGET_PARTS = {
     "putuo_czj_2025_budget": ("上海市普陀区财政局", "2025年部门", ("项目经费情况说明",)),
-    "putuo_qzfb_2025_budget": ("上海市普陀区人民政府办公室", "2025年部门", ("区政府督查及建议提案工作业务经费项目经费情况说明",)),
+    "putuo_qzfb_2025_budget": ("上海市普陀区人民政府办公室", "2025年部门",
+                               ("区政府督查及建议提案工作业务经费项目经费情况说明",)),
     "putuo_qzfb_2025_unit_budget": ("上海市普陀区人民政府办公室", "2025年单位", ()),
     "putuo_sfj_2026_budget": ("上海市普陀区司法局", "2026年部门", ("人民调解项目经费情况说明",)),
     "putuo_sfj_2026_unit_budget": ("上海市普陀区司法局", "2026年单位", ()),
