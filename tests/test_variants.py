@@ -234,6 +234,14 @@ SHANGHAI_CASES = [
                  id="cover-spellings"),
     # Units printed with an ASCII colon.
     pytest.param("putuo_wanli_2025_budget", [("单位：元", "单位:元")], id="unit-colon"),
+    # Part headings printed otherwise by title alone: 部门主要职能 as the 目录 spells it, the
+    # department's name before the year (上海市…局2025年部门预算编制说明), a project's name
+    # before 项目经费情况说明: the same parts (their roles compared below).
+    pytest.param("putuo_czj_2025_budget",
+                 [(r"(?m)^上海市普陀区财政局主要职能$", "部门主要职能"),
+                  (r"(?m)^(2025年部门预算编制说明)$", r"上海市普陀区财政局\1"),
+                  (r"(?m)^项目经费情况说明$", "财政业务项目经费情况说明")],
+                 id="part-headings-spelled-otherwise"),
 ]
 
 
@@ -261,3 +269,20 @@ def test_shanghai_variant_extracts_the_same(
     assert [document.get(k) for k in levels] == [expected.get(k) for k in levels]
     errors = sorted((f["rule_id"], f["stated"]) for f in variant["findings"] if f["severity"] == "error")
     assert errors == sorted((f["rule_id"], f["stated"]) for f in original["findings"] if f["severity"] == "error")
+
+
+def test_shanghai_budget_tables_part_headed_by_its_own_title(
+    shanghai: dict[str, tuple[str, dict[str, Any]]], settings: Settings
+) -> None:
+    """A budget that heads its tables part (2025年部门预算表, listed as 五、部门预算表) gets
+    that part, between its 编制说明 and 其他相关情况说明; its tables' titles, which end in
+    预算表 too (2025年部门收入预算总表, …功能分类预算表), are no parts."""
+    text, _ = shanghai["putuo_czj_2025_budget"]
+    variant = _extract(_rewrite(text, [(r"(?m)^(2025年部门财务收支预算总表)$", r"2025年部门预算表\n\1")]), settings)
+    parts = [(part["role"], part["title"]) for part in variant["document"]["parts"]]
+    assert parts == [
+        ("overview", "上海市普陀区财政局主要职能"), ("overview", "上海市普陀区财政局机构设置"),
+        ("glossary", "名词解释"), ("explanation", "2025年部门预算编制说明"), ("tables", "2025年部门预算表"),
+        ("explanation", "其他相关情况说明"), ("explanation", "项目经费情况说明"),
+    ]
+    assert variant["document"].get("warnings", []) == []

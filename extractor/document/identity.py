@@ -67,20 +67,25 @@ def describe(source: SourceText) -> DocumentInfo:
 
 
 def _missing_parts(source: SourceText) -> list[str]:
-    """Parts the contents (目录) list that the text never reaches: a truncated report."""
+    """Parts the contents (目录) list that the text never reaches: a truncated report.
+    Only the entries after the last one the body heads count: a part the body heads
+    nowhere while a later one follows (a budget's 五、部门预算表, whose tables follow
+    their 编制说明 without a heading of their own) is not where a text stops."""
     end = toc_end(source)
     if not end:
         return []
     headings = part_headings(source)
     present = {h.key for h in headings if h.line > end}
-    missing = [h.title for h in headings if h.line <= end and h.key not in present]
+    listed = [h for h in headings if h.line <= end]
+    reached = max((index for index, h in enumerate(listed) if h.key in present), default=-1)
+    missing = [h.title for h in listed[reached + 1 :] if h.key not in present]
     if not missing or not present:
-        # a body that prints none of the listed headings (a budget heading its parts
-        # "名词解释", "上海市…局主要职能") cannot show by its headings where it stops
+        # a body that prints none of the listed headings cannot show by its headings
+        # where it stops
         return []
-    listed = "、".join(dict.fromkeys(re.sub(r"\s+", " ", title) for title in missing))
+    names = "、".join(dict.fromkeys(re.sub(r"\s+", " ", title) for title in missing))
     return [
-        f"the contents list {listed} but the text ends at line {len(source.lines)} without them: "
+        f"the contents list {names} but the text ends at line {len(source.lines)} without them: "
         "the report looks truncated; extract the full text again"
     ]
 

@@ -61,7 +61,8 @@ def part_role(title: str) -> str:
     compact = re.sub(r"\s+", "", title)
     if "名词解释" in compact:
         return "glossary"
-    if "概况" in compact:
+    # 主要职能 and 机构设置: a budget's overview in two parts (上海市…局主要职能, …局机构设置)
+    if "概况" in compact or compact.endswith(("主要职能", "机构设置")):
         return "overview"
     if "说明" in compact:
         return "explanation"
@@ -123,9 +124,30 @@ def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
     for line in source.lines:
         match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
         if match and names_a_part(match.group(2)):
-            title = re.sub(r"^#+\s*", "", line.text.split("\t")[0].strip())
-            found.append(PartHeading(line.number, match.group(1), title, _title_key(match.group(2))))
+            found.append(_numbered_heading(line, match))
+    end = _contents_end(source, found) if found else 0
+    if end and not any(h.line > end for h in found):
+        # The body repeats none of the contents' numbered entries (a Shanghai budget heads
+        # its parts 上海市…局主要职能, 名词解释, 2025年部门预算编制说明): every entry of
+        # the contents is a part, looked for by its title alone.
+        return tuple(_with_unnumbered_parts(source, _contents_entries(source, end)))
     return tuple(found)
+
+
+def _numbered_heading(line: Line, match: re.Match[str]) -> PartHeading:
+    title = re.sub(r"^#+\s*", "", line.text.split("\t")[0].strip())
+    return PartHeading(line.number, match.group(1), title, _title_key(match.group(2)))
+
+
+def _contents_entries(source: SourceText, end: int) -> list[PartHeading]:
+    """The top-level entries (一、部门主要职能 ……) of the contents that end on line ``end``."""
+    toc = next((line.number for line in source.lines[:end] if "录" in line.text and _toc_heading(source, line)), 0)
+    entries: list[PartHeading] = []
+    for line in source.lines[toc:end]:
+        match = _NUMBERED_PART.match(line.text) if len(line.text) < 200 else None
+        if match and len(_title_key(match.group(2))) <= _TITLE_CHARS:
+            entries.append(_numbered_heading(line, match))
+    return entries
 
 
 def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]:
@@ -174,37 +196,72 @@ def _continues_title(text: str) -> bool:
 
 def _with_unnumbered_parts(source: SourceText, found: list[PartHeading]) -> list[PartHeading]:
     """``found`` and the parts the contents list that the body heads by their title
-    alone ("中共…社会工作部2024年度部门决算表" for 第二部分 中共…部门决算表): each is
-    looked for between the body headings of its neighbours in the contents."""
+    alone ("中共…社会工作部2024年度部门决算表" for 第二部分 中共…部门决算表; "上海市…局
+    主要职能" for 一、部门主要职能): each is looked for after the body heading of the part
+    listed before it and before the body heading of the next part found."""
     end = _contents_end(source, found)
     contents = [h for h in found if h.line <= end]
     body = {h.key: h.line for h in found if h.line > end}
     added: list[PartHeading] = []
+    floor = end
     for index, entry in enumerate(contents):
-        if entry.key in body or len(entry.key) < _TAIL_CHARS:
+        if entry.key in body:
+            floor = max(floor, body[entry.key])
             continue
-        before = [body[h.key] for h in contents[:index] if h.key in body]
+        if len(entry.key) < _TAIL_CHARS:
+            continue
         after = [body[h.key] for h in contents[index + 1 :] if h.key in body]
-        first, last = max(before, default=end) + 1, min(after, default=len(source.lines) + 1) - 1
-        heading = _bare_title(source, entry.key, first, last)
+        heading = _bare_title(source, entry.key, floor + 1, min(after, default=len(source.lines) + 1) - 1)
         if heading is not None:
             added.append(PartHeading(heading[0], entry.numeral, heading[1], entry.key))
+            floor = heading[0]
     return sorted([*found, *added], key=lambda h: h.line)
 
 
+# What a contents entry's 部门/单位 stands for in the body's heading: the department's
+# name (上海市普陀区财政局主要职能 for 部门主要职能), a year (2025年部门预算编制说明).
+_LISTED_PREFIX = re.compile(r"^(?:\d{4}年度?)?(?:部门|单位|预算单位)?")
+# The prefixes a tables part's heading may carry (2025年部门预算表, 上海市…局2025年部门预算表):
+# anything more ("2025年部门一般公共预算支出功能分类" + 预算表) makes it one table's title.
+_TABLES_PREFIX = re.compile(
+    r"^(?:[^\d预算表经费]{2,30}?(?:局|厅|委员会|委|办公室|办事处|院|所|中心|部|会|站|队|馆)(?:[（(](?:部门|单位)[）)])?)?"
+    r"(?:\d{4}年度?)?(?:部门|单位|预算单位)?$"
+)
+
+
 def _bare_title(source: SourceText, key: str, first: int, last: int) -> tuple[int, str] | None:
-    """The first line in [first, last] printing ``key`` alone (or broken over two lines)."""
+    """The first line in [first, last] printing ``key`` alone (or broken over two lines),
+    or a heading that prints it after the department's name, a year or a project's name
+    (人民调解项目经费情况说明 for 项目经费情况说明)."""
+    core = _LISTED_PREFIX.sub("", key) or key
     for number in range(first, last + 1):
         text = source.line(number).text
-        head = _title_key(text) if key[0] in text else ""
-        if not head or not key.startswith(head):
+        if key[0] not in text and core[-1] not in text:
             continue
-        if head == key:
+        head = _title_key(text)
+        if not head:
+            continue
+        if head == key or _titled_by(text, head, key, core):
             return number, text.strip()
         following = _next_printed(source, number)
-        if following is not None and head + _title_key(following.text) == key:
+        if following is None or not key.startswith(head):
+            continue
+        if head + _title_key(following.text) == key:
             return number, f"{text.strip()} {following.text.strip()}"
     return None
+
+
+def _titled_by(text: str, head: str, key: str, core: str) -> bool:
+    """True when ``head`` is a part's heading naming ``core`` after a prefix: a short
+    line, no sentence, no figure, no list numbering."""
+    tables = names_tables_part(key)
+    if not head.endswith(core) or len(head) > _TITLE_CHARS or (len(core) < _TAIL_CHARS and not tables):
+        return False
+    stripped = text.split("\t")[0].strip()
+    if _SENTENCE_MARK.search(stripped) or _FIGURE.search(stripped) or _ITEM.match(stripped) or _PART.match(stripped):
+        return False
+    prefix = head[: len(head) - len(core)]
+    return not tables or bool(_TABLES_PREFIX.match(prefix))
 
 
 def toc_end(source: SourceText) -> int:
