@@ -130,6 +130,7 @@ def test_summary_without_form_and_repeated_summary(results: dict[str, Extraction
         "培训费", "服务大厅运行专项", "补充人员经费和公用经费不足", "补充人员经费和公用经费不足"]
     (repeated,) = run(results["000"], "project.repeated_summary")
     assert repeated.message.startswith("全市包装会议费")
+    assert [loc.line_start for loc in repeated.locations] == [6840, 6854]  # both places printed
     assert run(results["001"], "project.summary_without_form") == []
     # without a claim that every project was evaluated, a report may publish some forms only
     partial = results["000"].model_copy(deep=True)

@@ -42,3 +42,14 @@ def test_a_report_bound_twice_gives_each_finding_twice(corpus: dict[str, SourceT
         for finding in kept:
             lines = {loc.line_start for loc in finding.locations if loc.line_start}
             assert all(n <= half for n in lines) or all(n > half for n in lines), finding.message
+
+
+def test_a_summary_printed_three_times_is_one_finding(corpus: dict[str, SourceText], settings: Settings) -> None:
+    """Findings that repeat one cause are grouped: each summary of a report bound three times
+    gives one finding naming its three places, not one per extra copy."""
+    data = CORPUS["004"].read_bytes()
+    thrice = extract(decode_report(b"\n".join([data.rstrip(b"\n")] * 3) + b"\n", "004x3.txt"), settings)
+    once = extract(corpus["004"], settings)
+    repeated = [f for f in thrice.findings if f.rule_id == _REPEATED]
+    assert len(repeated) == len(once.projects.summaries) > 0
+    assert all(len(f.locations) == 3 and "printed 3 times" in f.message for f in repeated)

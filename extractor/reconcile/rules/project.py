@@ -394,16 +394,22 @@ _SHORTEST_REPEAT = 40  # shorter summaries ("该项目综合指标得分 95 分�
 @rule("project.repeated_summary", severity="warning", reads="the text of every per-project summary",
       tolerance=f"identical once spaces are removed, {_SHORTEST_REPEAT} characters at least")
 def repeated_summary(ctx: Context, out: Reporter) -> None:
-    """No per-project summary is printed twice word for word."""
-    seen: dict[str, ProjectSummary] = {}
+    """No per-project summary is printed twice word for word (one finding per summary,
+    naming every place it is printed, however often)."""
+    printed: dict[str, list[ProjectSummary]] = {}
     for summary in ctx.result.projects.summaries:
         text = _norm_text(summary.text)
-        if len(text) < _SHORTEST_REPEAT:
+        if len(text) >= _SHORTEST_REPEAT:
+            printed.setdefault(text, []).append(summary)
+    for copies in printed.values():
+        if len(copies) < 2:
             continue
-        first = seen.setdefault(text, summary)
-        if first is not summary:
-            out.flag(f"{summary.name}: the summary is printed twice word for word ({first.paragraph_id} and "
-                     f"{summary.paragraph_id})", [summary_figure(first, "text"), summary_figure(summary, "text")])
+        first = copies[0]
+        times = "twice" if len(copies) == 2 else f"{len(copies)} times"
+        places = " and ".join(s.paragraph_id for s in copies[:3]) + (" …" if len(copies) > 3 else "")
+        # Text figures are not "printed" figures, so every place goes in as a location.
+        out.flag(f"{first.name}: the summary is printed {times} word for word ({places})",
+                 locations=[summary_figure(s, "text").location for s in copies])
 
 
 @rule("project.met_target_scored_zero", reads="form indicators with a parsed target and actual, weight and score",
