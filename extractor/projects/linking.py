@@ -79,6 +79,9 @@ def _match(mention: ProjectMention, anchor: ProjectMention) -> Match | None:
     return direct
 
 
+_NEAREST_ALIKE = 8  # projects printed alike that one mention is compared with
+
+
 def _assign(group: list[ProjectMention], drafts: list[_Draft]) -> list[ProjectMention]:
     """Link each mention of ``group`` to its best project, best matches first; the rest is returned.
     Projects printed alike or with the same key are found through an index; only a mention
@@ -86,7 +89,12 @@ def _assign(group: list[ProjectMention], drafts: list[_Draft]) -> list[ProjectMe
     candidates: list[tuple[float, int, int, int, Match]] = []
     index = _Index(drafts)
     for m_index, mention in enumerate(group):
-        for d_index in index.likely(mention) or range(len(drafts)):
+        alike = index.likely(mention)
+        # A name printed in many places (a report bound with copies of itself) would be
+        # compared with every one of them: keep the nearest in order, which win ties anyway.
+        free = [d for d in alike if mention.kind not in drafts[d].kinds()]
+        nearest = sorted(free, key=lambda d: abs(m_index - d))[:_NEAREST_ALIKE]
+        for d_index in nearest if alike else range(len(drafts)):
             draft = drafts[d_index]
             if mention.kind in draft.kinds():
                 continue
