@@ -236,3 +236,19 @@ def test_annotated_pdf_greys_or_leaves_out_dismissed_findings(server: ServicePro
         page_one = client.get(f"/reports/{report_id}/pages/1.png")
         assert page_one.status_code == 200 and page_one.content.startswith(b"\x89PNG")
         assert client.get(f"/reports/{report_id}/pages/999.png").status_code == 422
+
+
+def test_data_page_lists_projects_with_their_links(server: ServiceProcess, keys: dict[str, str]) -> None:
+    with server.client(keys["alice"]) as api:
+        accepted = api.post(
+            "/v1/extractions", files={"file": (SAMPLE_002.name, SAMPLE_002.read_bytes(), "text/plain")}
+        ).json()
+        wait_for_jobs(api, [accepted["job_id"]])
+    with sign_in(server, keys["alice"]) as client:
+        page = client.get(f"/reports/{accepted['report_id']}/data")
+    assert page.status_code == 200
+    assert "Projects (28)" in page.text
+    # 002 prints the project 卧钢退休人员工资 on its form (line 546) and 卧岗… in the 项目支出表 (line 339)
+    row = re.search(r"<td>table_row</td><td>卧岗退休人员工资</td>\s*<td>one_character \(0\.80\)</td>", page.text)
+    assert row, "the one-character link is shown with its method and confidence"
+    assert "P9 卧钢退休人员工资" in page.text
