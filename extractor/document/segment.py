@@ -161,6 +161,9 @@ def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]
         pieces.append(following.text.strip())
         key = _title_key(following.text)
         following = _next_printed(source, following.number)
+    if following and _LONE_YEAR.match(following.text.strip()):
+        # pdfplumber puts the title's year (another font, another baseline) on a line of its own
+        following = _next_printed(source, following.number)
     if key and part_role(key) == "other" and following and _continues_title(following.text):
         joined = key + _title_key(following.text)
         if len(joined) - len(key) <= _TAIL_CHARS and part_role(joined) != "other":
@@ -169,6 +172,7 @@ def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]
     return " ".join(pieces), key
 
 
+_LONE_YEAR = re.compile(r"^20\d{2}$")
 _TAIL_CHARS = 4  # the broken-off end of a title (说明, 决算表) is a word, not a line of prose
 _TITLE_CHARS = 40
 
