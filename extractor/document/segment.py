@@ -122,7 +122,8 @@ def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
     if found:
         return tuple(_with_unnumbered_parts(source, found))
     for line in source.lines:
-        match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
+        # a contents entry's leader dots (padded to the page's width by a layout export) are no title
+        match = _NUMBERED_PART.match(line.text) if len(_LEADER_TAIL.sub("", line.text)) < 60 else None
         if match and names_a_part(match.group(2)):
             found.append(_numbered_heading(line, match))
     end = _contents_end(source, found) if found else 0
@@ -319,6 +320,7 @@ def _contents_block_end(source: SourceText, toc: int) -> int:
     return last
 
 
+_LEADER_TAIL = re.compile(r"\s*(?:…|[.·．]{4,})[…\s.·．]*\d*\s*$")
 _CONTENTS_LINES = 200  # no contents runs longer: the search stays cheap on any text
 _LEADERS = re.compile(r"(?:…|[.·．]{4,})\s*\d*$")
 _ENTRY = re.compile(r"^\d{1,2}\s*[、.．]\s*\d{4}年")  # "4．2024年预算单位财政拨款收支预算总表"
