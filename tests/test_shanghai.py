@@ -308,6 +308,13 @@ def test_unit_budget_errors_by_rendering(extracted, settings: Settings) -> None:
     assert found["txt"] == set()
     tables = {t.id: t for t in _result(extracted, settings, name, "layout.txt").tables}
     assert tables["财务收支预算总表"].status == "partial"
+    # pdfplumber's plain text reads the function tables as pdftotext -layout does (9 of 11);
+    # its layout=True text runs a split code's 类 款 项 and the names apart: every table with
+    # figures is `partial`, so nothing is summed and no error is found (none false either).
+    assert found["pdfplumber.txt"] == TRUE_ERRORS[name] - LAYOUT_MISSES
+    assert found["pdfplumber.layout.txt"] == set()
+    plumbed = _result(extracted, settings, name, "pdfplumber.layout.txt").tables
+    assert {t.status for t in plumbed} == {"partial", "empty"}
 
 
 @pytest.mark.parametrize("name", ["putuo_sfj_2026_budget", "putuo_sfj_2026_unit_budget", "putuo_wanli_2025_budget"])
