@@ -1,5 +1,6 @@
 """The Shanghai reports (samples/shanghai/*.pdf): another province's branch of the family,
-read from the PDF and from pdftotext's text (default and -layout, tests/data/shanghai).
+read from the PDF, from pdftotext's text (default and -layout) and from pdfplumber's
+(extract_text(), plain and layout=True): tests/data/shanghai/README says how each was made.
 
 Every value asserted here was read off the rendered page (pdftoppm -png), and every
 ``error`` finding on these reports is a true error of the report, named below with its reason.
@@ -23,7 +24,8 @@ from schemas import ExtractionResult, Finding, Table
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = ROOT / "samples" / "shanghai"
 TEXTS = ROOT / "tests" / "data" / "shanghai"
-RENDERINGS = ("pdf", "txt", "layout.txt")
+TEXT_RENDERINGS = ("txt", "layout.txt", "pdfplumber.txt", "pdfplumber.layout.txt")
+RENDERINGS = ("pdf", *TEXT_RENDERINGS)
 
 # file -> (department, year, kind, level, level of government)
 IDENTITY = {
@@ -192,7 +194,7 @@ def test_table_printing_figures_under_an_empty_note(extracted, settings: Setting
         assert [f.locations[0].ref for f in found] == ["三公经费和机关运行经费预算表"], rendering
 
 
-@pytest.mark.parametrize("rendering", ["txt", "layout.txt"])
+@pytest.mark.parametrize("rendering", TEXT_RENDERINGS)
 @pytest.mark.parametrize("name", sorted(IDENTITY))
 def test_text_rendering_tables(extracted, settings: Settings, name: str, rendering: str) -> None:
     """From pdftotext's text the same nine tables are found (none taken from the 目录, none
@@ -203,8 +205,16 @@ def test_text_rendering_tables(extracted, settings: Settings, name: str, renderi
     assert set(tables) == set(pdf)
     assert {i for i, t in tables.items() if t.status == "empty"} == (EMPTY[name] if "final" in name else BUDGET_EMPTY)
     assert {t.status for t in tables.values()} <= {"present", "partial", "empty"}
+    if rendering in UNIT_UNREAD:
+        return
     assert {i: t.unit for i, t in tables.items() if t.status == "empty"} == {
         i: t.unit for i, t in pdf.items() if t.status == "empty"}
+
+
+# pdfplumber's layout=True pads the line "编制部门：…司法局 单位：元" to the page's width (over
+# 80 characters): it reads as prose, so an empty budget table keeps the report's default unit
+# (万元) where it prints 元. Tables with figures are `partial` there and hold no value to misread.
+UNIT_UNREAD = {"pdfplumber.layout.txt"}
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
@@ -219,7 +229,9 @@ def test_final_account_parts(extracted, settings: Settings, name: str, rendering
     assert [p.role for p in document.parts] == ["overview", "tables", "explanation", "glossary"]
     tables_part = document.parts[1].title.replace(" ", "")
     department = IDENTITY[name][0]
-    assert tables_part.endswith(f"{department}2024年度部门决算表")
+    # pdfplumber sets putuo_czj_2024_final's year (another font, another baseline) on a line of its own
+    year = "" if name in DISPLACED_FIGURES and rendering in DISPLACED_FIGURES[name] else "2024"
+    assert tables_part.endswith(f"{department}{year}年度部门决算表")
     assert tables_part.startswith("第二部分") == (name == "putuo_czj_2024_final")
 
 
@@ -266,7 +278,15 @@ def test_every_warning_and_info_is_the_reports_own(extracted, settings: Settings
         assert found == expected
     else:
         assert found <= expected
-        assert {f for f in expected if f[0] != "narrative.table_amount"} <= found
+        unchecked = "narrative." if rendering in DISPLACED_FIGURES.get(name, ()) else "narrative.table_amount"
+        assert {f for f in expected if not f[0].startswith(unchecked)} <= found
+
+
+# pdfplumber sets putuo_czj_2024_final's figures (printed in another font, on another
+# baseline) on a line of their own under the words they belong to: "本年收入合计 万元，其中：
+# 财政拨款收入 万元，占 ；" then "2946.25 2940.05 99.79%". No narrative figure is read there,
+# so its narrative findings (0.3, 71.73) go unchecked; nor is a figure taken for a wrong one.
+DISPLACED_FIGURES = {"putuo_czj_2024_final": ("pdfplumber.txt", "pdfplumber.layout.txt")}
 
 
 # The 11 true errors of putuo_sfj_2026_unit_budget, by rendering. The PDF finds all 11.
@@ -288,6 +308,13 @@ def test_unit_budget_errors_by_rendering(extracted, settings: Settings) -> None:
     assert found["txt"] == set()
     tables = {t.id: t for t in _result(extracted, settings, name, "layout.txt").tables}
     assert tables["财务收支预算总表"].status == "partial"
+    # pdfplumber's plain text reads the function tables as pdftotext -layout does (9 of 11);
+    # its layout=True text runs a split code's 类 款 项 and the names apart: every table with
+    # figures is `partial`, so nothing is summed and no error is found (none false either).
+    assert found["pdfplumber.txt"] == TRUE_ERRORS[name] - LAYOUT_MISSES
+    assert found["pdfplumber.layout.txt"] == set()
+    plumbed = _result(extracted, settings, name, "pdfplumber.layout.txt").tables
+    assert {t.status for t in plumbed} == {"partial", "empty"}
 
 
 @pytest.mark.parametrize("name", ["putuo_sfj_2026_budget", "putuo_sfj_2026_unit_budget", "putuo_wanli_2025_budget"])
@@ -303,26 +330,20 @@ def test_layout_header_over_its_columns(extracted, settings: Settings, name: str
             [c.value for c in r.cells.values()] for r in pdf[table_id].rows], table_id
 
 
-# Known limits of pdftotext's text: tables read `present` whose cells are not the PDF's. The
-# 三公 tables' three-row headers (-layout) and some bodies (default) give columns 列N over
-# shifted figures; the default rendering's 收入支出决算总表 / 财政拨款收入支出决算总表 lose
-# their sides and fuliyuan's -layout function table one of its three columns. Each needs the
-# PDF. (The two-sided 财务收支预算总表, whose -layout header does not show its sides, is left
-# `partial` rather than read as one column.)
+# Known limits of a text rendering: tables read `present` whose cells are not the PDF's.
+# pdftotext's default rendering loses the sides of putuo_czj_2024_final's 收入支出决算总表 /
+# 财政拨款收入支出决算总表 (公开01表 / 公开06表); that needs the PDF. A header that neither
+# its words nor a template map onto (columns 列N: the 三公 tables' three-row headers, a header
+# whose words pdfplumber runs together on one line, "功能分类科目名称 合计 财政拨款收入 事业收入
+# 其他收入") leaves its figures under no known column, often shifted: such a table is
+# `partial` (its rows kept), never `present` with wrong cells. (The two-sided 财务收支预算总表,
+# whose -layout header does not show its sides, is `partial` too.)
 TEXT_MISREAD = {
     ("putuo_czj_2024_final", "txt"): {"公开01表", "公开06表"},
-    ("putuo_czj_2024_final", "layout.txt"): {"公开09表"},
-    ("putuo_czj_2025_budget", "txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_czj_2025_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_fuliyuan_2024_unit_budget", "txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_fuliyuan_2024_unit_budget", "layout.txt"): {"一般公共预算支出功能分类预算表"},
-    ("putuo_qzfb_2025_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_qzfb_2025_unit_budget", "layout.txt"): {"三公经费和机关运行经费预算表"},
-    ("putuo_shgzb_2024_final", "txt"): {"公开04表"},
 }
 
 
-@pytest.mark.parametrize("rendering", ["txt", "layout.txt"])
+@pytest.mark.parametrize("rendering", TEXT_RENDERINGS)
 @pytest.mark.parametrize("name", sorted(IDENTITY))
 def test_text_tables_read_present_hold_the_pdfs_cells(extracted, settings: Settings, name: str,
                                                      rendering: str) -> None:

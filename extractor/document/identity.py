@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractor.document.segment import find_parts, part_headings, toc_end
 from extractor.document.source import Line, SourceText
@@ -22,6 +22,9 @@ _COVER_FIELD = re.compile(
 )
 # A title whose name part is only a region ("上海市普陀区"): the department is printed elsewhere.
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}?[省市]?[\u4e00-\u9fff]{0,8}?[市区县州旗]$")
+# A year alone on its line: pdfplumber puts a title's year, printed in another font on another
+# baseline, on a line of its own after the title ("上海市普陀区财政局" / "年度部门决算" / "2024").
+_LONE_YEAR = re.compile(r"^(20\d{2})\s*(?:年度?)?$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?(决算|预算)")
 _DEPT_FIELD = re.compile(
     r"^(?:部门|部门名称|预算单位|单位名称|编制单位)\s*[:：]\s*(?P<dept>[^\t]+?)\s*(?:[（(](?:汇总|本级)[)）])?\s*$"
@@ -111,7 +114,11 @@ def _from_title(head: list[Line]) -> _Title:
                 break
             match = _TITLE.search("".join(texts[start : start + length]))
             if match and not match.group("dept").startswith(("第", "目")):
-                return _title_of(match)
+                title = _title_of(match)
+                following = texts[start + length] if start + length < len(texts) else ""
+                if title.year is None and (lone := _LONE_YEAR.match(following)):
+                    return replace(title, year=int(lone.group(1)))
+                return title
     return _Title()
 
 

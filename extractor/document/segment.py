@@ -122,7 +122,8 @@ def _part_headings(source: SourceText) -> tuple[PartHeading, ...]:
     if found:
         return tuple(_with_unnumbered_parts(source, found))
     for line in source.lines:
-        match = _NUMBERED_PART.match(line.text) if len(line.text) < 60 else None
+        # a contents entry's leader dots (padded to the page's width by a layout export) are no title
+        match = _NUMBERED_PART.match(line.text) if len(_LEADER_TAIL.sub("", line.text)) < 60 else None
         if match and names_a_part(match.group(2)):
             found.append(_numbered_heading(line, match))
     end = _contents_end(source, found) if found else 0
@@ -161,6 +162,9 @@ def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]
         pieces.append(following.text.strip())
         key = _title_key(following.text)
         following = _next_printed(source, following.number)
+    if following and _LONE_YEAR.match(following.text.strip()):
+        # pdfplumber puts the title's year (another font, another baseline) on a line of its own
+        following = _next_printed(source, following.number)
     if key and part_role(key) == "other" and following and _continues_title(following.text):
         joined = key + _title_key(following.text)
         if len(joined) - len(key) <= _TAIL_CHARS and part_role(joined) != "other":
@@ -169,6 +173,7 @@ def _broken_title(source: SourceText, number: int, rest: str) -> tuple[str, str]
     return " ".join(pieces), key
 
 
+_LONE_YEAR = re.compile(r"^20\d{2}$")
 _TAIL_CHARS = 4  # the broken-off end of a title (说明, 决算表) is a word, not a line of prose
 _TITLE_CHARS = 40
 
@@ -315,6 +320,7 @@ def _contents_block_end(source: SourceText, toc: int) -> int:
     return last
 
 
+_LEADER_TAIL = re.compile(r"\s*(?:…|[.·．]{4,})[…\s.·．]*\d*\s*$")
 _CONTENTS_LINES = 200  # no contents runs longer: the search stays cheap on any text
 _LEADERS = re.compile(r"(?:…|[.·．]{4,})\s*\d*$")
 _ENTRY = re.compile(r"^\d{1,2}\s*[、.．]\s*\d{4}年")  # "4．2024年预算单位财政拨款收支预算总表"

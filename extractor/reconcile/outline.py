@@ -27,6 +27,9 @@ _ENTRY_START = re.compile(
     r"|[(（][一二三四五六七八九十\d]+[)）])"
 )
 _HEADING_MAX = 40
+# Glyphs of another font printed on another baseline, which pdfplumber sets on a line of
+# their own under the entry they belong to: its year ("2024"), its quote marks ("“ ”").
+_DISPLACED = re.compile(r"^(?:20\d{2}|[“”\"‘’'\s]+)$")
 _SENTENCE = re.compile(r"[。，；,;！？]")
 
 
@@ -56,6 +59,8 @@ def _contents(source: SourceText) -> Contents | None:
         if line.blank:
             continue
         text = line.text.strip()
+        if _DISPLACED.match(text):
+            continue  # an entry's year or quote marks that pdfplumber put on a line of their own
         key = _entry_key(text)
         if first_key is not None and key == first_key:
             break  # the first entry printed again: the body starts

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.document import SourceText
+from extractor.document.segment import part_lines
 from extractor.tables.cells import PAGE_NUMBER, RawRow, is_total, split_cells
 from extractor.tables.code_columns import join_code_columns
 from extractor.tables.detection import (
@@ -154,7 +155,10 @@ def _unread(source: SourceText, table_id: str, title: str, line: int, printed: i
 def _unplaced_lines(source: SourceText, line: int) -> int:
     """How many lines under line ``line`` (up to the next title) read as lines of a body."""
     count = 0
+    parts = part_lines(source)
     for later in source.lines[line : line + _BODY_LINE_WINDOW]:
+        if later.number in parts:
+            break  # a body never runs into the next part (the narrative's figures are no cells)
         if not later.blank and classify(later).kind == "title":
             break
         if _BODY_LINE.match(later.text):

@@ -30,7 +30,7 @@ from extractor.tables.cells import (
     join_code_levels,
 )
 from extractor.tables.detection import LineInfo
-from extractor.tables.flow_columns import Shape, column_shape, numbering
+from extractor.tables.flow_columns import GENERIC_NOTE, Shape, column_shape, numbering
 from extractor.tables.repair import adds_up, sum_groups
 from extractor.tables.roles import role_of
 from schemas import Cell, Column, Table, TableRow
@@ -71,8 +71,11 @@ class FlowBody:
 
     @property
     def complete(self) -> bool:
-        """True when every printed figure found its column."""
-        return not any(note.endswith("not placed") for note in self.notes)
+        """True when every printed figure found its column and the columns are known: a
+        header neither its words nor a template map onto (columns 列N) leaves the figures
+        under no known heading, often shifted (a three-row 三公 header, a header whose
+        words a text tool ran together), so the table is not read whole."""
+        return not any(note.endswith("not placed") or note == GENERIC_NOTE for note in self.notes)
 
 
 def read_flow_body(source: SourceText, infos: list[LineInfo], start: int, table_id: str, title: str) -> FlowBody | None:

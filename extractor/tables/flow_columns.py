@@ -19,7 +19,7 @@ _LABELS = re.compile(
     r"|(?:部门)?(?:功能|经济|部门经济|部门预算经济|政府预算经济)分类科目(?:代码|编码|名称)?)$"
 )
 _TEMPLATE_NOTE = "column names from the national template ({role}): the header words do not map one to one"
-_GENERIC_NOTE = "column names generic (列N): neither the header words nor a template map onto the columns"
+GENERIC_NOTE = "column names generic (列N): neither the header words nor a template map onto the columns"
 _HEADER_NOTE = "column names from the header"
 
 # The national templates: value columns by role, for a body whose header words do not
@@ -101,7 +101,7 @@ def column_shape(texts: list[str], role: Role, widest: int) -> Shape | None:
         if counts is None:
             return None
         keys = [[f"{side}/列{i + 1}" for i in range(n)] for side, n in zip(("收入", "支出"), counts, strict=True)]
-        return Shape(keys, ["收入", "支出"], rownum, False, [_GENERIC_NOTE])
+        return Shape(keys, ["收入", "支出"], rownum, False, [GENERIC_NOTE])
     count = numbers[0] if numbers else None
     # Section rows ("一、政府采购情况") printed above a header are not column names.
     named = [t for t in texts if not ENUMERATED.match(t.strip())]
@@ -118,7 +118,7 @@ def column_shape(texts: list[str], role: Role, widest: int) -> Shape | None:
         if len(template) == count:
             return Shape([template], [None], rownum, False, [_TEMPLATE_NOTE.format(role=role)])
     generic = [f"列{i + 1}" for i in range(count)]
-    return Shape([generic], [None], rownum, False, [_GENERIC_NOTE])
+    return Shape([generic], [None], rownum, False, [GENERIC_NOTE])
 
 
 def _under_one_heading(lines: list[list[str]], count: int) -> list[str] | None:
