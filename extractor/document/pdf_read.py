@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
+from extractor.document.pdfium_lock import PDFIUM_LOCK
 from extractor.errors import (
     CorruptPdfError,
     EncryptedPdfError,
@@ -97,46 +98,48 @@ def read_pdf(data: bytes, name: str, settings: Settings) -> list[PdfPage]:
         raise CorruptPdfError(
             f"{name}: the PDF is truncated (it has no end-of-file marker); download or copy it again."
         )
-    started = time.monotonic()
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedPdfError(
-                f"{name}: the PDF is password-protected; save an unprotected copy "
-                "(e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and extract that."
-            ) from error
-        if not _PAGE_OBJECT.search(data) and b"/ObjStm" not in data:
-            # PDFium refuses a document without pages as malformed; say what is wrong with it.
-            raise CorruptPdfError(
-                f"{name}: the PDF cannot be read: no page was found in it (an empty or damaged file)."
-            ) from error
-        raise CorruptPdfError(f"{name}: the PDF cannot be read ({error}); it is damaged or not a PDF.") from error
-    try:
-        count = len(document)
-        if count == 0:
-            raise CorruptPdfError(f"{name}: the PDF has no pages; there is nothing to extract.")
-        if count > settings.max_pages:
-            raise TooManyPagesError(
-                f"{name}: {count} pages is over the {settings.max_pages}-page limit; "
-                "raise EXTRACTOR_MAX_PAGES if the report is genuine."
-            )
-        pages = []
-        for index in range(count):
-            if time.monotonic() - started > settings.pdf_timeout_seconds:
-                raise PdfTimeoutError(
-                    f"{name}: reading stopped at page {index + 1} of {count} after "
-                    f"{settings.pdf_timeout_seconds:g} s; raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file is genuine."
-                )
-            try:
-                pages.append(_read_page(document, index))
-            except pdfium.PdfiumError as error:
-                raise CorruptPdfError(
-                    f"{name}: page {index + 1} cannot be read ({error}); the PDF is damaged. "
-                    "Download or export it again."
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (pdfium_lock)
+        started = time.monotonic()  # the time limit counts the reading, not the wait for the lock
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+                raise EncryptedPdfError(
+                    f"{name}: the PDF is password-protected; save an unprotected copy "
+                    "(e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and extract that."
                 ) from error
-    finally:
-        document.close()
+            if not _PAGE_OBJECT.search(data) and b"/ObjStm" not in data:
+                # PDFium refuses a document without pages as malformed; say what is wrong with it.
+                raise CorruptPdfError(
+                    f"{name}: the PDF cannot be read: no page was found in it (an empty or damaged file)."
+                ) from error
+            raise CorruptPdfError(f"{name}: the PDF cannot be read ({error}); it is damaged or not a PDF.") from error
+        try:
+            count = len(document)
+            if count == 0:
+                raise CorruptPdfError(f"{name}: the PDF has no pages; there is nothing to extract.")
+            if count > settings.max_pages:
+                raise TooManyPagesError(
+                    f"{name}: {count} pages is over the {settings.max_pages}-page limit; "
+                    "raise EXTRACTOR_MAX_PAGES if the report is genuine."
+                )
+            pages = []
+            for index in range(count):
+                if time.monotonic() - started > settings.pdf_timeout_seconds:
+                    raise PdfTimeoutError(
+                        f"{name}: reading stopped at page {index + 1} of {count} after "
+                        f"{settings.pdf_timeout_seconds:g} s; raise EXTRACTOR_PDF_TIMEOUT_SECONDS if the file "
+                        "is genuine."
+                    )
+                try:
+                    pages.append(_read_page(document, index))
+                except pdfium.PdfiumError as error:
+                    raise CorruptPdfError(
+                        f"{name}: page {index + 1} cannot be read ({error}); the PDF is damaged. "
+                        "Download or export it again."
+                    ) from error
+        finally:
+            document.close()
     if not any(_has_text(page) for page in pages):
         raise ScannedPdfError(
             f"{name}: the PDF has no text layer (a scan or images of pages). Run OCR first, e.g. "

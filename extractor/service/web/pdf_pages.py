@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
+from extractor.document.pdfium_lock import PDFIUM_LOCK
 from extractor.errors import InputError
 
 SEVERITY_RGB = {"error": (200, 30, 30), "warning": (214, 140, 0), "info": (40, 100, 170)}
@@ -39,6 +40,11 @@ class PageBox:
 
 def page_sizes(data: bytes) -> list[tuple[float, float]]:
     """Width and height of every page, in points."""
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; requests run in a thread pool
+        return _page_sizes(data)
+
+
+def _page_sizes(data: bytes) -> list[tuple[float, float]]:
     document = _open(data)
     try:
         return [document[i].get_size() for i in range(len(document))]
@@ -59,23 +65,31 @@ def page_png(cache_dir: Path, data: bytes, sha256: str, number: int, scale: floa
     target = cache_dir / sha256 / f"page-{number}@{scale:g}.png"
     if target.exists():
         return target.read_bytes()
-    document = _open(data)
-    try:
-        if not 1 <= number <= len(document):
-            raise InputError(f"the report has {len(document)} pages; page {number} does not exist")
-        page = document[number - 1]
-        image = page.render(scale=scale).to_pil()
-        buffer = BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)  # fast to encode; the cache keeps it
-        png = buffer.getvalue()
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; requests run in a thread pool
+        png = _render(data, number, scale)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".page.", dir=target.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(png)
     os.replace(tmp, target)
     return png
+
+
+def _render(data: bytes, number: int, scale: float) -> bytes:
+    document = _open(data)
+    try:
+        if not 1 <= number <= len(document):
+            raise InputError(f"the report has {len(document)} pages; page {number} does not exist")
+        page = document[number - 1]
+        bitmap = page.render(scale=scale)
+        buffer = BytesIO()
+        bitmap.to_pil().save(buffer, format="PNG", compress_level=1)  # fast to encode; the cache keeps it
+        # Closed here, under the lock, not later by the garbage collector in another thread.
+        bitmap.close()
+        page.close()
+        return buffer.getvalue()
+    finally:
+        document.close()
 
 
 def _wide(text: str) -> ctypes.Array[ctypes.c_char]:
@@ -101,6 +115,11 @@ def _ascii(text: str) -> str:
 def annotated_pdf(data: bytes, boxes: list[PageBox], legend: Sequence[tuple[str, str, str]]) -> bytes:
     """The PDF with a numbered box on every location in ``boxes`` and a last page
     listing ``legend`` entries (label, severity, text)."""
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; requests run in a thread pool
+        return _annotated(data, boxes, legend)
+
+
+def _annotated(data: bytes, boxes: list[PageBox], legend: Sequence[tuple[str, str, str]]) -> bytes:
     document = _open(data)
     try:
         font = pdfium_c.FPDFText_LoadStandardFont(document.raw, b"Helvetica")
