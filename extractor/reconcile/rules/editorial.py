@@ -70,17 +70,22 @@ def _lines(source: SourceText) -> Iterator[Line]:
     return (line for line in source.lines if not line.blank)
 
 
+def _matches(source: SourceText, pattern: re.Pattern[str]) -> Iterator[tuple[Line, re.Match[str], Location]]:
+    """Every match of ``pattern`` on the report's lines, with the location of the matched text."""
+    for line in _lines(source):
+        for match in pattern.finditer(line.text):
+            yield line, match, _location(source, line, match.start(), match.end(), f"line {line.number}")
+
+
 @rule("editorial.placeholder", severity="warning", reads="every line of the report's text",
       tolerance=NO_TOLERANCE)
 def placeholder(ctx: Context, out: Reporter) -> None:
     """Placeholder text left in from the template: XX, XXX, ××, 待填写, 待补充, 某某."""
     if ctx.source is None:
         return
-    for line in _lines(ctx.source):
-        for match in _PLACEHOLDER.finditer(line.text):
-            where = _location(ctx.source, line, match.start(), match.end(), f"line {line.number}")
-            out.flag(f"line {line.number}: placeholder {match.group()!r} left in: "
-                     f"{line.text.strip()[:60]}", locations=[where])
+    for line, match, where in _matches(ctx.source, _PLACEHOLDER):
+        out.flag(f"line {line.number}: placeholder {match.group()!r} left in: "
+                 f"{line.text.strip()[:60]}", locations=[where])
 
 
 def _short_forms(name: str) -> tuple[str, ...]:
@@ -148,15 +153,11 @@ def year(ctx: Context, out: Reporter) -> None:
                      f"{line.text.strip()[:60]}", locations=[where], stated=float(match.group(1)),
                      expected=float(document.year))
     allowed = _expected_as_of(document.kind, document.year)
-    for line in _lines(source):
-        if "截" not in line.text:
-            continue
-        for match in _AS_OF.finditer(line.text):
-            if int(match.group(1)) not in allowed:
-                where = _location(source, line, match.start(), match.end(), f"line {line.number}")
-                out.flag(f"line {line.number}: {match.group()} in a {document.year} "
-                         f"{'决算' if document.kind == 'final_account' else '预算'}",
-                         locations=[where], stated=float(match.group(1)), expected=float(allowed[0]))
+    for line, match, where in _matches(source, _AS_OF):
+        if int(match.group(1)) not in allowed:
+            out.flag(f"line {line.number}: {match.group()} in a {document.year} "
+                     f"{'决算' if document.kind == 'final_account' else '预算'}",
+                     locations=[where], stated=float(match.group(1)), expected=float(allowed[0]))
 
 
 def _compares(text: str, match: re.Match[str]) -> bool:
@@ -330,8 +331,6 @@ def repeated_punctuation(ctx: Context, out: Reporter) -> None:
     """The same punctuation mark printed twice (。。, ，，, 、、)."""
     if ctx.source is None:
         return
-    for line in _lines(ctx.source):
-        for match in _DOUBLED.finditer(line.text):
-            where = _location(ctx.source, line, match.start(), match.end(), f"line {line.number}")
-            out.flag(f"line {line.number}: {match.group()!r} printed", locations=[where])
+    for line, match, where in _matches(ctx.source, _DOUBLED):
+        out.flag(f"line {line.number}: {match.group()!r} printed", locations=[where])
 
