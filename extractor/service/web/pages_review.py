@@ -33,7 +33,7 @@ from extractor.service.exports import SHEET_ROWS, rows_to_csv, to_xlsx
 from extractor.service.models import Job
 from extractor.service.storage import Store
 from extractor.service.web import render
-from extractor.service.web.pdf_pages import annotated_pdf, page_png, page_sizes
+from extractor.service.web.pdf_pages import annotated_pdf, page_png
 from extractor.service.web.review import PAGE_SCALE, build_review
 from extractor.service.web.session import WebUser, check_csrf, current_user
 from schemas import ExtractionResult
@@ -88,7 +88,7 @@ def review_page(
         return render(request, "pending.html", user=user, report=report, name=owner.name, jobs=jobs, reason=str(exc))
     decisions = decisions_for(store, user.key_id, report_id)
     data = store.read_upload(report.sha256)
-    sizes = page_sizes(data) if is_pdf(data) else None
+    sizes = result.document.page_sizes if is_pdf(data) else None  # measured when the PDF was read
     review = build_review(result, decisions, _source_text(request, data, report.sha256, owner.name), sizes)
     page = render(
         request,
@@ -223,7 +223,7 @@ def download_annotated(
         raise NotFoundError("this report is text; the annotated PDF exists for PDF reports only")
     job, result = _result(request, user, report_id, job_id)
     decisions = decisions_for(store, user.key_id, report_id)
-    review = build_review(result, decisions, "", page_sizes(data))
+    review = build_review(result, decisions, "", result.document.page_sizes)
     numbers = {view.id: str(index) for index, view in enumerate(review.findings, start=1)}
     boxes = [
         replace(box, label=numbers[box.finding_id])

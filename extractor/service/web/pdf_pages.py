@@ -38,20 +38,6 @@ class PageBox:
     dismissed: bool = False
 
 
-def page_sizes(data: bytes) -> list[tuple[float, float]]:
-    """Width and height of every page, in points."""
-    with PDFIUM_LOCK:  # PDFium is not thread-safe; requests run in a thread pool
-        return _page_sizes(data)
-
-
-def _page_sizes(data: bytes) -> list[tuple[float, float]]:
-    document = _open(data)
-    try:
-        return [document[i].get_size() for i in range(len(document))]
-    finally:
-        document.close()
-
-
 def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
